@@ -1,0 +1,68 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, User
+
+
+class SignupForm(forms.Form):
+    """The fields allauth's sign-up form adds to email and password."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+
+    field_order = ["first_name", "last_name"]
+
+    def signup(self, request, user):
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.save(update_fields=["first_name", "last_name", "language"])
+
+
+class OrganisationForm(forms.ModelForm):
+    registration_number = forms.CharField(
+        label=_("Registration number"),
+        max_length=20,
+        help_text=_("11 digits, as in the Register of Enterprises."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "legal_form",
+            "registration_number",
+            "founded_on",
+            "priority_field",
+            "municipality",
+            "address",
+            "website",
+            "email",
+            "phone",
+            "mission",
+            "members_count",
+            "volunteers_count",
+            "annual_budget",
+        ]
+        widgets = {
+            "founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "mission": forms.Textarea(attrs={"rows": 4}),
+            "annual_budget": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+        }
+
+    def clean_registration_number(self):
+        # People copy the number with spaces or dashes; the register writes none.
+        value = self.cleaned_data["registration_number"]
+        return "".join(value.replace("-", " ").split())
+
+
+class ColleagueForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's email address"))
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "phone", "language"]

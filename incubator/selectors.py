@@ -1,0 +1,27 @@
+from django.utils import timezone
+
+from .models import Cycle, Invitation, Membership, Organisation
+
+
+def organisations_for(user):
+    """The organisations ``user`` belongs to; the only way views reach one."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user).select_related("priority_field")
+
+
+def led_by(user, organisation):
+    return Membership.objects.filter(
+        organisation=organisation, user=user, role=Membership.Role.LEADER
+    ).exists()
+
+
+def current_call(now=None):
+    """The cycle whose call is open or comes next; None when no call is ahead."""
+    return Cycle.objects.accepting_applications(now or timezone.now()).first()
+
+
+def people_of(organisation):
+    memberships = organisation.memberships.select_related("user").order_by("-role", "created_at")
+    invitations = Invitation.objects.filter(organisation=organisation).order_by("email")
+    return memberships, invitations

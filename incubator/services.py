@@ -1,0 +1,79 @@
+"""Writes to the kernel: organisations and their people."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Invitation, Membership, Organisation, User
+from .notifications import services as notifications
+
+
+@transaction.atomic
+def create_organisation(*, leader, **fields):
+    """Creates an organisation with ``leader`` as its first person."""
+    organisation = Organisation(**fields)
+    organisation.full_clean()
+    organisation.save()
+    Membership.objects.create(
+        organisation=organisation, user=leader, role=Membership.Role.LEADER
+    )
+    return organisation
+
+
+@transaction.atomic
+def add_colleague(*, organisation, email, by):
+    """Adds a colleague by email: at once if they have an account, otherwise as an
+    invitation that turns into a membership when they verify that address.
+    Returns "added", "invited" or raises ValidationError when already there."""
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    context = {"organisation": organisation, "invited_by": by}
+    if user is not None:
+        membership, created = Membership.objects.get_or_create(organisation=organisation, user=user)
+        if not created:
+            raise ValidationError(_("This person already belongs to the organisation."))
+        notifications.queue(
+            key=f"organisation:{organisation.pk}:member:{user.pk}:added:{membership.pk}",
+            recipient=user,
+            template="incubator/emails/colleague_added",
+            context=context,
+        )
+        return "added"
+    invitation, created = Invitation.objects.get_or_create(
+        organisation=organisation, email=email, defaults={"invited_by": by}
+    )
+    if not created:
+        raise ValidationError(_("This address has already been invited."))
+    notifications.queue(
+        key=f"organisation:{organisation.pk}:invitation:{invitation.pk}",
+        to=email,
+        language=by.language,
+        template="incubator/emails/colleague_invited",
+        context=context,
+    )
+    return "invited"
+
+
+@transaction.atomic
+def claim_invitations(user, email):
+    """Turns the invitations sent to a verified ``email`` into memberships."""
+    invitations = Invitation.objects.filter(email__iexact=email).select_for_update()
+    for invitation in invitations:
+        Membership.objects.get_or_create(organisation_id=invitation.organisation_id, user=user)
+    return invitations.delete()[0]
+
+
+@transaction.atomic
+def remove_person(*, membership, by):
+    """A leader removes a colleague; an organisation always keeps one leader."""
+    if membership.role == Membership.Role.LEADER:
+        other_leaders = Membership.objects.filter(
+            organisation_id=membership.organisation_id, role=Membership.Role.LEADER
+        ).exclude(pk=membership.pk)
+        if not other_leaders.exists():
+            raise ValidationError(_("An organisation must keep at least one leader."))
+    membership.delete()
+
+
+def withdraw_invitation(invitation):
+    invitation.delete()

@@ -1,0 +1,39 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from . import views
+
+admin.site.site_header = _("NGO Incubator Portal administration")
+admin.site.site_title = _("NGO Incubator Portal")
+
+urlpatterns = [
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("start/", views.dashboard, name="dashboard"),
+    path("profile/", views.profile, name="profile"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:pk>/people/", views.colleague_add, name="colleague_add"),
+    path(
+        "organisations/<int:pk>/people/<int:membership_pk>/remove/",
+        views.person_remove,
+        name="person_remove",
+    ),
+    path(
+        "organisations/<int:pk>/invitations/<int:invitation_pk>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("applications.urls")),
+    prefix_default_language=False,
+)

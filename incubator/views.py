@@ -1,0 +1,152 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .forms import ColleagueForm, OrganisationForm, ProfileForm
+from .models import Invitation, Membership, PriorityField
+from .permissions import is_staff
+
+
+@login_not_required
+@require_GET
+def home(request):
+    call = selectors.current_call()
+    return render(
+        request,
+        "incubator/home.html",
+        {
+            "call": call,
+            "call_state": call and call.call_state(),
+            "priority_fields": PriorityField.objects.all(),
+        },
+    )
+
+
+@require_GET
+def dashboard(request):
+    """Where people land after signing in: staff on the applications, others on theirs."""
+    if is_staff(request.user):
+        return redirect("applications:staff_list")
+    return redirect("applications:dashboard")
+
+
+def organisation_create(request):
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = services.create_organisation(leader=request.user, **form.cleaned_data)
+        messages.success(request, _("The organisation's profile has been created."))
+        return redirect("dashboard")
+    return render(request, "incubator/organisation_form.html", {"form": form, "creating": True})
+
+
+def organisation_detail(request, pk):
+    organisation = get_object_or_404(selectors.organisations_for(request.user), pk=pk)
+    memberships, invitations = selectors.people_of(organisation)
+    return render(
+        request,
+        "incubator/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "memberships": memberships,
+            "invitations": invitations,
+            "is_leader": selectors.led_by(request.user, organisation),
+            "colleague_form": ColleagueForm(),
+        },
+    )
+
+
+def organisation_edit(request, pk):
+    organisation = get_object_or_404(selectors.organisations_for(request.user), pk=pk)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The organisation's profile has been saved."))
+        return redirect("organisation_detail", pk=pk)
+    return render(
+        request, "incubator/organisation_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+def _led_organisation(request, pk):
+    organisation = get_object_or_404(selectors.organisations_for(request.user), pk=pk)
+    if not selectors.led_by(request.user, organisation):
+        messages.error(request, _("Only the organisation's leader can manage its people."))
+        return None
+    return organisation
+
+
+@require_POST
+def colleague_add(request, pk):
+    organisation = _led_organisation(request, pk)
+    if organisation is None:
+        return redirect("organisation_detail", pk=pk)
+    form = ColleagueForm(request.POST)
+    if form.is_valid():
+        try:
+            outcome = services.add_colleague(
+                organisation=organisation, email=form.cleaned_data["email"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            if outcome == "added":
+                messages.success(request, _("Your colleague has been added."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "An invitation has been sent. Your colleague joins the organisation "
+                        "when they sign up with this address."
+                    ),
+                )
+            return redirect("organisation_detail", pk=pk)
+    memberships, invitations = selectors.people_of(organisation)
+    return render(
+        request,
+        "incubator/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "memberships": memberships,
+            "invitations": invitations,
+            "is_leader": True,
+            "colleague_form": form,
+        },
+        status=400,
+    )
+
+
+@require_POST
+def person_remove(request, pk, membership_pk):
+    organisation = _led_organisation(request, pk)
+    if organisation is not None:
+        membership = get_object_or_404(Membership, organisation=organisation, pk=membership_pk)
+        try:
+            services.remove_person(membership=membership, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(person)s removed.") % {"person": membership.user})
+    return redirect("organisation_detail", pk=pk)
+
+
+@require_POST
+def invitation_withdraw(request, pk, invitation_pk):
+    organisation = _led_organisation(request, pk)
+    if organisation is not None:
+        invitation = get_object_or_404(Invitation, organisation=organisation, pk=invitation_pk)
+        services.withdraw_invitation(invitation)
+        messages.success(request, _("The invitation has been withdrawn."))
+    return redirect("organisation_detail", pk=pk)
+
+
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("profile")
+    return render(request, "incubator/profile.html", {"form": form})
