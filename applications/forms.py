@@ -1,0 +1,81 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from incubator.uploads import ACCEPT_ATTRIBUTE
+
+from .models import Application
+
+
+class ApplicationForm(forms.ModelForm):
+    """The applicant's answers. Nothing is required while drafting: completeness is
+    checked when submitting, so a half-written draft always saves."""
+
+    support_needs = forms.MultipleChoiceField(
+        label=_("Which support does your organisation want?"),
+        choices=Application.Support.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "priority_field",
+            "support_needs",
+            "motivation",
+            "challenges",
+            "project_idea",
+            "expected_results",
+            "participants",
+            "meeting_availability",
+            "data_consent",
+        ]
+        labels = {
+            "priority_field": _("Priority field of the application"),
+            "motivation": _("Why does your organisation want to take part in the incubator?"),
+            "challenges": _("What are your organisation's main challenges now?"),
+            "project_idea": _("Which project idea would you like to develop?"),
+            "expected_results": _("What do you expect to achieve by the end of the cycle?"),
+            "participants": _("Who from the organisation will take part?"),
+            "meeting_availability": _("Can they attend the programme's three joint meetings?"),
+            "data_consent": _(
+                "I agree that the personal data in this application is processed to "
+                "evaluate it and to run the incubation programme."
+            ),
+        }
+        help_texts = {
+            "participants": _("Names, roles and how much time each can give."),
+            "project_idea": _("A few sentences are enough: the problem, the idea, who benefits."),
+        }
+        widgets = {
+            "motivation": forms.Textarea(attrs={"rows": 4}),
+            "challenges": forms.Textarea(attrs={"rows": 4}),
+            "project_idea": forms.Textarea(attrs={"rows": 5}),
+            "expected_results": forms.Textarea(attrs={"rows": 4}),
+            "participants": forms.Textarea(attrs={"rows": 3}),
+            "meeting_availability": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        self.fields["meeting_availability"].choices = Application.Availability.choices
+
+    def valid_answers(self):
+        """The answers that passed validation, for saving even when another did not."""
+        return {name: value for name, value in self.cleaned_data.items() if name in self.fields}
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Add a document"),
+        help_text=_("PDF, DOCX, ODT, XLSX, ODS, JPG or PNG, up to 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,157 @@
+import os
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from incubator.models import Cycle, Organisation, PriorityField
+
+
+class Application(models.Model):
+    """An organisation's application to one cycle's call."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        ADMITTED = "admitted", _("Admitted")
+        WAITLISTED = "waitlisted", _("Wait-listed")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    DECISIONS = (Status.ADMITTED, Status.WAITLISTED, Status.REJECTED)
+
+    class Support(models.TextChoices):
+        ANALYSIS = "analysis", _("An in-depth analysis of the organisation")
+        MENTORING = "mentoring", _("Mentor and expert consultations")
+        FUNDING = "funding", _("Finding funding sources")
+        PROJECT_APPLICATIONS = "project_applications", _("Help preparing project applications")
+        COMMUNICATION = "communication", _("Communication and visibility")
+
+    class Availability(models.TextChoices):
+        ALL = "all", _("We can take part in all three joint meetings")
+        SOME = "some", _("We can take part in some of them")
+        UNSURE = "unsure", _("We do not know yet")
+
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="applications"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    priority_field = models.ForeignKey(
+        PriorityField,
+        verbose_name=_("priority field"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    support_needs = models.JSONField(_("support wanted"), default=list, blank=True)
+    motivation = models.TextField(_("motivation"), blank=True)
+    challenges = models.TextField(_("current challenges"), blank=True)
+    project_idea = models.TextField(_("project idea"), blank=True)
+    expected_results = models.TextField(_("expected results"), blank=True)
+    participants = models.TextField(_("people taking part"), blank=True)
+    meeting_availability = models.CharField(
+        _("availability for the joint meetings"),
+        max_length=10,
+        choices=Availability.choices,
+        blank=True,
+    )
+    data_consent = models.BooleanField(_("consent to the processing of personal data"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-submitted_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "organisation"],
+                name="one_application_per_cycle",
+                violation_error_message=_("This organisation has already applied to this cycle."),
+            ),
+        ]
+        indexes = [models.Index(fields=["cycle", "status"], name="application_cycle_status_idx")]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.cycle}"
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_decided(self):
+        return self.status in self.DECISIONS
+
+    def support_needs_display(self):
+        labels = dict(self.Support.choices)
+        return [labels[value] for value in self.support_needs if value in labels]
+
+
+class StatusChange(models.Model):
+    """One step in an application's history, shown as its timeline."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Application.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.application}: {self.get_status_display()}"
+
+
+def attachment_path(attachment, filename):
+    """Stored under a random name: the user's filename never reaches the disk."""
+    extension = os.path.splitext(filename)[1].lower()
+    return f"attachments/{attachment.application.cycle_id}/{uuid.uuid4().hex}{extension}"
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    name = models.CharField(_("file name"), max_length=150)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,254 @@
+"""Every write to an application: start, save a draft, attach, submit, withdraw."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from incubator.notifications import services as notifications
+from incubator.uploads import check_document
+
+from . import signals
+from .models import Application, Attachment, StatusChange
+
+DRAFT_FIELDS = [
+    "priority_field",
+    "support_needs",
+    "motivation",
+    "challenges",
+    "project_idea",
+    "expected_results",
+    "participants",
+    "meeting_availability",
+    "data_consent",
+]
+REQUIRED_TO_SUBMIT = DRAFT_FIELDS
+
+
+def _moment(value):
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def _record(application, status, by, note="", at=None):
+    StatusChange.objects.create(
+        application=application,
+        status=status,
+        changed_by=by,
+        note=note,
+        changed_at=at or timezone.now(),
+    )
+
+
+def _lock(application):
+    """Re-reads the application under a row lock, so two requests cannot both act."""
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def _require_draft(application):
+    if application.status != Application.Status.DRAFT:
+        raise ValidationError(
+            _("This application has been %(status)s and can no longer be changed.")
+            % {"status": application.get_status_display().lower()},
+            code="locked",
+        )
+
+
+def start_application(*, cycle, organisation, by, now=None):
+    """Returns the organisation's application to ``cycle``, creating a draft if there
+    is none yet. Returns (application, created)."""
+    now = now or timezone.now()
+    existing = Application.objects.filter(cycle=cycle, organisation=organisation).first()
+    if existing is not None:
+        return existing, False
+    if cycle.call_state(now) == "closed":
+        raise ValidationError(
+            _("The call of “%(cycle)s” closed on %(moment)s.")
+            % {"cycle": cycle.name, "moment": _moment(cycle.call_closes_at)},
+            code="closed",
+        )
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                cycle=cycle,
+                organisation=organisation,
+                priority_field=organisation.priority_field,
+                created_by=by,
+            )
+            _record(application, Application.Status.DRAFT, by, at=now)
+    except IntegrityError:
+        # Someone in the same organisation started it at the same moment.
+        return Application.objects.get(cycle=cycle, organisation=organisation), False
+    return application, True
+
+
+@transaction.atomic
+def save_draft(application, *, by, **answers):
+    """Saves the answers given (any subset of DRAFT_FIELDS) to a draft."""
+    application = _lock(application)
+    _require_draft(application)
+    unknown = set(answers) - set(DRAFT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not an answer: {', '.join(sorted(unknown))}")
+    for field, value in answers.items():
+        setattr(application, field, value)
+    application.save(update_fields=[*answers, "updated_at"])
+    return application
+
+
+def missing_items(application):
+    """The labels of everything still needed to submit, in the form's order."""
+    missing = []
+    for name in REQUIRED_TO_SUBMIT:
+        value = getattr(application, name if name != "priority_field" else "priority_field_id")
+        if value in (None, "", [], False) or (isinstance(value, str) and not value.strip()):
+            missing.append(capfirst(Application._meta.get_field(name).verbose_name))
+    return missing
+
+
+@transaction.atomic
+def submit(application, *, by, now=None):
+    """Submits a complete draft while the call is open (judged on this server's clock,
+    in Europe/Riga time). On any refusal the draft is left exactly as it was."""
+    now = now or timezone.now()
+    application = _lock(application)
+    _require_draft(application)
+    cycle = application.cycle
+    state = cycle.call_state(now)
+    if state == "upcoming":
+        raise ValidationError(
+            _(
+                "The call opens on %(moment)s (Riga time). Your draft is saved; "
+                "you can submit it once the call is open."
+            )
+            % {"moment": _moment(cycle.call_opens_at)},
+            code="early",
+        )
+    if state == "closed":
+        raise ValidationError(
+            _(
+                "The call closed on %(moment)s (Riga time), so the application can no "
+                "longer be submitted. Your draft is kept and you can still read it."
+            )
+            % {"moment": _moment(cycle.call_closes_at)},
+            code="late",
+        )
+    missing = missing_items(application)
+    if missing:
+        raise ValidationError(
+            [
+                ValidationError(_("Missing: %(item)s") % {"item": label}, code="missing")
+                for label in missing
+            ]
+        )
+    application.status = Application.Status.SUBMITTED
+    application.submitted_at = now
+    application.save(update_fields=["status", "submitted_at", "updated_at"])
+    _record(application, Application.Status.SUBMITTED, by, at=now)
+    for person in application.organisation.people.all():
+        notifications.queue(
+            key=f"application:{application.pk}:submitted:user:{person.pk}",
+            recipient=person,
+            template="applications/emails/submitted",
+            context={"application": application, "submitted_by": by},
+        )
+    return application
+
+
+# Which decision may follow which status.
+DECISION_FROM = {
+    Application.Status.ADMITTED: {Application.Status.SUBMITTED, Application.Status.WAITLISTED},
+    Application.Status.WAITLISTED: {Application.Status.SUBMITTED},
+    Application.Status.REJECTED: {Application.Status.SUBMITTED, Application.Status.WAITLISTED},
+}
+
+
+@transaction.atomic
+def decide(application, *, decision, by, reason=""):
+    """Admits, wait-lists or rejects a submitted application, recording who and why.
+
+    Admission announces ``application_admitted`` once the transaction commits, so
+    that the organisation joins its cohort.
+    """
+    application = _lock(application)
+    if decision not in DECISION_FROM:
+        raise ValueError(f"Not a decision: {decision}")
+    if application.status not in DECISION_FROM[decision]:
+        raise ValidationError(
+            _("An application that is %(status)s cannot be %(decision)s.")
+            % {
+                "status": application.get_status_display().lower(),
+                "decision": Application.Status(decision).label.lower(),
+            },
+            code="invalid_decision",
+        )
+    application.status = decision
+    application.save(update_fields=["status", "updated_at"])
+    _record(application, decision, by, note=reason)
+    if decision == Application.Status.ADMITTED:
+        transaction.on_commit(
+            lambda: signals.application_admitted.send(sender=Application, application=application)
+        )
+    return application
+
+
+@transaction.atomic
+def withdraw(application, *, by, reason=""):
+    """The organisation withdraws its application before a decision is made."""
+    application = _lock(application)
+    if application.status not in (Application.Status.DRAFT, Application.Status.SUBMITTED):
+        raise ValidationError(
+            _("An application that is %(status)s cannot be withdrawn.")
+            % {"status": application.get_status_display().lower()},
+            code="not_withdrawable",
+        )
+    application.status = Application.Status.WITHDRAWN
+    application.save(update_fields=["status", "updated_at"])
+    _record(application, Application.Status.WITHDRAWN, by, note=reason)
+    for person in application.organisation.people.all():
+        notifications.queue(
+            key=f"application:{application.pk}:withdrawn:user:{person.pk}",
+            recipient=person,
+            template="applications/emails/withdrawn",
+            context={"application": application, "withdrawn_by": by, "reason": reason},
+        )
+    return application
+
+
+@transaction.atomic
+def add_attachment(application, uploaded, *, by):
+    """Attaches a checked document to a draft (at most ATTACHMENTS_PER_APPLICATION)."""
+    application = _lock(application)
+    _require_draft(application)
+    limit = settings.ATTACHMENTS_PER_APPLICATION
+    if application.attachments.count() >= limit:
+        raise ValidationError(
+            _("An application can have at most %(limit)d attachments; delete one first.")
+            % {"limit": limit},
+            code="too_many",
+        )
+    _kind, content_type, name = check_document(uploaded, settings.ATTACHMENT_MAX_BYTES)
+    attachment = Attachment(
+        application=application,
+        name=name,
+        content_type=content_type,
+        size=uploaded.size,
+        uploaded_by=by,
+    )
+    attachment.file.save(name, uploaded, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def delete_attachment(attachment, *, by):
+    _require_draft(_lock(attachment.application))
+    storage, path = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(path))

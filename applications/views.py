@@ -1,0 +1,243 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from incubator.models import Cycle
+from incubator.permissions import staff_required
+from incubator.selectors import current_call, organisations_for
+
+from . import selectors, services
+from .filters import StaffApplicationFilter
+from .forms import ApplicationForm, AttachmentForm, WithdrawForm
+from .models import Application
+
+
+@require_GET
+def dashboard(request):
+    organisations = selectors.dashboard_organisations(request.user)
+    call = current_call()
+    rows = []
+    for organisation in organisations:
+        applications = [(a, selectors.timeline(a)) for a in organisation.applications.all()]
+        has_current = call is not None and any(a.cycle_id == call.pk for a, _t in applications)
+        rows.append((organisation, applications, has_current))
+    return render(
+        request,
+        "applications/dashboard.html",
+        {"rows": rows, "call": call, "call_state": call and call.call_state()},
+    )
+
+
+@require_POST
+def start(request, cycle_pk, organisation_pk):
+    organisation = get_object_or_404(organisations_for(request.user), pk=organisation_pk)
+    cycle = get_object_or_404(Cycle, pk=cycle_pk)
+    try:
+        application, created = services.start_application(
+            cycle=cycle, organisation=organisation, by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("applications:dashboard")
+    if not created:
+        messages.info(
+            request, _("Your organisation already has an application to this cycle; here it is.")
+        )
+    return redirect("applications:edit", pk=application.pk)
+
+
+def _edit_context(application, form, **extra):
+    return {
+        "application": application,
+        "form": form,
+        "attachment_form": AttachmentForm(),
+        "attachments": application.attachments.all(),
+        "timeline": application.status_changes.select_related("changed_by"),
+        "call_state": application.cycle.call_state(),
+        **extra,
+    }
+
+
+def edit(request, pk):
+    """The application page: an editable form while it is a draft, read-only after."""
+    application = get_object_or_404(selectors.applications_for(request.user), pk=pk)
+    if not application.is_draft:
+        if request.method == "POST":
+            messages.error(request, _("This application can no longer be changed."))
+            return redirect("applications:edit", pk=pk)
+        return render(request, "applications/detail.html", _edit_context(application, None))
+
+    if request.method != "POST":
+        form = ApplicationForm(instance=application)
+        return render(request, "applications/edit.html", _edit_context(application, form))
+
+    form = ApplicationForm(request.POST, instance=application)
+    form.is_valid()
+    try:
+        application = services.save_draft(application, by=request.user, **form.valid_answers())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("applications:edit", pk=pk)
+    if request.POST.get("action") != "submit":
+        if form.errors:
+            return render(request, "applications/edit.html", _edit_context(application, form))
+        messages.success(request, _("Draft saved."))
+        return redirect("applications:edit", pk=pk)
+    try:
+        services.submit(application, by=request.user)
+    except ValidationError as error:
+        return render(
+            request,
+            "applications/edit.html",
+            _edit_context(application, form, submit_errors=error.messages),
+        )
+    messages.success(
+        request,
+        _("Your application has been submitted. A confirmation has been sent by email."),
+    )
+    return redirect("applications:edit", pk=pk)
+
+
+@require_POST
+def autosave(request, pk):
+    """htmx: saves the draft whenever a field changes; answers with the indicator."""
+    application = get_object_or_404(selectors.applications_for(request.user), pk=pk)
+    form = ApplicationForm(request.POST, instance=application)
+    form.is_valid()
+    try:
+        services.save_draft(application, by=request.user, **form.valid_answers())
+    except ValidationError as error:
+        return render(
+            request, "applications/_autosave.html", {"error": " ".join(error.messages)}, status=409
+        )
+    return render(
+        request,
+        "applications/_autosave.html",
+        {"saved_at": timezone.now(), "form_errors": form.errors},
+    )
+
+
+@require_POST
+def attachment_upload(request, pk):
+    application = get_object_or_404(selectors.applications_for(request.user), pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = services.add_attachment(
+                application, form.cleaned_data["file"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, _("“%(name)s” attached.") % {"name": attachment.name})
+            return redirect("applications:edit", pk=pk)
+    if not application.is_draft:
+        messages.error(request, " ".join(form.errors.get("file", [])))
+        return redirect("applications:edit", pk=pk)
+    return render(
+        request,
+        "applications/edit.html",
+        _edit_context(application, ApplicationForm(instance=application), attachment_form=form),
+        status=400,
+    )
+
+
+@require_POST
+def attachment_delete(request, pk, attachment_pk):
+    application = get_object_or_404(selectors.applications_for(request.user), pk=pk)
+    attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+    try:
+        services.delete_attachment(attachment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("“%(name)s” deleted.") % {"name": attachment.name})
+    return redirect("applications:edit", pk=pk)
+
+
+@require_GET
+def attachment_download(request, pk, attachment_pk):
+    """Attachments are served only through here, to the organisation and to staff."""
+    application = get_object_or_404(selectors.visible_applications(request.user), pk=pk)
+    attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def withdraw(request, pk):
+    application = get_object_or_404(selectors.applications_for(request.user), pk=pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(application, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The application has been withdrawn."))
+        return redirect("applications:edit", pk=pk)
+    return render(request, "applications/withdraw.html", {"application": application, "form": form})
+
+
+@staff_required
+@require_GET
+def staff_list(request):
+    cycles = list(Cycle.objects.all())
+    cycle = None
+    if cycle_id := request.GET.get("cycle"):
+        cycle = next((c for c in cycles if str(c.pk) == cycle_id), None)
+        if cycle is None:
+            raise Http404
+    elif cycles:
+        cycle = cycles[0]
+    context = {"cycles": cycles, "cycle": cycle}
+    if cycle is not None:
+        filterset = StaffApplicationFilter(
+            request.GET, queryset=selectors.staff_applications(cycle)
+        )
+        page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+        rows, totals, total = selectors.counts_by_field_and_status(cycle)
+        context.update(
+            filterset=filterset,
+            page=page,
+            count_rows=rows,
+            count_totals=totals,
+            count_total=total,
+            statuses=Application.Status.choices,
+            query=_query_without_page(request),
+        )
+    return render(request, "applications/staff_list.html", context)
+
+
+def _query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@staff_required
+@require_GET
+def staff_detail(request, pk):
+    application = get_object_or_404(selectors.visible_applications(request.user), pk=pk)
+    return render(
+        request,
+        "applications/staff_detail.html",
+        {
+            "application": application,
+            "organisation": application.organisation,
+            "people": application.organisation.memberships.select_related("user"),
+            "attachments": application.attachments.all(),
+            "timeline": application.status_changes.select_related("changed_by"),
+        },
+    )
