@@ -1,0 +1,28 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from incubator.demo import PASSWORD, PEOPLE, Demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Builds the demo programme modelled on the Liepāja pilot (idempotent: "
+        "running it again changes nothing). Each app's demo.py adds its part."
+    )
+
+    def handle(self, *args, **options):
+        demo = Demo()
+        with transaction.atomic():
+            for config in apps.get_app_configs():
+                module = f"{config.name}.demo"
+                if find_spec(module) is not None:
+                    import_module(module).seed(demo)
+        for line in demo.log:
+            self.stdout.write(f"  {line}")
+        self.stdout.write("Demo logins (password for all: %s):" % PASSWORD)
+        for email, first_name, last_name, role in PEOPLE:
+            self.stdout.write(f"  {role:<10} {email}  ({first_name} {last_name})")

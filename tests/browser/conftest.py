@@ -1,0 +1,109 @@
+"""Headless Chromium for the browser tests (Playwright driving Debian's chromium).
+
+The tests run when Chromium is found (CHROMIUM=path, or chromium on PATH); otherwise
+they are skipped with the reason, or fail when REQUIRE_BROWSER=1."""
+
+import email
+import email.policy
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def find_chromium():
+    for candidate in (
+        os.environ.get("CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        "/usr/bin/chromium",
+    ):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = find_chromium()
+    if executable is None:
+        reason = "Chromium not found: install Debian's chromium or set CHROMIUM=/path/to/chromium"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    # Playwright's sync API runs an event loop in this thread; the ORM calls that the
+    # tests make between page actions are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def page(browser, live_server, settings, tmp_path, request):
+    """A Latvian-speaking visitor in Riga; emails are written to files as in `make run`."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    settings.SITE_URL = live_server.url
+    context = browser.new_context(
+        base_url=live_server.url, locale="lv-LV", timezone_id="Europe/Riga"
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        # Keep what the browser showed, to see why it failed.
+        folder = Path("test-results")
+        folder.mkdir(exist_ok=True)
+        page.screenshot(path=folder / f"{request.node.name}.png", full_page=True)
+        (folder / f"{request.node.name}.html").write_text(page.content())
+    context.close()
+
+
+@pytest.fixture
+def mailbox(settings):
+    """Reads the emails written to files, as a person would open them: newest last."""
+
+    def read():
+        folder = Path(settings.EMAIL_FILE_PATH)
+        messages = []
+        for path in sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime_ns):
+            for chunk in path.read_bytes().split(b"-" * 79 + b"\n"):
+                if chunk.strip():
+                    messages.append(email.message_from_bytes(chunk, policy=email.policy.default))
+        return messages
+
+    return read
+
+
+def text_of(message):
+    return message.get_body(preferencelist=("plain",)).get_content()

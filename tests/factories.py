@@ -1,0 +1,133 @@
+import datetime
+from decimal import Decimal
+
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from applications.models import Application
+from incubator.models import Cycle, Membership, Organisation, PriorityField, User
+from incubator.validators import registration_number_with_check_digit
+
+PASSWORD = "parole-testiem-123"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.lv")
+    first_name = factory.Faker("first_name", locale="lv_LV")
+    last_name = factory.Faker("last_name", locale="lv_LV")
+    language = "lv"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        """Users can sign in: allauth's mandatory verification is already done."""
+        user.save()
+        if create and extracted is not False:
+            EmailAddress.objects.get_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+
+
+class AdminFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class PriorityFieldFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PriorityField
+        django_get_or_create = ("code",)
+
+    code = "culture"
+    name_lv = "Kultūra"
+    name_en = "Culture"
+    order = 1
+
+
+def _registration_number(n):
+    for prefix in range(100):
+        number = registration_number_with_check_digit(f"400{(n * 100 + prefix) % 10**7:07d}")
+        if number:
+            return number
+    raise AssertionError("no registration number")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Biedrība Nr. {n}")
+    legal_form = Organisation.LegalForm.ASSOCIATION
+    registration_number = factory.Sequence(_registration_number)
+    founded_on = datetime.date(2015, 5, 4)
+    municipality = "Liepāja"
+    address = "Graudu iela 1, Liepāja"
+    email = factory.Sequence(lambda n: f"info{n}@biedriba.lv")
+    phone = "+371 20000000"
+    mission = "Stiprināt kopienu."
+    members_count = 12
+    volunteers_count = 5
+    annual_budget = Decimal("15000.00")
+    priority_field = factory.SubFactory(PriorityFieldFactory)
+
+    @factory.post_generation
+    def leader(organisation, create, extracted, **kwargs):
+        if create and extracted:
+            Membership.objects.create(
+                organisation=organisation, user=extracted, role=Membership.Role.LEADER
+            )
+
+
+class CycleFactory(factory.django.DjangoModelFactory):
+    """By default the call is open now and closes in two weeks."""
+
+    class Meta:
+        model = Cycle
+
+    name = factory.Sequence(lambda n: f"Inkubators {2026 + n}")
+    call_opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
+    call_closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+    incubation_starts_on = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=30)
+    )
+    incubation_ends_on = factory.LazyAttribute(
+        lambda cycle: cycle.incubation_starts_on + datetime.timedelta(days=240)
+    )
+    places = 11
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    cycle = factory.SubFactory(CycleFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    priority_field = factory.SelfAttribute("organisation.priority_field")
+
+    class Params:
+        complete = factory.Trait(
+            support_needs=["mentoring", "funding"],
+            motivation="Vēlamies augt.",
+            challenges="Maz brīvprātīgo.",
+            project_idea="Kopienas dārzs.",
+            expected_results="Projekta pieteikums.",
+            participants="Anna (valdes priekšsēdētāja)",
+            meeting_availability=Application.Availability.ALL,
+            data_consent=True,
+        )
+        submitted = factory.Trait(
+            complete=True,
+            status=Application.Status.SUBMITTED,
+            submitted_at=factory.LazyFunction(timezone.now),
+        )

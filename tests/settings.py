@@ -1,0 +1,22 @@
+"""The test suite's environment: the portal's own settings module, with the few
+switches a test run needs set before it reads the environment. DATABASE_URL and
+CELERY_BROKER_URL pass through, so the same suite runs on SQLite and PostgreSQL."""
+
+import os
+
+for name, value in {
+    "SECRET_KEY": "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    "CELERY_TASK_ALWAYS_EAGER": "1",
+    "ACCOUNT_DEFAULT_HTTP_PROTOCOL": "http",
+}.items():
+    os.environ.setdefault(name, value)
+
+from incubator.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+WHITENOISE_AUTOREFRESH = True  # serve static files from the apps; no collectstatic in tests

@@ -1,0 +1,69 @@
+"""Decisions on submitted applications, and the event admission announces."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from applications import services, signals
+from applications.models import Application, StatusChange
+
+from . import factories
+
+
+@pytest.fixture
+def admitted_events():
+    received = []
+
+    def receiver(sender, application, **kwargs):
+        received.append(application.pk)
+
+    signals.application_admitted.connect(receiver)
+    yield received
+    signals.application_admitted.disconnect(receiver)
+
+
+def test_admitting_records_who_and_why_and_announces_after_commit(
+    staff, admitted_events, django_capture_on_commit_callbacks
+):
+    application = factories.ApplicationFactory(submitted=True)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.decide(application, decision="admitted", by=staff, reason="Augsts vērtējums")
+    assert admitted_events == []  # nothing is announced before the commit
+    for callback in callbacks:
+        callback()
+    assert admitted_events == [application.pk]
+    change = StatusChange.objects.get(application=application, status="admitted")
+    assert (change.changed_by, change.note) == (staff, "Augsts vērtējums")
+
+
+@pytest.mark.parametrize("status", ["draft", "withdrawn", "rejected", "admitted"])
+def test_only_submitted_or_waitlisted_applications_are_admitted(staff, status, admitted_events):
+    application = factories.ApplicationFactory(status=status)
+    with pytest.raises(ValidationError):
+        services.decide(application, decision="admitted", by=staff)
+    assert Application.objects.get().status == status
+
+
+def test_a_waitlisted_application_can_be_admitted_later(staff):
+    application = factories.ApplicationFactory(submitted=True)
+    services.decide(application, decision="waitlisted", by=staff)
+    services.decide(application, decision="admitted", by=staff)
+    assert [c.status for c in application.status_changes.all()] == ["waitlisted", "admitted"]
+
+
+def test_staff_decide_from_the_admin_with_the_same_service(client, db):
+    admin = factories.AdminFactory()
+    submitted = factories.ApplicationFactory(submitted=True)
+    draft = factories.ApplicationFactory()
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:applications_application_changelist"),
+        {"action": "admit", "_selected_action": [submitted.pk, draft.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    submitted.refresh_from_db()
+    draft.refresh_from_db()
+    assert submitted.status == "admitted"
+    assert draft.status == "draft"
+    assert StatusChange.objects.filter(application=submitted, changed_by=admin).exists()

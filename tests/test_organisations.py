@@ -1,0 +1,185 @@
+"""Organisation profiles and their people."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from incubator import services
+from incubator.models import Invitation, Membership, Organisation, User
+from incubator.validators import (
+    registration_number_with_check_digit,
+    validate_registration_number,
+)
+
+from . import factories
+
+VALID = "40003521600"  # a real-format number whose check digit is right
+
+
+def profile_data(**overrides):
+    return {
+        "name": "Biedrība “Kopā”",
+        "legal_form": "association",
+        "registration_number": VALID,
+        "founded_on": "2016-04-12",
+        "priority_field": overrides.pop("priority_field"),
+        "municipality": "Liepāja",
+        "address": "Zivju iela 3",
+        "website": "kopa.lv",
+        "email": "info@kopa.lv",
+        "phone": "+371 26000000",
+        "mission": "Stiprinām kaimiņu kopienu.",
+        "members_count": "12",
+        "volunteers_count": "30",
+        "annual_budget": "12500.50",
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(
+    "number", [VALID, registration_number_with_check_digit("5000800101") or VALID]
+)
+def test_valid_registration_numbers_pass(number):
+    validate_registration_number(number)
+
+
+@pytest.mark.parametrize(
+    "number, code",
+    [
+        ("4000352160", "format"),
+        ("400035216000", "format"),
+        ("4000352160A", "format"),
+        ("40003521601", "checksum"),
+        ("16117519997", "personal_code"),
+    ],
+)
+def test_malformed_registration_numbers_are_refused(number, code):
+    with pytest.raises(ValidationError) as refused:
+        validate_registration_number(number)
+    assert refused.value.code == code
+
+
+def test_creating_an_organisation_makes_the_creator_its_leader(
+    client, applicant, priority_fields
+):
+    client.force_login(applicant)
+    response = client.post(
+        reverse("organisation_create"),
+        profile_data(priority_field=priority_fields[0].pk, registration_number="4000 3521 600"),
+    )
+    assert response.status_code == 302
+    organisation = Organisation.objects.get()
+    assert organisation.registration_number == VALID
+    assert organisation.website == "https://kopa.lv"
+    assert str(organisation.annual_budget) == "12500.50"
+    assert Membership.objects.get(organisation=organisation).role == Membership.Role.LEADER
+
+
+def test_a_bad_or_taken_registration_number_keeps_what_was_typed(
+    client, applicant, priority_fields
+):
+    factories.OrganisationFactory(registration_number=VALID)
+    client.force_login(applicant)
+    data = profile_data(priority_field=priority_fields[1].pk, name="Mūsu biedrība")
+    response = client.post(reverse("organisation_create"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "jau ir reģistrēta" in page  # the Latvian "already registered" message
+    assert 'value="Mūsu biedrība"' in page
+    assert "Stiprinām kaimiņu kopienu." in page
+    response = client.post(
+        reverse("organisation_create"), {**data, "registration_number": "12345"}
+    )
+    assert "11 cipar" in response.content.decode()
+    assert Organisation.objects.count() == 1
+
+
+def test_a_negative_budget_is_refused(client, applicant, priority_fields):
+    client.force_login(applicant)
+    response = client.post(
+        reverse("organisation_create"),
+        profile_data(priority_field=priority_fields[0].pk, annual_budget="-5"),
+    )
+    assert response.status_code == 200
+    assert not Organisation.objects.exists()
+
+
+def test_a_colleague_with_an_account_is_added_at_once(organisation, applicant, outbox_emails):
+    colleague = factories.UserFactory(email="kolēģe@biedriba.lv")
+    assert services.add_colleague(
+        organisation=organisation, email="KOLĒĢE@biedriba.lv", by=applicant
+    ) == "added"
+    assert organisation.people.filter(pk=colleague.pk).exists()
+    assert outbox_emails(to=colleague.email)
+    with pytest.raises(ValidationError):
+        services.add_colleague(organisation=organisation, email=colleague.email, by=applicant)
+
+
+def test_a_colleague_without_an_account_joins_on_verifying_the_address(
+    organisation, applicant, outbox_emails, client, django_capture_on_commit_callbacks
+):
+    assert services.add_colleague(
+        organisation=organisation, email="jauns@biedriba.lv", by=applicant
+    ) == "invited"
+    assert outbox_emails(to="jauns@biedriba.lv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "first_name": "Jānis",
+                "last_name": "Jauns",
+                "email": "jauns@biedriba.lv",
+                "password1": "Ļoti-drošs-2027",
+                "password2": "Ļoti-drošs-2027",
+            },
+        )
+    assert response.status_code == 302
+    record = outbox_emails(to="jauns@biedriba.lv", key__startswith="account:")[0]
+    assert record.sensitive and record.status == "sent"
+    assert record.text_body == ""  # the link is erased from the outbox once delivered
+    delivered = mail.outbox[-1]
+    assert delivered.to == ["jauns@biedriba.lv"]
+    path = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", delivered.body).group(1)
+    assert not organisation.people.filter(email="jauns@biedriba.lv").exists()
+    response = client.post(path)
+    assert response.url == reverse("dashboard")  # signed in straight away
+    assert organisation.people.filter(email="jauns@biedriba.lv").exists()
+    assert not Invitation.objects.exists()
+    assert User.objects.get(email="jauns@biedriba.lv").first_name == "Jānis"
+
+
+def test_only_the_leader_manages_people(client, organisation):
+    member = factories.UserFactory()
+    organisation.memberships.create(user=member)
+    client.force_login(member)
+    response = client.post(
+        reverse("colleague_add", args=[organisation.pk]), {"email": "x@example.lv"}, follow=True
+    )
+    assert not Invitation.objects.exists()
+    assert "vadītājs" in response.content.decode()
+
+
+def test_the_last_leader_cannot_be_removed(organisation, applicant):
+    membership = organisation.memberships.get(user=applicant)
+    with pytest.raises(ValidationError):
+        services.remove_person(membership=membership, by=applicant)
+    assert organisation.memberships.count() == 1
+
+
+def test_profile_edit_keeps_input_on_error(client, organisation, applicant):
+    client.force_login(applicant)
+    url = reverse("organisation_edit", args=[organisation.pk])
+    data = profile_data(
+        priority_field=organisation.priority_field_id,
+        registration_number=organisation.registration_number,
+        name="Jauns nosaukums",
+        email="nav-epasts",
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert 'value="Jauns nosaukums"' in response.content.decode()
+    organisation.refresh_from_db()
+    assert organisation.name != "Jauns nosaukums"

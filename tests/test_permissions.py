@@ -1,0 +1,155 @@
+"""Every URL of the portal over the role matrix, in one table (after pretix's
+test_permissions.py). A URL missing from the table fails
+``test_every_url_is_in_the_table``.
+
+Expected values: an HTTP status code, or LOGIN for a redirect to the sign-in page.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from applications import services as application_services
+from incubator.models import Invitation, Membership
+
+from . import factories
+
+LOGIN = "login"
+ROLES = ["anonymous", "owner", "other_applicant", "outsider", "staff", "admin"]
+OUR_PACKAGES = ("incubator", "applications", "cohorts", "mentoring", "funding")
+
+
+@dataclass
+class World:
+    """One organisation's application (the object under test) and a user per role."""
+
+    users: dict
+    cycle: object
+    organisation: object
+    application: object
+    attachment: object
+    colleague: object
+    invitation: object
+
+
+@pytest.fixture
+def world(db):
+    owner = factories.UserFactory(email="owner@example.lv")
+    organisation = factories.OrganisationFactory(leader=owner)
+    colleague = Membership.objects.create(
+        organisation=organisation, user=factories.UserFactory(email="colleague@example.lv")
+    )
+    invitation = Invitation.objects.create(
+        organisation=organisation, email="invited@example.lv", invited_by=owner
+    )
+    cycle = factories.CycleFactory()
+    application = factories.ApplicationFactory(cycle=cycle, organisation=organisation)
+    attachment = application_services.add_attachment(
+        application, SimpleUploadedFile("a.pdf", b"%PDF-1.4 test"), by=owner
+    )
+    other = factories.UserFactory(email="other@example.lv")
+    factories.ApplicationFactory(
+        cycle=cycle, organisation=factories.OrganisationFactory(leader=other)
+    )
+    users = {
+        "anonymous": None,
+        "owner": owner,
+        "other_applicant": other,
+        "outsider": factories.UserFactory(email="outsider@example.lv"),
+        "staff": factories.StaffFactory(email="staff@example.lv"),
+        "admin": factories.AdminFactory(email="admin@example.lv"),
+    }
+    return World(users, cycle, organisation, application, attachment, colleague, invitation)
+
+
+def everyone(code, anonymous=LOGIN):
+    return {"anonymous": anonymous, **{role: code for role in ROLES[1:]}}
+
+
+def only_owner(code):
+    """The organisation's own pages: another person's object is a 404, even for staff."""
+    return {**everyone(404), "owner": code}
+
+
+def owner_and_staff(code):
+    return {**only_owner(code), "staff": code, "admin": code}
+
+
+def staff_only(code):
+    return {**everyone(403), "staff": code, "admin": code}
+
+
+# name: (method, args from the world, POST data, expected per role)
+CASES = {
+    "home": ("get", lambda w: [], None, everyone(200, anonymous=200)),
+    "dashboard": ("get", lambda w: [], None, everyone(302)),
+    "profile": ("get", lambda w: [], None, everyone(200)),
+    "organisation_create": ("get", lambda w: [], None, everyone(200)),
+    "organisation_detail": ("get", lambda w: [w.organisation.pk], None, only_owner(200)),
+    "organisation_edit": ("get", lambda w: [w.organisation.pk], None, only_owner(200)),
+    "colleague_add": (
+        "post", lambda w: [w.organisation.pk], {"email": "new@example.lv"}, only_owner(302)
+    ),
+    "person_remove": (
+        "post", lambda w: [w.organisation.pk, w.colleague.pk], {}, only_owner(302)
+    ),
+    "invitation_withdraw": (
+        "post", lambda w: [w.organisation.pk, w.invitation.pk], {}, only_owner(302)
+    ),
+    "applications:dashboard": ("get", lambda w: [], None, everyone(200)),
+    "applications:start": (
+        "post", lambda w: [w.cycle.pk, w.organisation.pk], {}, only_owner(302)
+    ),
+    "applications:edit": ("get", lambda w: [w.application.pk], None, only_owner(200)),
+    "applications:autosave": (
+        "post", lambda w: [w.application.pk], {"motivation": "x"}, only_owner(200)
+    ),
+    "applications:withdraw": ("get", lambda w: [w.application.pk], None, only_owner(200)),
+    "applications:attachment_upload": (
+        "post", lambda w: [w.application.pk], {}, only_owner(400)
+    ),
+    "applications:attachment_download": (
+        "get", lambda w: [w.application.pk, w.attachment.pk], None, owner_and_staff(200)
+    ),
+    "applications:attachment_delete": (
+        "post", lambda w: [w.application.pk, w.attachment.pk], {}, only_owner(302)
+    ),
+    "applications:staff_list": ("get", lambda w: [], None, staff_only(200)),
+    "applications:staff_detail": ("get", lambda w: [w.application.pk], None, staff_only(200)),
+}
+
+
+def _our_url_names(patterns=None, namespace=None):
+    names = set()
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace or namespace
+            names |= _our_url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            module = getattr(entry.callback, "__module__", "")
+            if module.split(".")[0] in OUR_PACKAGES:
+                names.add(f"{namespace}:{entry.name}" if namespace else entry.name)
+    return names
+
+
+def test_every_url_is_in_the_table():
+    assert _our_url_names() == set(CASES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_permission(client, world, name, role):
+    method, args, data, expected = CASES[name]
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    url = reverse(name, args=args(world))
+    response = getattr(client, method)(url, data or {})
+    want = expected[role]
+    if want == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+    else:
+        assert response.status_code == want, f"{role} on {name}"
