@@ -1,0 +1,55 @@
+# The portal's two set-up commands are `make run` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+APPS := applications
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test bench install install-dev messages check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make run: the portal with demo data on the embedded default (SQLite, eager tasks, email to var/mail/)
+run: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "  The portal: http://localhost:$(PORT)/  (English: http://localhost:$(PORT)/en/)"
+	@echo "  Administration: http://localhost:$(PORT)/admin/"
+	@echo "  Emails are written to var/mail/"
+	@echo ""
+	DEBUG=1 $(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
+
+## make test: the whole suite (browser tests run when Chromium is found)
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make bench: benchmark figures against DATABASE_URL (PostgreSQL)
+bench: install-dev
+	$(BIN)/python -m bench
+
+## make messages: refresh the .po files after changing user-facing strings, then compile
+messages: install-dev
+	DEBUG=1 $(BIN)/python manage.py makemessages -l lv --no-obsolete --ignore '.venv/*' $(foreach app,$(APPS),--ignore '$(app)/*')
+	for app in $(APPS); do (cd $$app && DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l lv --no-obsolete); done
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+check: install-dev
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=0 SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') ALLOWED_HOSTS=incubator.example.lv $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var staticfiles

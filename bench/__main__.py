@@ -1,0 +1,50 @@
+"""Runs every benchmark in this package and prints one line per figure, ``name: value``.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/incubator python -m bench [module ...]
+
+Each benchmark is a module here with ``run(report)``; it seeds its own data in a
+fresh scratch database (created and dropped around the run, like a test database)
+and calls ``report(name, value)``. Ratios are measured within one run.
+"""
+
+import importlib
+import os
+import pkgutil
+import sys
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+
+def main(selected):
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    if connection.vendor != "postgresql":
+        print("bench: DATABASE_URL does not point at PostgreSQL; figures are not comparable",
+              file=sys.stderr)
+    settings.DEBUG = False
+    setup_test_environment()
+    original_name = settings.DATABASES["default"]["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        package = os.path.dirname(__file__)
+        names = [m.name for m in pkgutil.iter_modules([package]) if not m.name.startswith("_")]
+        for name in names:
+            if selected and name not in selected:
+                continue
+            module = importlib.import_module(f"bench.{name}")
+
+            def report(figure, value):
+                print(f"{figure}: {value}", flush=True)
+
+            module.run(report)
+    finally:
+        connection.creation.destroy_test_db(original_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
