@@ -48,10 +48,12 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_select_related = ["organisation", "cycle", "priority_field"]
     date_hierarchy = "submitted_at"
     # Status changes go through the services (submit, withdraw), never a raw edit.
-    readonly_fields = ["status", "submitted_at", "created_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "status", "submitted_at", "decision_published_at", "created_by", "created_at", "updated_at"
+    ]
     autocomplete_fields = ["organisation"]
     inlines = [AttachmentInline, StatusChangeInline]
-    actions = ["admit", "waitlist", "reject"]
+    actions = ["admit", "waitlist", "reject", "publish"]
 
     def _decide(self, request, queryset, decision):
         done, refused = 0, []
@@ -81,6 +83,26 @@ class ApplicationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reject the selected applications"))
     def reject(self, request, queryset):
         self._decide(request, queryset, Application.Status.REJECTED)
+
+    @admin.action(description=_("Publish the decisions on the selected applications"))
+    def publish(self, request, queryset):
+        published = 0
+        for application in queryset:
+            try:
+                services.publish_decision(application, by=request.user)
+                published += 1
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{application.organisation}: {' '.join(error.messages)}",
+                    messages.ERROR,
+                )
+        if published:
+            self.message_user(
+                request,
+                ngettext("%d decision published.", "%d decisions published.", published)
+                % published,
+                messages.SUCCESS,
+            )
 
 
 @admin.register(Attachment)

@@ -73,6 +73,12 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decision_published_at = models.DateTimeField(
+        _("decision published"),
+        null=True,
+        blank=True,
+        help_text=_("Until then the decision is internal: the applicant still sees “submitted”."),
+    )
 
     class Meta:
         verbose_name = _("application")
@@ -97,6 +103,17 @@ class Application(models.Model):
     @property
     def is_decided(self):
         return self.status in self.DECISIONS
+
+    @property
+    def status_choice(self):
+        return self.Status(self.status)
+
+    @property
+    def visible_status(self):
+        """The status the organisation sees: a decision only once it is published."""
+        if self.is_decided and self.decision_published_at is None:
+            return self.Status.SUBMITTED
+        return self.Status(self.status)
 
     def support_needs_display(self):
         labels = dict(self.Support.choices)

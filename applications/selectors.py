@@ -29,7 +29,10 @@ def visible_applications(user):
 def dashboard_organisations(user):
     """The user's organisations, each with its applications and their timelines."""
     applications = Application.objects.select_related("cycle", "priority_field").prefetch_related(
-        Prefetch("status_changes", queryset=StatusChange.objects.order_by("changed_at", "pk"))
+        Prefetch(
+            "status_changes",
+            queryset=StatusChange.objects.select_related("changed_by").order_by("changed_at", "pk"),
+        )
     ).annotate(attachment_count=Count("attachments"))
     return organisations_for(user).prefetch_related(
         Prefetch("applications", queryset=applications.order_by("-cycle__call_opens_at"))
@@ -85,12 +88,15 @@ def counts_by_field_and_status(cycle):
 
 
 def timeline(application):
-    """The steps shown on the applicant's status timeline: what happened, with when
-    and by whom, then what is still ahead. Uses the prefetched status changes."""
+    """The steps shown on the applicant's status timeline: what happened, with when,
+    then what is still ahead. Uses the prefetched status changes; a decision shows
+    only once it is published."""
+    published = application.decision_published_at is not None
     steps = [
         {"label": change.get_status_display(), "at": change.changed_at, "state": "done",
-         "note": change.note}
+         "note": change.note, "by": change.changed_by}
         for change in application.status_changes.all()
+        if published or change.status not in Application.DECISIONS
     ]
     if steps:
         steps[-1]["state"] = "current"
@@ -98,6 +104,8 @@ def timeline(application):
     ahead = {
         Status.DRAFT: [Status.SUBMITTED.label, _("Evaluation"), _("Decision")],
         Status.SUBMITTED: [_("Evaluation"), _("Decision")],
-    }.get(application.status, [])
-    steps += [{"label": label, "at": None, "state": "ahead", "note": ""} for label in ahead]
+    }.get(application.visible_status, [])
+    steps += [
+        {"label": label, "at": None, "state": "ahead", "note": "", "by": None} for label in ahead
+    ]
     return steps

@@ -169,8 +169,7 @@ DECISION_FROM = {
 def decide(application, *, decision, by, reason=""):
     """Admits, wait-lists or rejects a submitted application, recording who and why.
 
-    Admission announces ``application_admitted`` once the transaction commits, so
-    that the organisation joins its cohort.
+    The decision stays internal to staff until ``publish_decision``.
     """
     application = _lock(application)
     if decision not in DECISION_FROM:
@@ -185,9 +184,27 @@ def decide(application, *, decision, by, reason=""):
             code="invalid_decision",
         )
     application.status = decision
-    application.save(update_fields=["status", "updated_at"])
+    application.decision_published_at = None
+    application.save(update_fields=["status", "decision_published_at", "updated_at"])
     _record(application, decision, by, note=reason)
-    if decision == Application.Status.ADMITTED:
+    return application
+
+
+@transaction.atomic
+def publish_decision(application, *, by, now=None):
+    """Shows the decision to the organisation. Publishing an admission announces
+    ``application_admitted`` once the transaction commits, so that the organisation
+    joins the programme. Publishing again changes nothing."""
+    application = _lock(application)
+    if not application.is_decided:
+        raise ValidationError(
+            _("There is no decision to publish for this application."), code="undecided"
+        )
+    if application.decision_published_at is not None:
+        return application
+    application.decision_published_at = now or timezone.now()
+    application.save(update_fields=["decision_published_at", "updated_at"])
+    if application.status == Application.Status.ADMITTED:
         transaction.on_commit(
             lambda: signals.application_admitted.send(sender=Application, application=application)
         )

@@ -57,7 +57,7 @@ def _edit_context(application, form, **extra):
         "form": form,
         "attachment_form": AttachmentForm(),
         "attachments": application.attachments.all(),
-        "timeline": application.status_changes.select_related("changed_by"),
+        "timeline": selectors.timeline(application),
         "call_state": application.cycle.call_state(),
         **extra,
     }

@@ -22,12 +22,15 @@ def admitted_events():
     signals.application_admitted.disconnect(receiver)
 
 
-def test_admitting_records_who_and_why_and_announces_after_commit(
+def test_admitting_records_who_and_why_and_announces_once_published_and_committed(
     staff, admitted_events, django_capture_on_commit_callbacks
 ):
     application = factories.ApplicationFactory(submitted=True)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         services.decide(application, decision="admitted", by=staff, reason="Augsts vērtējums")
+    assert admitted_events == []  # a decision is internal until published
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.publish_decision(application, by=staff)
     assert admitted_events == []  # nothing is announced before the commit
     for callback in callbacks:
         callback()
@@ -67,3 +70,25 @@ def test_staff_decide_from_the_admin_with_the_same_service(client, db):
     assert submitted.status == "admitted"
     assert draft.status == "draft"
     assert StatusChange.objects.filter(application=submitted, changed_by=admin).exists()
+
+
+def test_the_organisation_sees_a_decision_only_once_published(
+    client, staff, applicant, application, admitted_events, django_capture_on_commit_callbacks
+):
+    application.status = "submitted"
+    application.save()
+    services.decide(application, decision="admitted", by=staff)
+    client.force_login(applicant)
+    page = client.get(reverse("applications:dashboard")).content.decode()
+    assert "Uzņemts" not in page and "Iesniegts" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_decision(application, by=staff)
+        services.publish_decision(application, by=staff)  # publishing again: nothing new
+    assert admitted_events == [application.pk]
+    page = client.get(reverse("applications:dashboard")).content.decode()
+    assert "Uzņemts" in page
+
+
+def test_an_undecided_application_cannot_be_published(staff):
+    with pytest.raises(ValidationError):
+        services.publish_decision(factories.ApplicationFactory(submitted=True), by=staff)

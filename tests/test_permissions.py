@@ -17,7 +17,9 @@ from incubator.models import Invitation, Membership
 from . import factories
 
 LOGIN = "login"
-ROLES = ["anonymous", "owner", "other_applicant", "outsider", "staff", "admin"]
+ROLES = [
+    "anonymous", "owner", "other_applicant", "outsider", "reviewer", "mentor", "staff", "admin"
+]
 OUR_PACKAGES = ("incubator", "applications", "cohorts", "mentoring", "funding")
 
 
@@ -58,6 +60,9 @@ def world(db):
         "owner": owner,
         "other_applicant": other,
         "outsider": factories.UserFactory(email="outsider@example.lv"),
+        # A reviewer and a mentor who are not assigned to the world's organisation.
+        "reviewer": factories.UserFactory(email="reviewer@example.lv"),
+        "mentor": factories.UserFactory(email="mentor@example.lv"),
         "staff": factories.StaffFactory(email="staff@example.lv"),
         "admin": factories.AdminFactory(email="admin@example.lv"),
     }

@@ -16,10 +16,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         demo = Demo()
-        with transaction.atomic():
-            for config in apps.get_app_configs():
-                module = f"{config.name}.demo"
-                if find_spec(module) is not None:
+        for config in apps.get_app_configs():
+            module = f"{config.name}.demo"
+            if find_spec(module) is not None:
+                # One transaction per app, so the domain events an app's seed causes
+                # (sent on commit) have reached the apps downstream before they seed.
+                with transaction.atomic():
                     import_module(module).seed(demo)
         for line in demo.log:
             self.stdout.write(f"  {line}")
