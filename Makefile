@@ -24,7 +24,7 @@ install-dev: $(VENV)/.installed-dev
 
 ## make run: the portal with demo data on the embedded default (SQLite, eager tasks, email to var/mail/)
 run: install
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "  The portal: http://localhost:$(PORT)/  (English: http://localhost:$(PORT)/en/)"
