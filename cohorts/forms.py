@@ -63,6 +63,14 @@ class MembershipStatusForm(forms.Form):
 
 
 class MeetingForm(forms.ModelForm):
+    online_url = forms.URLField(
+        label=_("Online link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Zoom, Teams or Meet link, if people can join online."),
+    )
+
     class Meta:
         model = JointMeeting
         fields = ["title", "cohort", "starts_at", "ends_at", "place", "online_url", "agenda"]
@@ -73,7 +81,6 @@ class MeetingForm(forms.ModelForm):
         }
         help_texts = {
             "place": _("An address, a room, or leave empty for an online meeting."),
-            "online_url": _("Zoom, Teams or Meet link, if people can join online."),
         }
 
     def __init__(self, *args, cycle, **kwargs):
@@ -81,7 +88,6 @@ class MeetingForm(forms.ModelForm):
         self.fields["cohort"].queryset = cycle.cohorts.select_related("priority_field")
         self.fields["cohort"].label_from_instance = lambda cohort: cohort.name
         self.fields["cohort"].empty_label = _("All the cycle's organisations")
-        self.fields["online_url"].assume_scheme = "https"
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 

@@ -59,3 +59,17 @@ def outbox_emails(db):
         return list(Email.objects.filter(**filters).order_by("pk"))
 
     return emails
+
+
+# --- the incubation cycle (cohorts, meetings, deadlines) -------------------------------
+
+
+@pytest.fixture
+def running_cycle(db):
+    return factories.RunningCycleFactory(name="NVO izaugsmes inkubators — pilotcikls")
+
+
+@pytest.fixture
+def place(running_cycle, organisation, staff):
+    """The applicant's organisation, admitted to the running cycle: its cohort place."""
+    return factories.admit(organisation, running_cycle, staff)

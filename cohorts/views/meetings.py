@@ -263,11 +263,11 @@ def attendance(request, pk):
                 if form.cleaned_data["status"]
             ]
             try:
-                count = services.record_attendance(meeting, entries, by=request.user)
+                services.record_attendance(meeting, entries, by=request.user)
             except ValidationError as error:
                 errors = error.messages
             else:
-                messages.success(request, _("Attendance saved (%(count)d changes).") % {"count": count})
+                messages.success(request, _("The attendance has been saved."))
                 return redirect("cohorts:attendance", pk=pk)
         else:
             errors = [_("Please correct the rows marked below.")]
