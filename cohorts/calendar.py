@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from incubator.calendars import CalendarEvent, invitation
+from incubator.calendars import CalendarEvent, invitations
 
 from . import selectors
 
@@ -50,10 +50,18 @@ def deadline_event(deadline):
     )
 
 
-def meeting_invitation(meeting, user):
-    """The ``.ics`` attached to a meeting email, in the recipient's language."""
-    with translation.override(user.language):
-        return invitation(meeting_event(meeting), user.email)
+def meeting_invitations(meeting, users):
+    """The ``.ics`` attached to a meeting email, for each of ``users`` in their
+    language: {user id: text}. Built once per language, not once per person."""
+    by_language = {}
+    for user in users:
+        by_language.setdefault(user.language, []).append(user)
+    result = {}
+    for language, people in by_language.items():
+        with translation.override(language):
+            texts = invitations(meeting_event(meeting), [person.email for person in people])
+        result.update({person.pk: texts[person.email] for person in people})
+    return result
 
 
 def feed_events(user):

@@ -7,7 +7,7 @@ from collections import defaultdict
 from incubator.notifications.reminders import Recipient, ReminderSource
 
 from . import audiences, selectors, services
-from .calendar import meeting_invitation
+from .calendar import meeting_invitations
 from .models import Deadline, JointMeeting, MeetingResponse
 
 
@@ -29,9 +29,9 @@ class MeetingReminders(ReminderSource):
             meeting = meetings.get(reminder.object_id)
             if meeting is None:
                 continue
-            for user, organisation in selectors.audience_of(
-                people, meeting.cycle_id, meeting.cohort_id
-            ):
+            audience = selectors.audience_of(people, meeting.cycle_id, meeting.cohort_id)
+            calendars = meeting_invitations(meeting, [user for user, _org in audience])
+            for user, organisation in audience:
                 yield Recipient(
                     reminder=reminder,
                     user=user,
@@ -40,7 +40,7 @@ class MeetingReminders(ReminderSource):
                         "organisation": organisation,
                         "response": responses.get((meeting.pk, organisation.pk)),
                     },
-                    calendar=meeting_invitation(meeting, user),
+                    calendar=calendars[user.pk],
                 )
 
 

@@ -16,7 +16,7 @@ from incubator.notifications.services import Outgoing, queue_many
 from incubator.uploads import check_document
 
 from . import audiences, selectors
-from .calendar import meeting_invitation
+from .calendar import meeting_invitations
 from .models import (
     Attendance,
     Cohort,
@@ -232,15 +232,17 @@ def _tell_participants(meeting, notice, now):
     """Writes a mandatory notice (invited, changed, cancelled) to everyone the
     meeting is for, each with the calendar invitation in their language."""
     people = selectors.participant_people([meeting.cycle_id])
+    audience = selectors.audience_of(people, meeting.cycle_id, meeting.cohort_id)
+    calendars = meeting_invitations(meeting, [user for user, _organisation in audience])
     messages = [
         Outgoing(
             key=f"meeting:{meeting.pk}:user:{user.pk}:{notice}",
             recipient=user,
             template=f"cohorts/emails/meeting_{notice.split('-')[0]}",
             context={"meeting": meeting, "organisation": organisation},
-            calendar=meeting_invitation(meeting, user),
+            calendar=calendars[user.pk],
         )
-        for user, organisation in selectors.audience_of(people, meeting.cycle_id, meeting.cohort_id)
+        for user, organisation in audience
     ]
     return queue_many(messages, now=now)
 

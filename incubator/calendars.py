@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar.parser import Contentline, Parameters
 
 PRODUCT_ID = "-//NGO Incubator Portal//incubator//LV"
 
@@ -97,9 +98,10 @@ def feed(user, name):
     return calendar.to_ical()
 
 
-def invitation(event, attendee_email):
-    """An ``.ics`` invitation for one event, as text for an email attachment:
-    METHOD:REQUEST (or CANCEL), organised by the portal's sender address."""
+def invitations(event, attendee_emails):
+    """``.ics`` invitations for one event, as text for email attachments, one per
+    attendee: METHOD:REQUEST (or CANCEL), organised by the portal's sender address.
+    The calendar is serialised once; only each attendee's line differs."""
     calendar = _calendar(method="CANCEL" if event.cancelled else "REQUEST")
     vevent = _vevent(event, timezone.now())
     sender_name, sender_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
@@ -107,9 +109,15 @@ def invitation(event, attendee_email):
     if sender_name:
         organizer.params["cn"] = vText(sender_name)
     vevent.add("organizer", organizer)
-    attendee = vCalAddress(f"mailto:{attendee_email}")
-    attendee.params["partstat"] = vText("NEEDS-ACTION")
-    attendee.params["rsvp"] = vText("FALSE")
-    vevent.add("attendee", attendee)
     calendar.add_component(vevent)
-    return calendar.to_ical().decode()
+    head, end = calendar.to_ical().decode().rsplit("END:VEVENT\r\n", 1)
+    parameters = Parameters({"PARTSTAT": "NEEDS-ACTION", "RSVP": "FALSE"})
+    result = {}
+    for email in attendee_emails:
+        line = Contentline.from_parts("ATTENDEE", parameters, f"mailto:{email}").to_ical()
+        result[email] = f"{head}{line.decode()}\r\nEND:VEVENT\r\n{end}"
+    return result
+
+
+def invitation(event, attendee_email):
+    return invitations(event, [attendee_email])[attendee_email]

@@ -6,6 +6,7 @@ import smtplib
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -16,14 +17,11 @@ from incubator.notifications.models import Email
 from . import factories
 
 
-class FailingBackend:
+class FailingBackend(BaseEmailBackend):
     """An SMTP server that refuses the first ``failures`` messages."""
 
     failures = 0
     sent = []
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         if FailingBackend.failures > 0:
@@ -212,3 +210,16 @@ def test_the_outbox_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("notifications:outbox"))
     assert response.status_code == 200
+
+
+def test_a_batch_shares_one_connection_and_a_failure_only_delays_its_own_email(
+    db, failing, settings
+):
+    settings.EMAIL_RETRY_SECONDS = 30
+    first, second, third = (_queued(f"test:{n}") for n in range(3))
+    failing(1)
+    retry = services.deliver_batch([first.pk, second.pk, third.pk])
+    assert retry == {first.pk: 30}
+    statuses = dict(Email.objects.values_list("key", "status"))
+    assert statuses == {"test:0": "queued", "test:1": "sent", "test:2": "sent"}
+    assert [m.extra_headers["X-Incubator-Key"] for m in FailingBackend.sent] == ["test:1", "test:2"]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -159,13 +159,14 @@ def enqueue_batches_on_commit(email_ids):
         send_emails.delay_on_commit(list(email_ids[start : start + TASK_BATCH]))
 
 
-def _message(email):
+def _message(email, connection=None):
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.text_body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
         headers={"X-Incubator-Key": email.key},
+        connection=connection,
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
@@ -180,13 +181,14 @@ def retry_delay(attempts):
     return settings.EMAIL_RETRY_SECONDS * 2 ** (attempts - 1)
 
 
-def deliver(email_id, now=None):
+def deliver(email_id, now=None, connection=None):
     """Sends one queued email if it is due; returns seconds to wait before the next
     attempt when sending failed and another attempt is left, else None.
 
     The row stays locked while the message is handed to the mail server, so two
     workers holding the same id cannot both send it; a row recorded as sent is
     never sent again. A reminder whose event has started is not sent at all.
+    ``connection``: an open mail server connection to reuse (``deliver_batch``).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -203,9 +205,11 @@ def deliver(email_id, now=None):
             return None
         email.attempts += 1
         try:
-            _message(email).send()
+            _message(email, connection).send()
         except (smtplib.SMTPException, OSError) as error:
             logger.warning("Sending email %s failed: %s", email.pk, error)
+            if connection is not None:
+                connection.close()  # the next message opens a fresh one
             email.last_error = f"{type(error).__name__}: {error}"[:2000]
             if email.attempts >= max_attempts():
                 email.status = Email.Status.FAILED
@@ -224,6 +228,27 @@ def deliver(email_id, now=None):
             fields += ["text_body", "html_body"]
         email.save(update_fields=fields)
     return None
+
+
+def deliver_batch(email_ids):
+    """Delivers a batch over one connection to the mail server, each row in its own
+    transaction (a crash loses at most the one being sent). Returns {id: seconds}
+    for the emails to try again."""
+    retry = {}
+    connection = get_connection()
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError) as error:
+        # Each message tries again on its own and records the error with its backoff.
+        logger.warning("Opening the mail server connection failed: %s", error)
+    try:
+        for email_id in email_ids:
+            retry_in = deliver(email_id, connection=connection)
+            if retry_in is not None:
+                retry[email_id] = retry_in
+    finally:
+        connection.close()
+    return retry
 
 
 def stalled(now=None, grace=SWEEP_GRACE):

@@ -21,9 +21,9 @@ def send_emails(self, email_ids):
     """Sends a batch written together (a sweep's reminders, a meeting's notices).
     If the worker dies half-way, the batch comes back and only the rows not yet
     recorded as sent go out."""
-    for email_id in email_ids:
-        retry_in = services.deliver(email_id)
-        if retry_in is not None and not self.request.is_eager:
+    retry = services.deliver_batch(email_ids)
+    if not self.request.is_eager:
+        for email_id, retry_in in retry.items():
             send_email.apply_async((email_id,), countdown=retry_in + 1)
 
 
