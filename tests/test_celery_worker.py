@@ -73,8 +73,8 @@ def _database_url():
 class Worker:
     """Starts, kills and stops ``celery -A incubator worker`` processes."""
 
-    def __init__(self, broker, mail_dir, log_dir):
-        self.broker, self.mail_dir, self.log_dir = broker, mail_dir, log_dir
+    def __init__(self, broker, queue, mail_dir, log_dir):
+        self.broker, self.queue, self.mail_dir, self.log_dir = broker, queue, mail_dir, log_dir
         self.process = None
         self.name = None
 
@@ -87,6 +87,7 @@ class Worker:
             "CELERY_BROKER_URL": self.broker,
             "CELERY_TASK_ALWAYS_EAGER": "0",
             "TEST_MAIL_DIR": str(self.mail_dir),
+            "TEST_CELERY_QUEUE": self.queue,
         }
         log = open(self.log_dir / f"worker-{self.name.split('@')[0]}.log", "w")
         self.process = subprocess.Popen(
@@ -94,6 +95,7 @@ class Worker:
                 sys.executable, "-m", "celery", "-A", "incubator", "worker",
                 "--pool", "prefork", "--concurrency", str(concurrency), "--loglevel", "INFO",
                 "--without-gossip", "--without-mingle", "--hostname", self.name,
+                "--queues", self.queue,
             ],
             cwd=settings.BASE_DIR,
             env=env,
@@ -130,15 +132,16 @@ def worker(transactional_db, tmp_path, monkeypatch):
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     monkeypatch.setenv("TEST_MAIL_DIR", str(mail_dir))
-    # This process queues tasks in Redis instead of running them itself.
-    eager = celery_app.conf.task_always_eager
+    # This process queues tasks in Redis instead of running them itself, on a queue of
+    # its own (a parallel test run, or another checkout, may share the broker).
+    eager, queue = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
     celery_app.conf.task_always_eager = False
-    celery_app.control.purge()
-    controller = Worker(broker, mail_dir, tmp_path)
+    celery_app.conf.task_default_queue = f"test-{uuid.uuid4().hex[:12]}"
+    controller = Worker(broker, celery_app.conf.task_default_queue, mail_dir, tmp_path)
     yield controller
     controller.stop()
     celery_app.control.purge()
-    celery_app.conf.task_always_eager = eager
+    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = eager, queue
 
 
 def _control(**values):
