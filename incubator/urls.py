@@ -13,7 +13,7 @@ admin.site.site_title = _("NGO Incubator Portal")
 urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # Calendar apps fetch the feed without a language prefix; it speaks the owner's language.
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("calendar/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]
 
 urlpatterns += i18n_patterns(

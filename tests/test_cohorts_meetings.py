@@ -477,3 +477,72 @@ def test_cohort_choices_belong_to_the_cycle(place, staff, priority_fields):
     with pytest.raises(ValidationError) as error:
         services.schedule_meeting(cycle=place.cycle, by=staff, **meeting_fields(cohort=foreign))
     assert "cohort" in error.value.message_dict
+
+
+def test_the_csv_does_not_let_a_name_become_a_formula(client, held, staff, running_cycle, place):
+    place.organisation.name = "=HYPERLINK(\"http://x\")"
+    place.organisation.save()
+    services.record_attendance(held, [(place.organisation, "present", 1, "@note")], by=staff)
+    client.force_login(staff)
+    response = client.get(reverse("cohorts:attendance_csv", args=[place.cycle_id]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][0] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][9] == "'@note"
+
+
+def test_the_deadline_form_explains_a_moment_outside_the_cycle_and_keeps_the_input(
+    client, place, staff
+):
+    client.force_login(staff)
+    response = client.post(
+        reverse("cohorts:deadline_create", args=[place.cycle_id]),
+        {
+            "title": "Gala atskaite",
+            "due_at": _moment(400).strftime("%Y-%m-%dT%H:%M"),
+            "audience": "participants",
+            "description": "Iesūtiet atskaiti",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Termiņam jābūt cikla laikā" in page
+    assert 'value="Gala atskaite"' in page and "Iesūtiet atskaiti" in page
+
+
+def test_the_deadline_form_refuses_applicants_for_one_cohort(client, place, staff):
+    client.force_login(staff)
+    response = client.post(
+        reverse("cohorts:deadline_create", args=[place.cycle_id]),
+        {
+            "title": "Melnraksti",
+            "cohort": place.cohort_id,
+            "due_at": _moment(10).strftime("%Y-%m-%dT%H:%M"),
+            "audience": "applicants",
+        },
+    )
+    assert response.status_code == 200
+    assert "atstājiet kohortu tukšu" in response.content.decode()
+
+
+def test_staff_add_change_and_delete_a_deadline_from_the_pages(client, place, staff):
+    from cohorts.models import Deadline
+
+    client.force_login(staff)
+    client.post(reverse("cohorts:deadline_create", args=[place.cycle_id]), {
+        "title": "Plāns", "due_at": _moment(10).strftime("%Y-%m-%dT%H:%M"),
+        "audience": "mentors",
+    })
+    deadline = Deadline.objects.get(title="Plāns")
+    assert deadline.audience == "mentors"
+    client.post(reverse("cohorts:deadline_edit", args=[deadline.pk]), {
+        "title": "Attīstības plāns", "due_at": _moment(12).strftime("%Y-%m-%dT%H:%M"),
+        "audience": "participants",
+    })
+    deadline.refresh_from_db()
+    assert (deadline.title, deadline.due_at) == ("Attīstības plāns", _moment(12))
+    assert set(Reminder.objects.filter(source="deadline", object_id=deadline.pk,
+                                       status="pending").values_list("due_at", flat=True)) == {
+        _moment(5), _moment(11)
+    }
+    client.post(reverse("cohorts:deadline_delete", args=[deadline.pk]))
+    assert not Deadline.objects.filter(pk=deadline.pk).exists()

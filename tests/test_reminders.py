@@ -313,3 +313,50 @@ def test_reminder_batches_run_a_constant_number_of_queries(
     with time_machine.travel(starts - 6 * DAY, tick=False):
         with django_assert_max_num_queries(20):
             assert reminders.sweep() == 120
+
+
+def test_the_reminder_settings_page_saves_and_explains_bad_input(client, place, staff):
+    from django.urls import reverse
+
+    client.force_login(staff)
+    url = reverse("cohorts:reminder_settings", args=[place.cycle_id])
+    response = client.post(url, {"meetings": "7d, 2 dienas", "deadlines": "1d",
+                                 "call_closing": "3d"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "“2 dienas” nav laiks formā 7d, 12h vai 30m." in page
+    assert 'value="7d, 2 dienas"' in page
+    response = client.post(url, {"meetings": "14d 2d", "deadlines": "1d", "call_closing": "5d"})
+    assert response.status_code == 302
+    settings_row = place.cycle.reminder_settings
+    assert (settings_row.meetings, settings_row.call_closing) == ("14d, 2d", "5d")
+
+
+def test_staff_move_a_meeting_from_its_page(client, meeting, staff, applicant):
+    from django.urls import reverse
+
+    later = meeting.starts_at + 3 * DAY
+    client.force_login(staff)
+    response = client.post(reverse("cohorts:meeting_edit", args=[meeting.pk]), {
+        "title": meeting.title, "starts_at": timezone.localtime(later).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(later + DAY / 8).strftime("%Y-%m-%dT%H:%M"),
+        "place": "Rožu iela 6", "online_url": "", "agenda": "",
+    }, follow=True)
+    assert "Tikšanās ir mainīta, un visiem ir paziņots." in response.content.decode()
+    meeting.refresh_from_db()
+    assert (meeting.starts_at, meeting.place, meeting.sequence) == (later, "Rožu iela 6", 1)
+    assert Email.objects.filter(recipient=applicant, key__endswith=":changed-1").exists()
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.lists(st.tuples(st.integers(1, 999), st.sampled_from("dhm")), min_size=1, max_size=5),
+       st.sampled_from([", ", ",", "; ", " "]))
+def test_offsets_written_any_way_read_back_the_same(parts, separator):
+    text = separator.join(f"{n}{unit}" for n, unit in parts)
+    offsets = reminders.parse_offsets(text)
+    assert set(offsets) == {f"before-{n}{unit}" for n, unit in parts}
+    assert list(offsets.values()) == sorted(offsets.values(), reverse=True)
+    assert reminders.parse_offsets(reminders.format_offsets(offsets)) == offsets

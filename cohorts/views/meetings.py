@@ -298,6 +298,12 @@ def attendance_report(request, cycle_pk):
     )
 
 
+def _cell(value):
+    """A spreadsheet must not run what an organisation typed as its name."""
+    value = "" if value is None else str(value)
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 @staff_required
 @require_GET
 def attendance_csv(request, cycle_pk):
@@ -313,7 +319,7 @@ def attendance_csv(request, cycle_pk):
         _("Meeting"), _("Date"), _("Answer"), _("Attendance"), _("People present"), _("Note"),
     ])
     for place, meeting, answer, record in selectors.attendance_lines(cycle):
-        writer.writerow([
+        writer.writerow([_cell(value) for value in [
             place.organisation.name,
             place.organisation.registration_number,
             place.cohort.name,
@@ -324,5 +330,5 @@ def attendance_csv(request, cycle_pk):
             record.get_status_display() if record else "",
             record.people if record else "",
             record.note if record else "",
-        ])
+        ]])
     return response

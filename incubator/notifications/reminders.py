@@ -75,16 +75,19 @@ _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
 
 def parse_offsets(text):
-    """"7d, 1d" -> {"before-7d": 7 days, "before-1d": 1 day}; raises ValueError."""
+    """"7d, 1d" -> {"before-7d": 7 days, "before-1d": 1 day}, longest first. Raises
+    ValueError with the part that is not a moment ("2 dienas")."""
     offsets = {}
-    for part in re.split(r"[,;\s]+", (text or "").strip().lower()):
-        if not part:
+    for part in re.split(r"[,;]", (text or "").lower()):
+        tokens = part.split()
+        if not tokens:
             continue
-        match = _OFFSET.match(part)
-        if not match or int(match.group(1)) == 0:
-            raise ValueError(part)
-        number, unit = int(match.group(1)), match.group(2)
-        offsets[f"before-{number}{unit}"] = timedelta(**{_UNITS[unit]: number})
+        matches = [_OFFSET.match(token) for token in tokens]
+        if not all(matches) or any(int(m.group(1)) == 0 for m in matches):
+            raise ValueError(part.strip())
+        for match in matches:
+            number, unit = int(match.group(1)), match.group(2)
+            offsets[f"before-{number}{unit}"] = timedelta(**{_UNITS[unit]: number})
     return dict(sorted(offsets.items(), key=lambda item: -item[1]))
 
 

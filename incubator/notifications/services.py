@@ -277,8 +277,7 @@ def dispatch(now=None, grace=SWEEP_GRACE, synchronous=False):
     written = reminders.sweep(now=now)
     due = stalled(now, grace)
     if synchronous:
-        for email_id in due:
-            deliver(email_id, now=now)
+        deliver_batch(due)
     else:
         from .tasks import send_emails
 
