@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from . import calendars, selectors, services
 from .forms import ColleagueForm, OrganisationForm, ProfileForm
@@ -180,7 +180,7 @@ def calendar_link_revoke(request):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def calendar_feed(request, token):
     """A person's private calendar (iCalendar), for calendar apps that subscribe to it.
     The address is the only credential: an unknown or switched-off one is a 404."""
