@@ -208,7 +208,7 @@ def run(report):
 
     # Tasks are handed to an in-process broker: the figures measure the database and
     # the rendering, not a network round trip (and never reach a real worker).
-    app.conf.broker_url = "memory://"
+    app.conf.broker_url = "memory://localhost/"
     app.conf.task_always_eager = False
     fields = list(PriorityField.objects.order_by("order")[:5])
     staff = User.objects.create(email="staff@bench.lv", is_staff=True, password="!")
