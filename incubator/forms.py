@@ -65,4 +65,4 @@ class ColleagueForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "phone", "language"]
+        fields = ["first_name", "last_name", "phone", "language", "optional_reminders"]

@@ -49,6 +49,23 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
         help_text=_("The language of the emails the portal sends you."),
     )
+    optional_reminders = models.BooleanField(
+        _("remind me by email"),
+        default=True,
+        help_text=_(
+            "Reminders before joint meetings and deadlines. Decisions and notices of "
+            "changes are always sent."
+        ),
+    )
+    calendar_token = models.CharField(
+        _("calendar feed token"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The secret part of the person's calendar feed address; empty when off."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

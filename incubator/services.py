@@ -1,4 +1,6 @@
-"""Writes to the kernel: organisations and their people."""
+"""Writes to the kernel: organisations and their people, a person's calendar feed."""
+
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -77,3 +79,16 @@ def remove_person(*, membership, by):
 
 def withdraw_invitation(invitation):
     invitation.delete()
+
+
+def reset_calendar_token(user):
+    """Gives the person a new private calendar feed address; the old one stops working."""
+    user.calendar_token = secrets.token_urlsafe(32)
+    user.save(update_fields=["calendar_token"])
+    return user.calendar_token
+
+
+def revoke_calendar_token(user):
+    """Turns the person's calendar feed off: its address answers 404 from now on."""
+    user.calendar_token = None
+    user.save(update_fields=["calendar_token"])

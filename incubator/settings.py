@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "incubator",
     "incubator.notifications",
     "applications",
+    "cohorts",
+    "mentoring",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +192,10 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="NVO inkubators <noreply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# A failed send is retried after EMAIL_RETRY_SECONDS, then twice as long each time,
+# EMAIL_MAX_ATTEMPTS attempts in all; then the email is marked failed for staff to retry.
+EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=30)
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
 
 # --- Celery -----------------------------------------------------------------------
 
@@ -209,6 +215,8 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-notifications": {
         "task": "incubator.notifications.tasks.dispatch",
         "schedule": timedelta(minutes=1),
+        # A sweep that waited this long is superseded by the next one.
+        "options": {"expires": 50},
     },
 }
 
@@ -238,6 +246,11 @@ PORTAL_NAME = env.str("PORTAL_NAME", default="")
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENTS_PER_APPLICATION = env.int("ATTACHMENTS_PER_APPLICATION", default=10)
+# When reminders go out, for a new cycle (each cycle can change its own): "7d, 1d"
+# means 7 days and 1 day before; h = hours, m = minutes.
+MEETING_REMINDERS = env.str("MEETING_REMINDERS", default="7d, 1d")
+DEADLINE_REMINDERS = env.str("DEADLINE_REMINDERS", default="7d, 1d")
+CALL_CLOSING_REMINDERS = env.str("CALL_CLOSING_REMINDERS", default="3d")
 
 LOGGING = {
     "version": 1,

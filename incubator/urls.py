@@ -12,12 +12,16 @@ admin.site.site_title = _("NGO Incubator Portal")
 
 urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Calendar apps fetch the feed without a language prefix; it speaks the owner's language.
+    path("calendar/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("start/", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
+    path("profile/calendar/new/", views.calendar_link_reset, name="calendar_link_reset"),
+    path("profile/calendar/off/", views.calendar_link_revoke, name="calendar_link_revoke"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
@@ -34,6 +38,8 @@ urlpatterns += i18n_patterns(
     ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("incubator.notifications.urls")),
     path("", include("applications.urls")),
+    path("", include("cohorts.urls")),
     prefix_default_language=False,
 )

@@ -1,13 +1,17 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from . import selectors, services
+from . import calendars, selectors, services
 from .forms import ColleagueForm, OrganisationForm, ProfileForm
-from .models import Invitation, Membership, PriorityField
+from .models import Invitation, Membership, PriorityField, User
 from .permissions import is_staff
 
 
@@ -149,4 +153,45 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile has been saved."))
         return redirect("profile")
-    return render(request, "incubator/profile.html", {"form": form})
+    feed_url = None
+    if request.user.calendar_token:
+        feed_url = settings.SITE_URL + reverse("calendar_feed", args=[request.user.calendar_token])
+    return render(request, "incubator/profile.html", {"form": form, "feed_url": feed_url})
+
+
+@require_POST
+def calendar_link_reset(request):
+    had_one = bool(request.user.calendar_token)
+    services.reset_calendar_token(request.user)
+    if had_one:
+        messages.success(
+            request, _("Your calendar has a new address. The old address no longer works.")
+        )
+    else:
+        messages.success(request, _("Your calendar address is ready. Add it to your calendar."))
+    return redirect(reverse("profile") + "#calendar")
+
+
+@require_POST
+def calendar_link_revoke(request):
+    services.revoke_calendar_token(request.user)
+    messages.success(request, _("Your calendar address has been switched off."))
+    return redirect(reverse("profile") + "#calendar")
+
+
+@login_not_required
+@require_safe
+def calendar_feed(request, token):
+    """A person's private calendar (iCalendar), for calendar apps that subscribe to it.
+    The address is the only credential: an unknown or switched-off one is a 404."""
+    user = get_object_or_404(User, calendar_token=token, is_active=True)
+    with translation.override(user.language):
+        name = _("%(portal)s: my calendar") % {
+            "portal": settings.PORTAL_NAME or _("NGO Growth Incubator")
+        }
+        body = calendars.feed(user, name=name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -62,3 +62,37 @@ def outbox_emails(db):
         return list(Email.objects.filter(**filters).order_by("pk"))
 
     return emails
+
+
+# --- the incubation cycle (cohorts, meetings, deadlines) -------------------------------
+
+
+@pytest.fixture
+def running_cycle(db):
+    return factories.RunningCycleFactory(name="NVO izaugsmes inkubators — pilotcikls")
+
+
+@pytest.fixture
+def place(running_cycle, organisation, staff):
+    """The applicant's organisation, admitted to the running cycle: its cohort place."""
+    return factories.admit(organisation, running_cycle, staff)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """tests/test_celery_worker.py runs a real Celery worker in another process, which
+    must open the test database: with SQLite and a Redis broker, the test database is
+    a file under VAR_DIR (one per xdist worker) instead of memory."""
+    import os
+    from pathlib import Path
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if database["ENGINE"].endswith("sqlite3") and broker.startswith(("redis://", "rediss://")):
+        worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+        Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+        database.setdefault("TEST", {})["NAME"] = str(
+            Path(settings.VAR_DIR) / f"test-{worker}.sqlite3"
+        )

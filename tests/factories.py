@@ -131,3 +131,42 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             status=Application.Status.SUBMITTED,
             submitted_at=factory.LazyFunction(timezone.now),
         )
+
+
+class RunningCycleFactory(CycleFactory):
+    """A cycle whose call has closed and whose incubation runs for months ahead."""
+
+    call_opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=90))
+    call_closes_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=40))
+    incubation_starts_on = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=30)
+    )
+    incubation_ends_on = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=200)
+    )
+
+
+def admit(organisation, cycle, by, priority_field=None):
+    """Admits the organisation to ``cycle`` through the services staff use and gives it
+    its place, as the admission receiver does. Returns the cohort membership."""
+    from applications import services as application_services
+    from cohorts import services as cohort_services
+
+    application = ApplicationFactory(
+        cycle=cycle,
+        organisation=organisation,
+        submitted=True,
+        priority_field=priority_field or organisation.priority_field,
+    )
+    application_services.decide(application, decision="admitted", by=by)
+    application_services.publish_decision(application, by=by)
+    return cohort_services.place_admitted(application)
+
+
+class MentorProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentoring.MentorProfile"
+
+    user = factory.SubFactory(UserFactory)
+    expertise = "Projektu pieteikumi un finanšu plānošana."
+    capacity = 3

@@ -12,13 +12,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from applications import services as application_services
+from cohorts import services as cohort_services
+from incubator import services as kernel_services
 from incubator.models import Invitation, Membership
+from incubator.notifications import services as notification_services
 
 from . import factories
 
 LOGIN = "login"
 ROLES = [
-    "anonymous", "owner", "other_applicant", "outsider", "reviewer", "mentor", "staff", "admin"
+    "anonymous", "owner", "other_applicant", "other_participant", "outsider", "reviewer",
+    "mentor", "staff", "admin",
 ]
 OUR_PACKAGES = ("incubator", "applications", "cohorts", "mentoring", "funding")
 
@@ -34,6 +38,48 @@ class World:
     attachment: object
     colleague: object
     invitation: object
+    # The owner's organisation also takes part in a running cycle, in its own cohort.
+    place: object = None
+    other_cohort: object = None
+    meeting: object = None
+    material: object = None
+    deadline: object = None
+    email: object = None
+
+
+def _programme(world, staff):
+    """Admits the owner's organisation to a running cycle (cohort A) and the other
+    participant's to another cohort (B); a cohort A meeting with a file, a deadline."""
+    import datetime
+
+    from django.utils import timezone
+
+    pilot = factories.RunningCycleFactory()
+    world.place = factories.admit(world.organisation, pilot, staff)
+    youth = factories.PriorityFieldFactory(code="youth", name_lv="Jaunatne", name_en="Youth")
+    other = factories.admit(
+        factories.OrganisationFactory(leader=world.users["other_participant"], priority_field=youth),
+        pilot, staff,
+    )
+    world.other_cohort = other.cohort
+    starts = timezone.now() + datetime.timedelta(days=10)
+    world.meeting = cohort_services.schedule_meeting(
+        cycle=pilot, by=staff, cohort=world.place.cohort, title="Kohortas tikšanās",
+        starts_at=starts, ends_at=starts + datetime.timedelta(hours=2), place="Lielā iela 3",
+        online_url="", agenda="",
+    )
+    world.material = cohort_services.add_material(
+        world.meeting, SimpleUploadedFile("plans.pdf", b"%PDF-1.4 plan"), by=staff
+    )
+    world.deadline = cohort_services.create_deadline(
+        cycle=pilot, by=staff, cohort=None, title="Plāns", description="",
+        due_at=starts, audience="participants",
+    )
+    world.email = notification_services.queue_rendered(
+        key="test:permissions", recipient=world.users["owner"], to="owner@example.lv",
+        subject="Sveiki", text="Teksts",
+    )
+    kernel_services.reset_calendar_token(world.users["owner"])
 
 
 @pytest.fixture
@@ -59,14 +105,20 @@ def world(db):
         "anonymous": None,
         "owner": owner,
         "other_applicant": other,
+        # Takes part in the same running cycle as the owner, in another cohort.
+        "other_participant": factories.UserFactory(email="participant@example.lv"),
         "outsider": factories.UserFactory(email="outsider@example.lv"),
         # A reviewer and a mentor who are not assigned to the world's organisation.
         "reviewer": factories.UserFactory(email="reviewer@example.lv"),
-        "mentor": factories.UserFactory(email="mentor@example.lv"),
+        "mentor": factories.MentorProfileFactory(
+            user=factories.UserFactory(email="mentor@example.lv")
+        ).user,
         "staff": factories.StaffFactory(email="staff@example.lv"),
         "admin": factories.AdminFactory(email="admin@example.lv"),
     }
-    return World(users, cycle, organisation, application, attachment, colleague, invitation)
+    world = World(users, cycle, organisation, application, attachment, colleague, invitation)
+    _programme(world, users["staff"])
+    return world
 
 
 def everyone(code, anonymous=LOGIN):
@@ -123,7 +175,57 @@ CASES = {
     ),
     "applications:staff_list": ("get", lambda w: [], None, staff_only(200)),
     "applications:staff_detail": ("get", lambda w: [w.application.pk], None, staff_only(200)),
+    # The calendar feed's address is its credential: whoever holds it reads it.
+    "calendar_feed": (
+        "get", lambda w: [w.users["owner"].calendar_token], None, everyone(200, anonymous=200)
+    ),
+    "calendar_link_reset": ("post", lambda w: [], {}, everyone(302)),
+    "calendar_link_revoke": ("post", lambda w: [], {}, everyone(302)),
+    "notifications:outbox": ("get", lambda w: [], None, staff_only(200)),
+    "notifications:email_detail": ("get", lambda w: [w.email.pk], None, staff_only(200)),
+    "notifications:email_retry": ("post", lambda w: [w.email.pk], {}, staff_only(302)),
+    "cohorts:my_programme": ("get", lambda w: [], None, everyone(200)),
+    "cohorts:cohort_list": ("get", lambda w: [], None, staff_only(200)),
+    "cohorts:cohort_detail": ("get", lambda w: [w.place.cohort_id], None, owner_and_staff(200)),
+    "cohorts:cohort_edit": ("get", lambda w: [w.place.cohort_id], None, staff_only(200)),
+    "cohorts:membership_move": (
+        "post", lambda w: [w.place.pk], {"move{pk}-cohort": "other_cohort"}, staff_only(302)
+    ),
+    "cohorts:membership_status": (
+        "post", lambda w: [w.place.pk], {"status{pk}-status": "completed"}, staff_only(302)
+    ),
+    "cohorts:meeting_create": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
+    "cohorts:meeting_detail": ("get", lambda w: [w.meeting.pk], None, owner_and_staff(200)),
+    "cohorts:meeting_edit": ("get", lambda w: [w.meeting.pk], None, staff_only(200)),
+    "cohorts:meeting_cancel": ("get", lambda w: [w.meeting.pk], None, staff_only(200)),
+    "cohorts:material_upload": ("post", lambda w: [w.meeting.pk], {}, staff_only(400)),
+    "cohorts:material_download": (
+        "get", lambda w: [w.meeting.pk, w.material.pk], None, owner_and_staff(200)
+    ),
+    "cohorts:material_delete": (
+        "post", lambda w: [w.meeting.pk, w.material.pk], {}, staff_only(302)
+    ),
+    "cohorts:rsvp": (
+        "post", lambda w: [w.meeting.pk, w.organisation.pk], {"m{meeting}-answer": "yes"},
+        only_owner(302),
+    ),
+    "cohorts:attendance": ("get", lambda w: [w.meeting.pk], None, staff_only(200)),
+    "cohorts:attendance_report": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
+    "cohorts:attendance_csv": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
+    "cohorts:deadline_create": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
+    "cohorts:deadline_edit": ("get", lambda w: [w.deadline.pk], None, staff_only(200)),
+    "cohorts:deadline_delete": ("post", lambda w: [w.deadline.pk], {}, staff_only(302)),
+    "cohorts:reminder_settings": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
 }
+
+
+def _fill(data, world):
+    """POST data whose field names carry an object's id (form prefixes)."""
+    if not data:
+        return {}
+    names = {"pk": world.place.pk, "meeting": world.meeting.pk}
+    values = {"other_cohort": world.other_cohort.pk}
+    return {key.format(**names): values.get(value, value) for key, value in data.items()}
 
 
 def _our_url_names(patterns=None, namespace=None):
@@ -151,7 +253,7 @@ def test_permission(client, world, name, role):
     if user is not None:
         client.force_login(user)
     url = reverse(name, args=args(world))
-    response = getattr(client, method)(url, data or {})
+    response = getattr(client, method)(url, _fill(data, world))
     want = expected[role]
     if want == LOGIN:
         assert response.status_code == 302

@@ -2,12 +2,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from . import services
-from .models import Email
+from .models import Email, Reminder
 
 
 @admin.register(Email)
 class EmailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "to", "subject", "language", "status", "attempts", "sent_at"]
+    list_display = [
+        "created_at", "to", "subject", "language", "status", "attempts", "sent_at", "expires_at"
+    ]
     list_filter = ["status", "language", "sensitive", "created_at"]
     search_fields = ["to", "subject", "key", "recipient__email"]
     date_hierarchy = "created_at"
@@ -35,3 +37,21 @@ class EmailAdmin(admin.ModelAdmin):
             ngettext("%d email queued again.", "%d emails queued again.", count) % count,
             messages.SUCCESS,
         )
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = [
+        "source", "object_id", "label", "due_at", "event_at", "status", "emails_written",
+        "processed_at",
+    ]
+    list_filter = ["status", "source", "label"]
+    search_fields = ["source", "label"]
+    date_hierarchy = "due_at"
+    readonly_fields = [f.name for f in Reminder._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -19,6 +21,7 @@ class Email(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
 
     key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     recipient = models.ForeignKey(
@@ -48,6 +51,12 @@ class Email(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    expires_at = models.DateTimeField(
+        _("send before"),
+        null=True,
+        blank=True,
+        help_text=_("A reminder is not sent once its event has started."),
+    )
 
     class Meta:
         verbose_name = _("email")
@@ -63,3 +72,59 @@ class Email(models.Model):
 
     def __str__(self):
         return f"{self.to}: {self.subject}"
+
+
+class Reminder(models.Model):
+    """One reminder moment of one event: "7 days before joint meeting 42".
+
+    Apps write these rows when they schedule, move or cancel an event (through
+    ``reminders.schedule``/``reminders.cancel``). The sweep, every minute, takes the
+    pending rows that are due, asks the app that registered ``source`` who is to be
+    reminded, and writes their emails to the outbox in the same transaction that
+    marks the row written. Nothing is ever scheduled in the broker.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        WRITTEN = "written", _("Written")
+        MISSED = "missed", _("Missed (the event had started)")
+
+    source = models.CharField(_("source"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("object"))
+    label = models.CharField(_("offset"), max_length=20, help_text=_("e.g. before-7d"))
+    due_at = models.DateTimeField(_("due"))
+    event_at = models.DateTimeField(
+        _("event starts"), help_text=_("Never sent at or after this moment.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    emails_written = models.PositiveIntegerField(_("emails written"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["due_at", "pk"]
+        constraints = [
+            # Moving an event back to a time it already had re-arms nothing twice.
+            models.UniqueConstraint(
+                fields=["source", "object_id", "label", "event_at"], name="unique_reminder"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"], condition=Q(status="pending"), name="reminder_pending_due_idx"
+            ),
+            models.Index(fields=["source", "object_id"], name="reminder_event_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.source}:{self.object_id} {self.label}"
+
+    def key_for(self, user_id):
+        """The outbox key of this reminder for one person: the event's moment is part
+        of it, so a moved event reminds again and a repeated sweep writes nothing."""
+        moment = self.event_at.astimezone(datetime.UTC).strftime("%Y%m%dT%H%MZ")
+        return f"{self.source}:{self.object_id}:user:{user_id}:{self.label}@{moment}"

@@ -2,10 +2,11 @@
 
 import logging
 import smtplib
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -14,11 +15,16 @@ from .models import Email
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 6
-FIRST_RETRY_SECONDS = 30
 # A queued row whose send task has not run this long after it was due is
 # enqueued again by the sweep (the task was lost, or the workers were down).
 SWEEP_GRACE = timedelta(minutes=2)
+# Rows written together are inserted, and handed to the workers, in chunks this size.
+CHUNK = 500
+TASK_BATCH = 50
+
+
+def max_attempts():
+    return settings.EMAIL_MAX_ATTEMPTS
 
 
 def render(template, context, language):
@@ -37,14 +43,19 @@ def render(template, context, language):
     return " ".join(subject.split()), text.strip() + "\n", html
 
 
-def queue(*, key, recipient=None, to=None, template, context, language=None, calendar=""):
+def _language(recipient, language=None):
+    return language or getattr(recipient, "language", None) or settings.LANGUAGE_CODE
+
+
+def queue(*, key, recipient=None, to=None, template, context, language=None, calendar="",
+          expires_at=None):
     """Queues one email rendered from ``template`` in the recipient's language.
 
     Call it inside the transaction of the event that causes the email. Returns the
     new row, or None when an email with ``key`` already exists (nothing is sent
     twice). The send task is enqueued only after the transaction commits.
     """
-    language = language or getattr(recipient, "language", None) or settings.LANGUAGE_CODE
+    language = _language(recipient, language)
     subject, text, html = render(template, {"recipient": recipient, **context}, language)
     return queue_rendered(
         key=key,
@@ -55,11 +66,12 @@ def queue(*, key, recipient=None, to=None, template, context, language=None, cal
         text=text,
         html=html,
         calendar=calendar,
+        expires_at=expires_at,
     )
 
 
 def queue_rendered(*, key, to, subject, text, html="", language=None, recipient=None,
-                   calendar="", sensitive=False):
+                   calendar="", sensitive=False, expires_at=None):
     try:
         with transaction.atomic():
             email = Email.objects.create(
@@ -72,11 +84,66 @@ def queue_rendered(*, key, to, subject, text, html="", language=None, recipient=
                 html_body=html,
                 calendar=calendar,
                 sensitive=sensitive,
+                expires_at=expires_at,
             )
     except IntegrityError:
         return None
     enqueue_on_commit(email.pk)
     return email
+
+
+@dataclass
+class Outgoing:
+    """One email to write with ``queue_many``: to a person (``recipient``) or an
+    address (``to``), rendered from ``template`` in their language."""
+
+    key: str
+    template: str
+    context: dict = field(default_factory=dict)
+    recipient: object = None
+    to: str = ""
+    language: str = ""
+    calendar: str = ""
+    expires_at: datetime | None = None
+
+
+def queue_many(messages, now=None):
+    """Writes many emails at once: rendered in each recipient's language, inserted in
+    a few statements, each key at most once (rows that exist already are left as they
+    are). Call it inside the event's transaction; the new rows are handed to the
+    workers in batches after it commits. Returns the ids of the rows written."""
+    now = now or timezone.now()
+    rows = []
+    for message in sorted(messages, key=lambda m: _language(m.recipient, m.language)):
+        language = _language(message.recipient, message.language)
+        subject, text, html = render(
+            message.template, {"recipient": message.recipient, **message.context}, language
+        )
+        rows.append(
+            Email(
+                key=message.key,
+                recipient=message.recipient,
+                to=message.to or message.recipient.email,
+                language=language,
+                subject=subject[:300],
+                text_body=text,
+                html_body=html,
+                calendar=message.calendar,
+                expires_at=message.expires_at,
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+    ids = []
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        Email.objects.bulk_create(chunk, ignore_conflicts=True)
+        # A key that existed already kept its older row; only this batch's rows are new.
+        ids += Email.objects.filter(
+            key__in=[row.key for row in chunk], created_at=now, attempts=0
+        ).values_list("pk", flat=True)
+    enqueue_batches_on_commit(ids)
+    return ids
 
 
 def enqueue_on_commit(email_id):
@@ -85,33 +152,43 @@ def enqueue_on_commit(email_id):
     send_email.delay_on_commit(email_id)
 
 
-def _message(email):
+def enqueue_batches_on_commit(email_ids):
+    from .tasks import send_emails
+
+    for start in range(0, len(email_ids), TASK_BATCH):
+        send_emails.delay_on_commit(list(email_ids[start : start + TASK_BATCH]))
+
+
+def _message(email, connection=None):
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.text_body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
         headers={"X-Incubator-Key": email.key},
+        connection=connection,
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
     if email.calendar:
-        message.attach("invite.ics", email.calendar, "text/calendar; method=REQUEST")
+        method = "CANCEL" if "METHOD:CANCEL" in email.calendar else "REQUEST"
+        message.attach("invite.ics", email.calendar, f"text/calendar; method={method}")
     return message
 
 
 def retry_delay(attempts):
-    """Exponential backoff: 30 s, 1 min, 2 min, 4 min, ..."""
-    return FIRST_RETRY_SECONDS * 2 ** (attempts - 1)
+    """Exponential backoff: 30 s, 1 min, 2 min, 4 min, ... (EMAIL_RETRY_SECONDS first)."""
+    return settings.EMAIL_RETRY_SECONDS * 2 ** (attempts - 1)
 
 
-def deliver(email_id, now=None):
+def deliver(email_id, now=None, connection=None):
     """Sends one queued email if it is due; returns seconds to wait before the next
     attempt when sending failed and another attempt is left, else None.
 
     The row stays locked while the message is handed to the mail server, so two
     workers holding the same id cannot both send it; a row recorded as sent is
-    never sent again.
+    never sent again. A reminder whose event has started is not sent at all.
+    ``connection``: an open mail server connection to reuse (``deliver_batch``).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -122,13 +199,19 @@ def deliver(email_id, now=None):
         )
         if email is None:
             return None
+        if email.expires_at is not None and email.expires_at <= now:
+            email.status = Email.Status.EXPIRED
+            email.save(update_fields=["status"])
+            return None
         email.attempts += 1
         try:
-            _message(email).send()
+            _message(email, connection).send()
         except (smtplib.SMTPException, OSError) as error:
             logger.warning("Sending email %s failed: %s", email.pk, error)
+            if connection is not None:
+                connection.close()  # the next message opens a fresh one
             email.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if email.attempts >= MAX_ATTEMPTS:
+            if email.attempts >= max_attempts():
                 email.status = Email.Status.FAILED
                 email.save(update_fields=["attempts", "last_error", "status"])
                 return None
@@ -138,8 +221,8 @@ def deliver(email_id, now=None):
             return delay
         email.status = Email.Status.SENT
         email.sent_at = timezone.now()
-        email.last_error = ""
-        fields = ["attempts", "status", "sent_at", "last_error"]
+        # last_error stays: "sent on the 3rd attempt, after ..." is worth seeing.
+        fields = ["attempts", "status", "sent_at"]
         if email.sensitive:
             email.text_body = email.html_body = ""
             fields += ["text_body", "html_body"]
@@ -147,29 +230,60 @@ def deliver(email_id, now=None):
     return None
 
 
-def dispatch(now=None, grace=SWEEP_GRACE, synchronous=False):
-    """Enqueues every queued email that is due and whose send task seems lost.
+def deliver_batch(email_ids):
+    """Delivers a batch over one connection to the mail server, each row in its own
+    transaction (a crash loses at most the one being sent). Returns {id: seconds}
+    for the emails to try again."""
+    retry = {}
+    connection = get_connection()
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError) as error:
+        # Each message tries again on its own and records the error with its backoff.
+        logger.warning("Opening the mail server connection failed: %s", error)
+    try:
+        for email_id in email_ids:
+            retry_in = deliver(email_id, connection=connection)
+            if retry_in is not None:
+                retry[email_id] = retry_in
+    finally:
+        connection.close()
+    return retry
 
-    Beat calls this every minute with a grace period, so that fresh emails, whose
-    task is already on its way, are left alone. The management command calls it
-    with ``synchronous=True`` and no grace, to send everything due right away
-    (for sites that run it from cron instead of Celery). Returns how many were due.
-    """
+
+def stalled(now=None, grace=SWEEP_GRACE):
+    """Ids of queued emails that are due and whose send task seems lost."""
     now = now or timezone.now()
-    due = list(
+    return list(
         Email.objects.filter(status=Email.Status.QUEUED, next_attempt_at__lte=now - grace)
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)
     )
-    if synchronous:
-        for email_id in due:
-            deliver(email_id, now=now)
-    else:
-        from .tasks import send_email
 
-        for email_id in due:
-            send_email.delay(email_id)
-    return len(due)
+
+def dispatch(now=None, grace=SWEEP_GRACE, synchronous=False):
+    """The every-minute run: writes the reminders that are due (``reminders.sweep``),
+    then enqueues every queued email that is due and whose send task seems lost.
+
+    Beat calls this every minute with a grace period, so that fresh emails, whose
+    task is already on its way, are left alone. The management command calls it
+    with ``synchronous=True`` and no grace, to send everything due right away
+    (for sites that run it from cron instead of Celery). Returns (reminder emails
+    written, stalled emails handed on).
+    """
+    from . import reminders
+
+    now = now or timezone.now()
+    written = reminders.sweep(now=now)
+    due = stalled(now, grace)
+    if synchronous:
+        deliver_batch(due)
+    else:
+        from .tasks import send_emails
+
+        for start in range(0, len(due), TASK_BATCH):
+            send_emails.delay(due[start : start + TASK_BATCH])
+    return written, len(due)
 
 
 def retry_failed(email):

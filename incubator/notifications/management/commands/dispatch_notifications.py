@@ -1,3 +1,4 @@
+import time
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
@@ -7,10 +8,22 @@ from incubator.notifications import services
 
 class Command(BaseCommand):
     help = (
-        "Sends every email that is due, in this process. For sites without Redis and "
-        "Celery: run it from cron every minute."
+        "Writes the reminders that are due and sends every email that is due, in this "
+        "process: the same work as the every-minute Celery beat task. For sites without "
+        "Redis and Celery: run it from cron every minute (or once with --loop)."
     )
 
-    def handle(self, *args, **options):
-        count = services.dispatch(grace=timedelta(0), synchronous=True)
-        self.stdout.write(f"{count} due")
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--loop",
+            action="store_true",
+            help="Keep running, once a minute, until interrupted (instead of cron).",
+        )
+
+    def handle(self, *args, loop=False, **options):
+        while True:
+            written, sent = services.dispatch(grace=timedelta(0), synchronous=True)
+            self.stdout.write(f"{written} reminder emails written, {sent} emails due")
+            if not loop:
+                return
+            time.sleep(60)

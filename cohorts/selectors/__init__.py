@@ -1,0 +1,58 @@
+"""Reads of cohorts, meetings and deadlines, always scoped to who is asking; each
+runs a constant number of queries however many rows there are."""
+
+from .access import (
+    VISIBLE,
+    cycle_end,
+    cycle_window,
+    memberships_of,
+    cohorts_for,
+    meetings_for,
+    deadlines_for,
+    meeting_organisations,
+    participant_people,
+    audience_of,
+    draft_people,
+)
+from .programme import (
+    programme_for,
+    progress,
+    timeline,
+    upcoming_for_feed,
+)
+from .staff import (
+    staff_cycles,
+    cohort_list,
+    meetings_of_cycle,
+    deadlines_of_cycle,
+    cohort_members,
+    meeting_roster,
+    attendance_report,
+    attendance_lines,
+)
+
+__all__ = [
+    "VISIBLE",
+    "cycle_end",
+    "cycle_window",
+    "memberships_of",
+    "cohorts_for",
+    "meetings_for",
+    "deadlines_for",
+    "meeting_organisations",
+    "participant_people",
+    "audience_of",
+    "draft_people",
+    "programme_for",
+    "progress",
+    "timeline",
+    "upcoming_for_feed",
+    "staff_cycles",
+    "cohort_list",
+    "meetings_of_cycle",
+    "deadlines_of_cycle",
+    "cohort_members",
+    "meeting_roster",
+    "attendance_report",
+    "attendance_lines",
+]

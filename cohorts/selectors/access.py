@@ -1,0 +1,140 @@
+"""Who may see what, and who is to be told: the scoped querysets every page and
+every email starts from."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from applications.models import Application
+from incubator.models import Membership
+from incubator.permissions import is_staff
+
+from .. import audiences
+from ..models import Cohort, CohortMembership, Deadline, JointMeeting
+
+VISIBLE = [CohortMembership.Status.ACTIVE, CohortMembership.Status.COMPLETED]
+
+
+def cycle_end(cycle):
+    """The last moment of the incubation: 23:59 on its last day, Riga time."""
+    return timezone.make_aware(
+        datetime.datetime.combine(cycle.incubation_ends_on, datetime.time(23, 59))
+    )
+
+
+def cycle_window(cycle):
+    """Meetings and deadlines of a cycle fall between its call opening and its end."""
+    return cycle.call_opens_at, cycle_end(cycle)
+
+def memberships_of(user):
+    """The cohort places of the organisations ``user`` belongs to (not those that left)."""
+    if not user.is_authenticated:
+        return CohortMembership.objects.none()
+    return (
+        CohortMembership.objects.filter(organisation__memberships__user=user, status__in=VISIBLE)
+        .select_related(
+            "organisation", "cycle", "cohort__priority_field", "cohort__coordinator"
+        )
+        .order_by("-cycle__incubation_starts_on", "organisation__name")
+    )
+
+
+def cohorts_for(user):
+    """Cohorts a user may open: staff all, participants their own."""
+    cohorts = Cohort.objects.select_related("cycle", "priority_field", "coordinator")
+    if is_staff(user):
+        return cohorts
+    if not user.is_authenticated:
+        return cohorts.none()
+    return cohorts.filter(pk__in=memberships_of(user).values("cohort_id"))
+
+
+def meetings_for(user):
+    """Meetings a user may open: staff all; participants those of their cycle that
+    are for everyone or for their cohort."""
+    meetings = JointMeeting.objects.select_related("cycle", "cohort__priority_field")
+    if is_staff(user):
+        return meetings
+    if not user.is_authenticated:
+        return meetings.none()
+    mine = memberships_of(user)
+    return meetings.filter(
+        Q(cohort__isnull=True, cycle__in=mine.values("cycle_id"))
+        | Q(cohort__in=mine.values("cohort_id"))
+    )
+
+
+def deadlines_for(user):
+    deadlines = Deadline.objects.select_related("cycle", "cohort__priority_field")
+    if is_staff(user):
+        return deadlines
+    if not user.is_authenticated:
+        return deadlines.none()
+    return deadlines.filter(audiences.concerning(user))
+
+
+def meeting_organisations(meeting, user):
+    """The user's organisations that are invited to ``meeting`` (to answer for)."""
+    places = CohortMembership.objects.filter(
+        cycle_id=meeting.cycle_id,
+        status=CohortMembership.Status.ACTIVE,
+        organisation__memberships__user=user,
+    )
+    if meeting.cohort_id:
+        places = places.filter(cohort_id=meeting.cohort_id)
+    return places.select_related("organisation")
+
+
+def participant_people(cycle_ids):
+    """Everyone to tell about a cycle's meetings and deadlines: a list of
+    (cycle_id, cohort_id, organisation, user) for the people of every organisation
+    taking part, in two queries."""
+    places = list(
+        CohortMembership.objects.filter(
+            cycle_id__in=cycle_ids, status=CohortMembership.Status.ACTIVE
+        ).values_list("organisation_id", "cycle_id", "cohort_id")
+    )
+    people = Membership.objects.filter(
+        organisation_id__in={org for org, _cycle, _cohort in places}, user__is_active=True
+    ).select_related("user", "organisation").order_by("organisation_id", "-role", "pk")
+    by_organisation = {}
+    for membership in people:
+        by_organisation.setdefault(membership.organisation_id, []).append(membership)
+    return [
+        (cycle_id, cohort_id, membership.organisation, membership.user)
+        for organisation_id, cycle_id, cohort_id in places
+        for membership in by_organisation.get(organisation_id, [])
+    ]
+
+
+def audience_of(people, cycle_id, cohort_id):
+    """From ``participant_people``: the (user, organisation) pairs a meeting or
+    deadline of ``cycle_id`` (and ``cohort_id``, if any) concerns, each person once."""
+    seen, result = set(), []
+    for person_cycle, person_cohort, organisation, user in people:
+        if person_cycle != cycle_id or (cohort_id and person_cohort != cohort_id):
+            continue
+        if user.pk not in seen:
+            seen.add(user.pk)
+            result.append((user, organisation))
+    return result
+
+
+def draft_people(cycle_ids):
+    """{cycle_id: [(user, application)]} for every person of an organisation whose
+    application to the cycle is still a draft."""
+    drafts = {
+        application.organisation_id: application
+        for application in Application.objects.filter(
+            cycle_id__in=cycle_ids, status=Application.Status.DRAFT
+        ).select_related("organisation", "cycle")
+    }
+    people = Membership.objects.filter(
+        organisation_id__in=drafts, user__is_active=True
+    ).select_related("user")
+    result = {}
+    for membership in people:
+        application = drafts[membership.organisation_id]
+        result.setdefault(application.cycle_id, []).append((membership.user, application))
+    return result

@@ -1,0 +1,138 @@
+"""Reads for "my programme" and the calendar feed."""
+
+import datetime
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from incubator.models import Membership
+
+from ..models import CohortMembership, Deadline, MeetingResponse
+from .access import VISIBLE, deadlines_for, meetings_for, memberships_of
+
+def programme_for(user, now=None):
+    """What a participant sees on "my programme": for each of their organisations'
+    places in a cycle, where the cycle stands, its meetings with their answer, the
+    deadlines ahead and the cohort. A constant number of queries."""
+    now = now or timezone.now()
+    places = list(memberships_of(user))
+    if not places:
+        return []
+    organisation_ids = {p.organisation_id for p in places}
+    meetings = list(
+        meetings_for(user)
+        .filter(cycle_id__in={p.cycle_id for p in places})
+        .prefetch_related(
+            "materials",
+            Prefetch(
+                "responses",
+                queryset=MeetingResponse.objects.filter(
+                    organisation_id__in=organisation_ids
+                ).prefetch_related("attendees"),
+                to_attr="own_responses",
+            ),
+        )
+        .order_by("starts_at")
+    )
+    deadlines = list(
+        deadlines_for(user)
+        .filter(cycle_id__in={p.cycle_id for p in places})
+        .order_by("due_at")
+    )
+    peers = {}
+    for peer in (
+        CohortMembership.objects.filter(
+            cohort_id__in={p.cohort_id for p in places}, status__in=VISIBLE
+        )
+        .select_related("organisation")
+        .order_by("organisation__name")
+    ):
+        peers.setdefault(peer.cohort_id, []).append(peer.organisation)
+    people = {}
+    for membership in Membership.objects.filter(
+        organisation_id__in=organisation_ids
+    ).select_related("user").order_by("-role", "created_at"):
+        people.setdefault(membership.organisation_id, []).append(membership.user)
+
+    result = []
+    for place in places:
+        cycle = place.cycle
+        own = [
+            m for m in meetings
+            if m.cycle_id == cycle.pk and m.cohort_id in (None, place.cohort_id)
+        ]
+        for meeting in own:
+            meeting.response = next(
+                (r for r in meeting.own_responses if r.organisation_id == place.organisation_id),
+                None,
+            )
+        ahead = [m for m in own if m.ends_at > now]
+        held = [m for m in own if m.ends_at <= now and not m.is_cancelled]
+        own_deadlines = [
+            d for d in deadlines
+            if d.cycle_id == cycle.pk and d.cohort_id in (None, place.cohort_id)
+        ]
+        result.append({
+            "place": place,
+            "cycle": cycle,
+            "progress": progress(cycle, now),
+            "next_meeting": next((m for m in ahead if not m.is_cancelled), None),
+            "meetings_ahead": ahead,
+            "meetings_held": held,
+            "deadlines_ahead": [d for d in own_deadlines if d.due_at > now],
+            "timeline": timeline(cycle, own, own_deadlines, now),
+            "peers": [o for o in peers.get(place.cohort_id, []) if o.pk != place.organisation_id],
+            "people": people.get(place.organisation_id, []),
+            "to_answer": [
+                m for m in ahead if not m.is_cancelled and m.response is None
+            ],
+        })
+    return result
+
+
+def progress(cycle, now=None):
+    """How far the incubation is: percent of its days gone, days left."""
+    today = timezone.localdate(now or timezone.now())
+    total = (cycle.incubation_ends_on - cycle.incubation_starts_on).days or 1
+    gone = min(max((today - cycle.incubation_starts_on).days, 0), total)
+    return {
+        "percent": round(100 * gone / total),
+        "days_left": max((cycle.incubation_ends_on - today).days, 0),
+        "started": today >= cycle.incubation_starts_on,
+        "ended": today > cycle.incubation_ends_on,
+    }
+
+
+def timeline(cycle, meetings, deadlines, now):
+    """The cycle's milestones, meetings and deadlines in order, each done or ahead;
+    the first one ahead is marked current."""
+    start = timezone.make_aware(
+        datetime.datetime.combine(cycle.incubation_starts_on, datetime.time(9))
+    )
+    steps = [{"at": start, "kind": "start", "label": None, "object": cycle}]
+    steps += [
+        {"at": m.starts_at, "kind": "meeting", "label": m.title, "object": m}
+        for m in meetings if not m.is_cancelled
+    ]
+    steps += [
+        {"at": d.due_at, "kind": "deadline", "label": d.name, "object": d}
+        for d in deadlines if d.kind != Deadline.Kind.CALL_CLOSES
+    ]
+    steps.sort(key=lambda step: step["at"])
+    current_marked = False
+    for step in steps:
+        if step["at"] <= now:
+            step["state"] = "done"
+        elif not current_marked:
+            step["state"] = "current"
+            current_marked = True
+        else:
+            step["state"] = "ahead"
+    return steps
+
+
+def upcoming_for_feed(user, since):
+    """Meetings and deadlines for a person's calendar feed, from ``since`` on."""
+    meetings = meetings_for(user).filter(ends_at__gte=since).order_by("starts_at")
+    deadlines = deadlines_for(user).filter(due_at__gte=since).order_by("due_at")
+    return list(meetings), list(deadlines)

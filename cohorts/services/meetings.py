@@ -1,0 +1,229 @@
+"""Joint meetings: scheduling, changes and cancellations (everyone invited is told),
+materials, answers and attendance."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from incubator.notifications import reminders
+from incubator.notifications.services import Outgoing, queue_many
+from incubator.uploads import check_document
+
+from .. import selectors
+from ..calendar import meeting_invitations
+from ..models import Attendance, JointMeeting, MeetingMaterial, MeetingResponse
+from .schedule import MEETING_SOURCE, schedule_meeting_reminders
+
+MATERIALS_PER_MEETING = 20
+
+
+def _date(moment):
+    return date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def _check_meeting(meeting):
+    errors = {}
+    if meeting.starts_at and meeting.ends_at and meeting.ends_at <= meeting.starts_at:
+        errors["ends_at"] = _("The meeting must end after it starts.")
+    if not meeting.place.strip() and not meeting.online_url.strip():
+        errors["place"] = _("Give the place, the online link, or both.")
+    if meeting.cohort is not None and meeting.cohort.cycle_id != meeting.cycle_id:
+        errors["cohort"] = _("Choose a cohort of this cycle.")
+    opens, ends = selectors.cycle_window(meeting.cycle)
+    if meeting.starts_at and not (opens <= meeting.starts_at <= ends):
+        errors["starts_at"] = _(
+            "The meeting must take place within the cycle, between %(start)s and %(end)s."
+        ) % {"start": _date(opens), "end": _date(ends)}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _tell_participants(meeting, notice, now):
+    """Writes a mandatory notice (invited, changed, cancelled) to everyone the
+    meeting is for, each with the calendar invitation in their language."""
+    people = selectors.participant_people([meeting.cycle_id])
+    audience = selectors.audience_of(people, meeting.cycle_id, meeting.cohort_id)
+    calendars = meeting_invitations(meeting, [user for user, _organisation in audience])
+    messages = [
+        Outgoing(
+            key=f"meeting:{meeting.pk}:user:{user.pk}:{notice}",
+            recipient=user,
+            template=f"cohorts/emails/meeting_{notice.split('-')[0]}",
+            context={"meeting": meeting, "organisation": organisation},
+            calendar=calendars[user.pk],
+        )
+        for user, organisation in audience
+    ]
+    return queue_many(messages, now=now)
+
+
+MEETING_FIELDS = ["cohort", "title", "starts_at", "ends_at", "place", "online_url", "agenda"]
+# Changes people are told about (with a new calendar invitation).
+NOTIFIED_FIELDS = {"starts_at", "ends_at", "place", "online_url"}
+
+
+@transaction.atomic
+def schedule_meeting(*, cycle, by, now=None, **fields):
+    """Staff schedule a joint meeting: everyone it is for receives an invitation with
+    a calendar file, and reminders are set for the cycle's moments before it."""
+    now = now or timezone.now()
+    unknown = set(fields) - set(MEETING_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a meeting field: {', '.join(sorted(unknown))}")
+    meeting = JointMeeting(cycle=cycle, created_by=by, **fields)
+    _check_meeting(meeting)
+    meeting.save()
+    if meeting.starts_at > now:
+        schedule_meeting_reminders(meeting, now)
+        _tell_participants(meeting, "invited", now)
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(meeting, *, by, now=None, **fields):
+    """Staff change a meeting. A new time, place or link is a change people are
+    told about, with an updated calendar invitation; its reminders follow the new
+    time. Returns the meeting and whether people were notified."""
+    now = now or timezone.now()
+    meeting = JointMeeting.objects.select_for_update().select_related("cycle").get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        raise ValidationError(_("A cancelled meeting can no longer be changed."))
+    unknown = set(fields) - set(MEETING_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a meeting field: {', '.join(sorted(unknown))}")
+    changed = {name for name, value in fields.items() if getattr(meeting, name) != value}
+    for name in changed:
+        setattr(meeting, name, fields[name])
+    _check_meeting(meeting)
+    notify = bool(changed & NOTIFIED_FIELDS) and meeting.ends_at > now
+    if notify:
+        meeting.sequence += 1
+    meeting.save()
+    if "starts_at" in changed or "cohort" in changed:
+        if meeting.starts_at > now:
+            schedule_meeting_reminders(meeting, now)
+        else:
+            reminders.cancel(source=MEETING_SOURCE, object_id=meeting.pk)
+    if notify:
+        _tell_participants(meeting, f"changed-{meeting.sequence}", now)
+    return meeting, notify
+
+
+@transaction.atomic
+def cancel_meeting(meeting, *, reason, by, now=None):
+    """Staff cancel a meeting: its reminders are dropped and everyone it was for is
+    told, with a calendar cancellation."""
+    now = now or timezone.now()
+    meeting = JointMeeting.objects.select_for_update().select_related("cycle").get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        return meeting
+    if meeting.ends_at <= now:
+        raise ValidationError(_("A meeting that has taken place cannot be cancelled."))
+    meeting.status = JointMeeting.Status.CANCELLED
+    meeting.cancellation_reason = reason.strip()
+    meeting.sequence += 1
+    meeting.save()
+    reminders.cancel(source=MEETING_SOURCE, object_id=meeting.pk)
+    _tell_participants(meeting, "cancelled", now)
+    return meeting
+
+
+@transaction.atomic
+def add_material(meeting, uploaded, *, by):
+    """Attaches a checked document (agenda, slides, handouts) to a meeting."""
+    meeting = JointMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.materials.count() >= MATERIALS_PER_MEETING:
+        raise ValidationError(
+            _("A meeting can have at most %(limit)d files; delete one first.")
+            % {"limit": MATERIALS_PER_MEETING},
+            code="too_many",
+        )
+    _kind, content_type, name = check_document(uploaded, settings.ATTACHMENT_MAX_BYTES)
+    material = MeetingMaterial(
+        meeting=meeting, name=name, content_type=content_type, size=uploaded.size, uploaded_by=by
+    )
+    material.file.save(name, uploaded, save=False)
+    try:
+        material.save()
+    except Exception:
+        material.file.delete(save=False)
+        raise
+    return material
+
+
+@transaction.atomic
+def delete_material(material, *, by):
+    storage, path = material.file.storage, material.file.name
+    material.delete()
+    transaction.on_commit(lambda: storage.delete(path))
+
+
+@transaction.atomic
+def respond(meeting, *, organisation, answer, by, attendees=(), note="", now=None):
+    """An organisation answers whether it comes to a meeting, and who comes.
+    It can change its answer until the meeting starts."""
+    now = now or timezone.now()
+    if answer not in MeetingResponse.Answer.values:
+        raise ValidationError({"answer": _("Choose whether you will come.")})
+    if meeting.is_cancelled:
+        raise ValidationError(_("This meeting has been cancelled."), code="cancelled")
+    if meeting.starts_at <= now:
+        raise ValidationError(_("This meeting has already started."), code="started")
+    invited = selectors.meeting_organisations(meeting, by).filter(organisation=organisation)
+    if not invited.exists():
+        raise ValidationError(_("Your organisation is not invited to this meeting."))
+    people = set(organisation.people.values_list("pk", flat=True))
+    attendees = list(attendees)
+    if any(person.pk not in people for person in attendees):
+        raise ValidationError(
+            {"attendees": _("Choose people of your organisation.")}, code="attendees"
+        )
+    if answer == MeetingResponse.Answer.NO:
+        attendees = []
+    response, _created = MeetingResponse.objects.update_or_create(
+        meeting=meeting,
+        organisation=organisation,
+        defaults={"answer": answer, "note": note.strip(), "responded_by": by},
+    )
+    response.attendees.set(attendees)
+    return response
+
+
+@transaction.atomic
+def record_attendance(meeting, rows, *, by, now=None):
+    """Staff record, on one page, whether each organisation took part. ``rows`` is a
+    list of (organisation, status, people, note); an organisation left out keeps its
+    record. Refused before the meeting's day."""
+    now = now or timezone.now()
+    if meeting.is_cancelled:
+        raise ValidationError(_("This meeting was cancelled."), code="cancelled")
+    if timezone.localdate(meeting.starts_at) > timezone.localdate(now):
+        raise ValidationError(
+            _("Attendance can be recorded from the day of the meeting."), code="early"
+        )
+    existing = {a.organisation_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    create, update = [], []
+    for organisation, status, people, note in rows:
+        if status not in Attendance.Status.values:
+            raise ValueError(f"Not an attendance status: {status}")
+        people = people if status == Attendance.Status.PRESENT else 0
+        if status == Attendance.Status.PRESENT and people < 1:
+            raise ValidationError(
+                _("%(organisation)s: say how many people came.") % {"organisation": organisation}
+            )
+        record = existing.get(organisation.pk)
+        if record is None:
+            create.append(Attendance(
+                meeting=meeting, organisation=organisation, status=status, people=people,
+                note=note.strip(), recorded_by=by,
+            ))
+        elif (record.status, record.people, record.note) != (status, people, note.strip()):
+            record.status, record.people, record.note = status, people, note.strip()
+            record.recorded_by, record.recorded_at = by, now
+            update.append(record)
+    Attendance.objects.bulk_create(create)
+    Attendance.objects.bulk_update(update, ["status", "people", "note", "recorded_by", "recorded_at"])
+    return len(create) + len(update)

@@ -1,0 +1,119 @@
+"""Places in cohorts: made by admission, moved or ended by staff."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from applications.models import Application
+
+from ..models import Cohort, CohortMembership
+
+
+def _history_by(obj, user):
+    obj._history_user = user
+
+
+def _cohort_for(cycle, priority_field):
+    try:
+        with transaction.atomic():
+            cohort, _created = Cohort.objects.get_or_create(
+                cycle=cycle, priority_field=priority_field
+            )
+    except IntegrityError:
+        # Two organisations of a new field were admitted at the same moment.
+        cohort = Cohort.objects.get(cycle=cycle, priority_field=priority_field)
+    return cohort
+
+
+@transaction.atomic
+def place_admitted(application, now=None):
+    """Places an admitted organisation in its cycle's cohort for the application's
+    priority field, creating the cohort when it is the first. Idempotent: a place
+    that exists stays where staff put it (an organisation that had left returns)."""
+    application = Application.objects.select_related("organisation", "cycle").get(
+        pk=application.pk
+    )
+    if application.status != Application.Status.ADMITTED:
+        raise ValidationError(_("Only an admitted organisation joins a cohort."))
+    field = application.priority_field or application.organisation.priority_field
+    cohort = _cohort_for(application.cycle, field)
+    membership = (
+        CohortMembership.objects.select_for_update()
+        .filter(cycle=application.cycle, organisation=application.organisation)
+        .first()
+    )
+    if membership is None:
+        try:
+            with transaction.atomic():
+                membership = CohortMembership.objects.create(
+                    cohort=cohort,
+                    cycle=application.cycle,
+                    organisation=application.organisation,
+                    application=application,
+                    joined_at=now or timezone.now(),
+                )
+        except IntegrityError:
+            membership = CohortMembership.objects.get(
+                cycle=application.cycle, organisation=application.organisation
+            )
+        return membership
+    if membership.status == CohortMembership.Status.LEFT:
+        membership.status = CohortMembership.Status.ACTIVE
+        membership.reason = ""
+        membership.ended_at = None
+        membership.application = application
+        membership.save()
+    return membership
+
+
+@transaction.atomic
+def revoke_place(application, now=None):
+    """The admission was revoked: the organisation's place is marked as left."""
+    membership = (
+        CohortMembership.objects.select_for_update()
+        .filter(cycle_id=application.cycle_id, organisation_id=application.organisation_id)
+        .first()
+    )
+    if membership is None or membership.status == CohortMembership.Status.LEFT:
+        return membership
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("The admission was revoked.")
+    membership.status = CohortMembership.Status.LEFT
+    membership.reason = reason
+    membership.ended_at = now or timezone.now()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def move_membership(membership, *, cohort, by):
+    """Staff move an organisation to another cohort of the same cycle."""
+    if cohort.cycle_id != membership.cycle_id:
+        raise ValidationError(_("An organisation can only move to a cohort of the same cycle."))
+    membership = CohortMembership.objects.select_for_update().get(pk=membership.pk)
+    membership.cohort = cohort
+    _history_by(membership, by)
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def set_membership_status(membership, *, status, reason="", by, now=None):
+    """Staff mark a place as left (a reason is required), completed, or active again."""
+    Status = CohortMembership.Status
+    if status not in Status.values:
+        raise ValueError(f"Not a status: {status}")
+    reason = reason.strip()
+    if status == Status.LEFT and not reason:
+        raise ValidationError(
+            {"reason": _("Say why the organisation leaves the programme.")}, code="reason"
+        )
+    membership = CohortMembership.objects.select_for_update().get(pk=membership.pk)
+    membership.status = status
+    membership.reason = reason if status == Status.LEFT else ""
+    membership.ended_at = None if status == Status.ACTIVE else (now or timezone.now())
+    _history_by(membership, by)
+    membership.save()
+    return membership

@@ -1,0 +1,58 @@
+"""The staff's outbox: what was sent, what waits, what failed (and a retry)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from incubator.permissions import staff_required
+
+from . import services
+from .filters import OutboxFilter
+from .models import Email
+
+
+@staff_required
+@require_GET
+def outbox(request):
+    emails = Email.objects.select_related("recipient").order_by("-created_at", "-pk")
+    filterset = OutboxFilter(request.GET, queryset=emails)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    counts = dict(Email.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "notifications/outbox.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "counts": [(status, label, counts.get(status, 0)) for status, label in Email.Status.choices],
+        },
+    )
+
+
+@staff_required
+@require_GET
+def email_detail(request, pk):
+    """One email as it was sent; the text of sign-in and password emails is never shown."""
+    email = get_object_or_404(Email.objects.select_related("recipient"), pk=pk)
+    return render(request, "notifications/email_detail.html", {"email": email})
+
+
+@staff_required
+@require_POST
+def email_retry(request, pk):
+    email = get_object_or_404(Email, pk=pk)
+    if services.retry_failed(email):
+        messages.success(request, _("The email to %(to)s is queued again.") % {"to": email.to})
+    else:
+        messages.error(request, _("Only a failed email can be retried."))
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        return redirect(next_url)
+    return redirect("notifications:email_detail", pk=pk)

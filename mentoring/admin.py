@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from .models import MentorProfile
+
+
+@admin.register(MentorProfile)
+class MentorProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "capacity", "is_active", "updated_at"]
+    list_filter = ["is_active", "priority_fields"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "expertise"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["priority_fields"]

@@ -1,0 +1,103 @@
+"""Staff schedule a joint meeting; a participant sees it on "my programme" and
+answers; when the clock reaches 7 days before, the reminder with its calendar
+invitation arrives. In Latvian, in headless Chromium."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+from icalendar import Calendar
+from playwright.sync_api import expect
+
+from cohorts.models import JointMeeting, MeetingResponse
+from tests import factories
+
+from .conftest import text_of
+
+
+@pytest.fixture
+def programme(transactional_db, priority_fields):
+    environment = next(f for f in priority_fields if f.code == "environment")
+    staff = factories.StaffFactory(email="santa@inkubators.lv", first_name="Santa",
+                                   last_name="Kalniņa")
+    leader = factories.UserFactory(email="liene@zala-liepaja.lv", first_name="Liene",
+                                   last_name="Bērziņa")
+    organisation = factories.OrganisationFactory(
+        leader=leader, name="Biedrība “Zaļā Liepāja”", priority_field=environment
+    )
+    cycle = factories.RunningCycleFactory(name="NVO izaugsmes inkubators — pilotcikls")
+    factories.admit(organisation, cycle, staff)
+    return staff, leader
+
+
+def sign_in(page, email):
+    page.goto("/accounts/login/")
+    page.get_by_label("E-pasts").fill(email)
+    page.get_by_label("Parole").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Ieiet").click()
+
+
+def sign_out(page, name):
+    page.get_by_role("button", name=name).click()
+    page.get_by_role("button", name="Iziet").click()
+
+
+def test_staff_schedule_a_participant_answers_and_the_reminder_arrives(page, mailbox, programme):
+    staff, leader = programme
+    day = timezone.localdate() + datetime.timedelta(days=21)
+    starts = timezone.make_aware(datetime.datetime.combine(day, datetime.time(15)))
+
+    # Staff schedule the second joint meeting.
+    sign_in(page, staff.email)
+    page.get_by_role("link", name="Kohortas").first.click()
+    expect(page.get_by_role("heading", name="Kohortas").first).to_be_visible()
+    page.get_by_role("link", name="Ieplānot tikšanos").click()
+    page.get_by_label("Nosaukums").fill("2. kopīgā tikšanās: finansējuma avoti")
+    page.get_by_label("Sākums").fill(f"{day:%Y-%m-%d}T15:00")
+    page.get_by_label("Beigas").fill(f"{day:%Y-%m-%d}T18:00")
+    page.get_by_label("Vieta").fill("Liepājas Biznesa inkubators, Lielā iela 3")
+    page.get_by_label("Darba kārtība").fill("1. Fondi NVO\n2. Projektu pieteikumi")
+    page.get_by_role("button", name="Ieplānot un uzaicināt").click()
+    expect(page.get_by_text("Tikšanās ir ieplānota.")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("2. kopīgā tikšanās"))).to_be_visible()
+    meeting = JointMeeting.objects.get()
+    assert meeting.starts_at == starts
+    invitation = mailbox()[-1]
+    assert invitation["To"] == leader.email
+    assert invitation["Subject"].strip().startswith("Ielūgums: 2. kopīgā tikšanās")
+    sign_out(page, "Santa Kalniņa")
+
+    # The participant sees it on "my programme" and answers who will come.
+    sign_in(page, leader.email)
+    page.get_by_role("link", name="Mana programma").click()
+    next_meeting = page.get_by_role("region", name="Nākamā kopīgā tikšanās")
+    expect(next_meeting).to_contain_text("2. kopīgā tikšanās: finansējuma avoti")
+    expect(next_meeting).to_contain_text("Liepājas Biznesa inkubators")
+    expect(page.get_by_text("Atbildiet, vai ieradīsieties uz")).to_be_visible()
+    next_meeting.get_by_label("Jā, ieradīsimies").check()
+    next_meeting.get_by_label("Liene Bērziņa").check()
+    next_meeting.get_by_label("Citi dalībnieki vai komentārs").fill("Un viens brīvprātīgais")
+    next_meeting.get_by_role("button", name="Saglabāt atbildi").click()
+    expect(next_meeting.get_by_text("Paldies, jūsu atbilde ir saglabāta.")).to_be_visible()
+    expect(next_meeting).to_contain_text("Jūsu atbilde: Jā, ieradīsimies — Liene Bērziņa")
+    answer = MeetingResponse.objects.get()
+    assert (answer.answer, list(answer.attendees.all())) == ("yes", [leader])
+
+    # The clock moves to 7 days before the meeting: the every-minute dispatch runs.
+    with time_machine.travel(starts - datetime.timedelta(days=7), tick=False):
+        call_command("dispatch_notifications")
+    reminder = mailbox()[-1]
+    assert reminder["To"] == leader.email
+    assert reminder["Subject"].strip().startswith("Atgādinājums: 2. kopīgā tikšanās: finansējuma avoti")
+    body = text_of(reminder)
+    assert "Biedrība “Zaļā Liepāja” atbildēja: Jā, ieradīsimies." in body
+    (attachment,) = [part for part in reminder.iter_attachments()
+                     if part.get_content_type() == "text/calendar"]
+    assert attachment.get_filename() == "invite.ics"
+    event = Calendar.from_ical(attachment.get_content()).walk("VEVENT")[0]
+    assert str(event["summary"]) == "2. kopīgā tikšanās: finansējuma avoti"
+    assert event.decoded("dtstart") == starts
+    assert str(event["location"]) == "Liepājas Biznesa inkubators, Lielā iela 3"

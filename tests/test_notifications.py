@@ -1,0 +1,225 @@
+"""The outbox: bulk writes, delivery with retries and backoff, expiry, the staff's
+outbox page with its filters and retry."""
+
+import datetime
+import smtplib
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from incubator.notifications import services
+from incubator.notifications.models import Email
+
+from . import factories
+
+
+class FailingBackend(BaseEmailBackend):
+    """An SMTP server that refuses the first ``failures`` messages."""
+
+    failures = 0
+    sent = []
+
+    def send_messages(self, messages):
+        if FailingBackend.failures > 0:
+            FailingBackend.failures -= 1
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        FailingBackend.sent.extend(messages)
+        return len(messages)
+
+
+@pytest.fixture
+def failing(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
+    FailingBackend.sent = []
+
+    def fail(times):
+        FailingBackend.failures = times
+
+    yield fail
+    FailingBackend.failures = 0
+
+
+def _queued(key="test:1", **extra):
+    return services.queue_rendered(
+        key=key, to="a@example.lv", subject="Sveiki", text="Teksts", **extra
+    )
+
+
+def test_queue_many_writes_each_key_once_in_the_recipients_language(db):
+    latvian = factories.UserFactory(language="lv")
+    english = factories.UserFactory(language="en")
+    application = factories.ApplicationFactory()
+    messages = [
+        services.Outgoing(
+            key=f"test:withdrawn:{person.pk}", recipient=person,
+            template="applications/emails/withdrawn",
+            context={"application": application, "withdrawn_by": person, "reason": ""},
+        )
+        for person in (latvian, english)
+    ]
+    first = services.queue_many(messages)
+    again = services.queue_many(messages)
+    assert len(first) == 2 and again == []
+    by_language = {e.language: e for e in Email.objects.all()}
+    assert by_language["lv"].subject != by_language["en"].subject
+    assert by_language["en"].to == english.email
+
+
+def test_delivery_sends_once_and_records_the_moment(db):
+    email = _queued()
+    assert services.deliver(email.pk) is None
+    assert services.deliver(email.pk) is None
+    email.refresh_from_db()
+    assert email.status == "sent" and email.attempts == 1 and email.sent_at is not None
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].extra_headers["X-Incubator-Key"] == "test:1"
+
+
+def test_an_smtp_error_is_retried_with_exponential_backoff_then_sent(db, failing, settings):
+    settings.EMAIL_RETRY_SECONDS = 30
+    failing(2)
+    email = _queued()
+    now = timezone.now()
+    assert services.deliver(email.pk, now=now) == 30
+    email.refresh_from_db()
+    assert email.status == "queued" and email.attempts == 1
+    assert "SMTPServerDisconnected" in email.last_error
+    assert email.next_attempt_at == now + datetime.timedelta(seconds=30)
+    # Not due yet: nothing happens.
+    assert services.deliver(email.pk, now=now + datetime.timedelta(seconds=10)) is None
+    assert services.deliver(email.pk, now=now + datetime.timedelta(seconds=30)) == 60
+    assert services.deliver(email.pk, now=now + datetime.timedelta(seconds=90)) is None
+    email.refresh_from_db()
+    assert email.status == "sent" and email.attempts == 3
+    assert len(FailingBackend.sent) == 1
+
+
+def test_after_the_last_attempt_the_email_fails_and_staff_can_retry_it(
+    db, failing, settings, client, staff
+):
+    settings.EMAIL_MAX_ATTEMPTS = 2
+    failing(10)
+    email = _queued()
+    now = timezone.now()
+    services.deliver(email.pk, now=now)
+    services.deliver(email.pk, now=now + datetime.timedelta(hours=1))
+    email.refresh_from_db()
+    assert email.status == "failed" and email.attempts == 2
+
+    failing(0)
+    client.force_login(staff)
+    response = client.post(reverse("notifications:email_retry", args=[email.pk]), follow=True)
+    assert "atkal ievietots rindā" in response.content.decode()
+    email.refresh_from_db()
+    assert email.status == "queued" and email.attempts == 0
+    services.deliver(email.pk)
+    email.refresh_from_db()
+    assert email.status == "sent"
+    # Retrying a sent email changes nothing.
+    response = client.post(reverse("notifications:email_retry", args=[email.pk]), follow=True)
+    assert "Atkārtot var tikai" in response.content.decode()
+
+
+def test_an_expired_reminder_is_not_sent(db):
+    email = _queued(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    services.deliver(email.pk)
+    email.refresh_from_db()
+    assert email.status == "expired" and mail.outbox == []
+
+
+def test_the_cron_command_sends_what_is_due(db):
+    email = _queued()
+    Email.objects.filter(pk=email.pk).update(
+        next_attempt_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    call_command("dispatch_notifications")
+    email.refresh_from_db()
+    assert email.status == "sent"
+
+
+def test_the_beat_sweep_reenqueues_only_stalled_emails(db):
+    fresh = _queued("test:fresh")
+    stalled = _queued("test:stalled")
+    Email.objects.filter(pk=stalled.pk).update(
+        next_attempt_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    assert services.stalled() == [stalled.pk]
+    assert fresh.pk not in services.stalled()
+
+
+def test_a_calendar_invitation_is_attached_as_text_calendar(db):
+    email = _queued(calendar="BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n")
+    services.deliver(email.pk)
+    (name, content, mimetype), = mail.outbox[0].attachments
+    assert name == "invite.ics" and mimetype == "text/calendar; method=CANCEL"
+
+
+# --- the staff's outbox page ----------------------------------------------------------------
+
+
+def test_the_outbox_filters_by_status_kind_and_text(client, staff):
+    services.queue_rendered(key="meeting:1:user:1:invited", to="anna@example.lv",
+                            subject="Ielūgums", text="x")
+    failed = services.queue_rendered(key="deadline:1:user:1:before-7d@x", to="juris@example.lv",
+                                     subject="Termiņš", text="x")
+    Email.objects.filter(pk=failed.pk).update(status="failed", last_error="SMTPError: nope")
+    client.force_login(staff)
+    url = reverse("notifications:outbox")
+    assert "juris@example.lv" in client.get(url, {"status": "failed"}).content.decode()
+    assert "anna@example.lv" not in client.get(url, {"status": "failed"}).content.decode()
+    assert "anna@example.lv" in client.get(url, {"kind": "meeting"}).content.decode()
+    assert "juris@example.lv" not in client.get(url, {"kind": "meeting"}).content.decode()
+    page = client.get(url, {"q": "Termiņš"}).content.decode()
+    assert "juris@example.lv" in page and "anna@example.lv" not in page
+    assert "SMTPError: nope" in page
+
+
+def test_the_text_of_a_sign_in_email_is_never_shown(client, staff):
+    email = services.queue_rendered(key="account:1", to="a@example.lv", subject="Apstipriniet",
+                                    text="https://portal/confirm/SECRET", sensitive=True)
+    client.force_login(staff)
+    page = client.get(reverse("notifications:email_detail", args=[email.pk])).content.decode()
+    assert "SECRET" not in page
+
+
+def test_people_other_than_staff_cannot_read_the_outbox(client, applicant):
+    email = _queued()
+    client.force_login(applicant)
+    assert client.get(reverse("notifications:outbox")).status_code == 403
+    assert client.get(reverse("notifications:email_detail", args=[email.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("rows", [5, 120])
+def test_the_outbox_runs_a_constant_number_of_queries(
+    client, staff, rows, django_assert_max_num_queries
+):
+    people = [factories.UserFactory() for _ in range(3)]
+    application = factories.ApplicationFactory()
+    services.queue_many([
+        services.Outgoing(
+            key=f"test:{n}", recipient=people[n % 3], template="applications/emails/withdrawn",
+            context={"application": application, "withdrawn_by": staff, "reason": ""},
+        )
+        for n in range(rows)
+    ])
+    client.force_login(staff)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("notifications:outbox"))
+    assert response.status_code == 200
+
+
+def test_a_batch_shares_one_connection_and_a_failure_only_delays_its_own_email(
+    db, failing, settings
+):
+    settings.EMAIL_RETRY_SECONDS = 30
+    first, second, third = (_queued(f"test:{n}") for n in range(3))
+    failing(1)
+    retry = services.deliver_batch([first.pk, second.pk, third.pk])
+    assert retry == {first.pk: 30}
+    statuses = dict(Email.objects.values_list("key", "status"))
+    assert statuses == {"test:0": "queued", "test:1": "sent", "test:2": "sent"}
+    assert [m.extra_headers["X-Incubator-Key"] for m in FailingBackend.sent] == ["test:1", "test:2"]

@@ -1,0 +1,362 @@
+"""Reminders over time (time-machine moves the clock): exactly at the offset, after a
+downtime, after the event, a moved meeting, a person who opted out, the call's
+closing to drafts, and the engine's guarantee that a reminder is written once."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from cohorts import services
+from cohorts.models import Deadline
+from incubator.models import Membership
+from incubator.notifications import reminders
+from incubator.notifications import services as outbox
+from incubator.notifications.models import Email, Reminder
+
+from . import factories
+
+SECOND = datetime.timedelta(seconds=1)
+DAY = datetime.timedelta(days=1)
+
+
+def _moment(days, hour=15):
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+@pytest.fixture
+def meeting(place, staff):
+    starts = _moment(20)
+    return services.schedule_meeting(
+        cycle=place.cycle, by=staff, cohort=None, title="Kopīgā tikšanās",
+        starts_at=starts, ends_at=starts + datetime.timedelta(hours=3),
+        place="Lielā iela 3", online_url="", agenda="",
+    )
+
+
+def reminder_emails(**filters):
+    return list(Email.objects.filter(key__contains=":before-", **filters).order_by("pk"))
+
+
+def test_nothing_is_written_a_second_before_the_offset_and_all_exactly_at_it(
+    meeting, applicant
+):
+    seven_days_before = meeting.starts_at - 7 * DAY
+    with time_machine.travel(seven_days_before - SECOND, tick=False):
+        assert reminders.sweep() == 0
+    with time_machine.travel(seven_days_before, tick=False):
+        assert reminders.sweep() == 1
+    (email,) = reminder_emails()
+    assert email.recipient == applicant
+    assert email.key.startswith(f"meeting:{meeting.pk}:user:{applicant.pk}:before-7d@")
+    assert email.subject.startswith("Atgādinājums: Kopīgā tikšanās")
+    assert email.expires_at == meeting.starts_at
+    assert "BEGIN:VCALENDAR" in email.calendar
+    assert Reminder.objects.get(source="meeting", label="before-7d").status == "written"
+
+
+def test_sweeping_again_or_from_cron_writes_nothing_more(meeting):
+    with time_machine.travel(meeting.starts_at - 6 * DAY, tick=False):
+        assert reminders.sweep() == 1
+        assert reminders.sweep() == 0
+        call_command("dispatch_notifications")
+    assert len(reminder_emails()) == 1
+
+
+def test_a_reminder_missed_while_workers_were_down_is_still_sent_before_the_event(meeting):
+    # Down from 8 days before until 2 days before: the 7-day reminder goes out late,
+    # the 1-day one at its own moment.
+    with time_machine.travel(meeting.starts_at - 2 * DAY, tick=False):
+        assert reminders.sweep() == 1
+    with time_machine.travel(meeting.starts_at - DAY, tick=False):
+        assert reminders.sweep() == 1
+    assert [e.key.split(":")[4].split("@")[0] for e in reminder_emails()] == [
+        "before-7d", "before-1d"
+    ]
+
+
+def test_nothing_is_sent_once_the_event_has_started(meeting):
+    with time_machine.travel(meeting.starts_at, tick=False):
+        assert reminders.sweep() == 0
+    assert reminder_emails() == []
+    assert set(Reminder.objects.filter(source="meeting").values_list("status", flat=True)) == {
+        "missed"
+    }
+
+
+def test_a_written_reminder_not_yet_delivered_expires_with_its_event(meeting):
+    with time_machine.travel(meeting.starts_at - DAY, tick=False):
+        reminders.sweep()
+    email = reminder_emails()[0]
+    with time_machine.travel(meeting.starts_at + SECOND, tick=False):
+        assert outbox.deliver(email.pk) is None
+    email.refresh_from_db()
+    assert email.status == "expired"
+    assert mail.outbox == []
+
+
+def test_a_moved_meeting_reminds_at_its_new_time_again(meeting, staff, applicant):
+    with time_machine.travel(meeting.starts_at - 7 * DAY, tick=False):
+        assert reminders.sweep() == 1
+        later = meeting.starts_at + 14 * DAY
+        services.update_meeting(
+            meeting, by=staff, cohort=None, title=meeting.title, starts_at=later,
+            ends_at=later + datetime.timedelta(hours=3), place=meeting.place,
+            online_url="", agenda="",
+        )
+        # Nothing is due at the old time any more.
+        assert reminders.sweep() == 0
+    with time_machine.travel(meeting.starts_at, tick=False):  # the old start
+        assert reminders.sweep() == 0
+    with time_machine.travel(later - 7 * DAY, tick=False):
+        assert reminders.sweep() == 1
+    keys = [e.key for e in reminder_emails()]
+    assert len(keys) == 2 and len(set(keys)) == 2
+    assert Email.objects.filter(key__endswith=":changed-1", recipient=applicant).exists()
+
+
+def test_a_cancelled_meeting_reminds_nobody(meeting, staff):
+    services.cancel_meeting(meeting, reason="Slimība", by=staff)
+    with time_machine.travel(meeting.starts_at - DAY, tick=False):
+        assert reminders.sweep() == 0
+    assert reminder_emails() == []
+
+
+def test_a_person_who_opted_out_gets_no_reminder_but_still_the_notice(
+    meeting, place, applicant, staff
+):
+    colleague = factories.UserFactory(optional_reminders=False)
+    Membership.objects.create(organisation=place.organisation, user=colleague)
+    with time_machine.travel(meeting.starts_at - 7 * DAY, tick=False):
+        reminders.sweep()
+    assert [e.recipient for e in reminder_emails()] == [applicant]
+    assert Reminder.objects.get(source="meeting", label="before-7d").emails_written == 1
+    services.cancel_meeting(meeting, reason="Telpas slēgtas", by=staff)
+    assert Email.objects.filter(recipient=colleague, key__endswith=":cancelled").exists()
+
+
+def test_opting_out_in_the_profile(client, applicant):
+    client.force_login(applicant)
+    response = client.post("/profile/", {
+        "first_name": applicant.first_name, "last_name": applicant.last_name, "phone": "",
+        "language": "lv",
+    })
+    assert response.status_code == 302
+    applicant.refresh_from_db()
+    assert applicant.optional_reminders is False
+
+
+def test_reminders_are_written_in_each_persons_language(meeting, place):
+    english = factories.UserFactory(language="en")
+    Membership.objects.create(organisation=place.organisation, user=english)
+    with time_machine.travel(meeting.starts_at - DAY, tick=False):
+        reminders.sweep()
+    subjects = {e.recipient.language: e.subject for e in reminder_emails()}
+    assert subjects["lv"].startswith("Atgādinājums:")
+    assert subjects["en"].startswith("Reminder:")
+
+
+def test_changing_the_cycles_offsets_moves_the_pending_reminders(meeting, place):
+    services.update_reminder_settings(
+        place.cycle, meetings="3d, 2h", deadlines="7d", call_closing="3d"
+    )
+    assert dict(
+        Reminder.objects.filter(source="meeting", status="pending").values_list("label", "due_at")
+    ) == {
+        "before-3d": meeting.starts_at - 3 * DAY,
+        "before-2h": meeting.starts_at - datetime.timedelta(hours=2),
+    }
+
+
+def test_unreadable_offsets_are_refused_with_the_part_named(place):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        services.update_reminder_settings(
+            place.cycle, meetings="7 dienas", deadlines="1d", call_closing="3d"
+        )
+    assert "meetings" in error.value.message_dict
+
+
+# --- deadlines and the call's closing ----------------------------------------------------
+
+
+def test_the_call_closing_reminds_every_organisation_with_a_draft_three_days_before(
+    cycle, applicant, application
+):
+    submitted = factories.ApplicationFactory(cycle=cycle, submitted=True)
+    factories.ApplicationFactory(cycle=cycle, organisation__leader=factories.UserFactory(),
+                                 submitted=True)
+    submitted_leader = factories.UserFactory()
+    Membership.objects.create(organisation=submitted.organisation, user=submitted_leader)
+    # The sweep puts the new cycle's milestones in step with its dates first.
+    with time_machine.travel(cycle.call_closes_at - 3 * DAY - SECOND, tick=False):
+        assert reminders.sweep() == 0
+    call = Deadline.objects.get(cycle=cycle, kind="call_closes")
+    assert call.due_at == cycle.call_closes_at
+    with time_machine.travel(cycle.call_closes_at - 3 * DAY, tick=False):
+        assert reminders.sweep() == 1
+    (email,) = reminder_emails()
+    assert email.recipient == applicant
+    assert email.key.startswith(f"deadline:{call.pk}:user:{applicant.pk}:before-3d@")
+    assert "joprojām ir melnraksts" in email.subject
+    assert f"/applications/{application.pk}/" in email.text_body
+
+
+def test_a_changed_call_closing_moves_its_reminder(cycle, application):
+    with time_machine.travel(cycle.call_opens_at + DAY, tick=False):
+        reminders.sweep()
+        cycle.call_closes_at += 5 * DAY
+        cycle.save()
+        reminders.sweep()
+    (pending,) = Reminder.objects.filter(source="deadline", status="pending", label="before-3d")
+    assert pending.due_at == cycle.call_closes_at - 3 * DAY
+
+
+def test_a_participants_deadline_reminds_participants_of_its_cohort_only(
+    place, staff, priority_fields
+):
+    youth = next(f for f in priority_fields if f.code == "youth")
+    outsider_place = factories.admit(
+        factories.OrganisationFactory(leader=factories.UserFactory(), priority_field=youth),
+        place.cycle, staff,
+    )
+    deadline = services.create_deadline(
+        cycle=place.cycle, by=staff, cohort=place.cohort, title="Attīstības plāns",
+        description="Iesūtiet plānu.", due_at=_moment(15, 23), audience="participants",
+    )
+    with time_machine.travel(deadline.due_at - DAY, tick=False):
+        reminders.sweep()
+    recipients = {e.recipient for e in reminder_emails(key__startswith=f"deadline:{deadline.pk}:")}
+    assert recipients == set(place.organisation.people.all())
+    assert not recipients & set(outsider_place.organisation.people.all())
+
+
+@pytest.mark.parametrize("audience", ["staff", "mentors"])
+def test_staff_and_mentor_deadlines_reach_them(place, staff, audience):
+    mentor = factories.MentorProfileFactory().user
+    factories.MentorProfileFactory(is_active=False)
+    deadline = services.create_deadline(
+        cycle=place.cycle, by=staff, cohort=None, title="Ieteikumi",
+        description="", due_at=_moment(15, 17), audience=audience,
+    )
+    with time_machine.travel(deadline.due_at - 7 * DAY, tick=False):
+        reminders.sweep()
+    recipients = {e.recipient for e in reminder_emails(key__startswith=f"deadline:{deadline.pk}:")}
+    assert recipients == ({staff} if audience == "staff" else {mentor})
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"due_at": _moment(400)}, "due_at"),
+        ({"audience": "everyone"}, "audience"),
+        ({"audience": "applicants", "cohort": "own"}, "audience"),
+        ({"title": " "}, "title"),
+    ],
+)
+def test_a_deadline_that_makes_no_sense_is_refused(place, staff, fields, field):
+    from django.core.exceptions import ValidationError
+
+    values = {"cohort": None, "title": "Plāns", "description": "", "due_at": _moment(10),
+              "audience": "participants", **fields}
+    if values["cohort"] == "own":
+        values["cohort"] = place.cohort
+    with pytest.raises(ValidationError) as error:
+        services.create_deadline(cycle=place.cycle, by=staff, **values)
+    assert field in error.value.message_dict
+
+
+def test_a_deleted_deadline_reminds_nobody(place, staff):
+    deadline = services.create_deadline(
+        cycle=place.cycle, by=staff, cohort=None, title="Plāns", description="",
+        due_at=_moment(15), audience="participants",
+    )
+    services.delete_deadline(deadline, by=staff)
+    assert not Reminder.objects.filter(source="deadline", object_id=deadline.pk).exists()
+
+
+def test_the_cycles_own_milestones_cannot_be_deleted_or_edited(place, staff):
+    from django.core.exceptions import ValidationError
+
+    services.sync_cycle_deadlines(place.cycle)
+    end = Deadline.objects.get(kind="cycle_ends")
+    with pytest.raises(ValidationError):
+        services.delete_deadline(end, by=staff)
+    with pytest.raises(ValidationError):
+        services.update_deadline(end, by=staff, title="x")
+
+
+def test_reminder_batches_run_a_constant_number_of_queries(
+    running_cycle, staff, priority_fields, django_assert_max_num_queries
+):
+    """Ten meetings of a cycle with 12 organisations: 120 reminders in one batch."""
+    for index in range(12):
+        factories.admit(
+            factories.OrganisationFactory(leader=factories.UserFactory(),
+                                          priority_field=priority_fields[index % 5]),
+            running_cycle, staff,
+        )
+    services.sync_cycle_deadlines(running_cycle)
+    starts = _moment(20)
+    for index in range(10):
+        services.schedule_meeting(
+            cycle=running_cycle, by=staff, cohort=None, title=f"Tikšanās {index}",
+            starts_at=starts + index * datetime.timedelta(hours=2),
+            ends_at=starts + index * datetime.timedelta(hours=2) + datetime.timedelta(hours=1),
+            place="Lielā iela 3", online_url="", agenda="",
+        )
+    with time_machine.travel(starts - 6 * DAY, tick=False):
+        with django_assert_max_num_queries(20):
+            assert reminders.sweep() == 120
+
+
+def test_the_reminder_settings_page_saves_and_explains_bad_input(client, place, staff):
+    from django.urls import reverse
+
+    client.force_login(staff)
+    url = reverse("cohorts:reminder_settings", args=[place.cycle_id])
+    response = client.post(url, {"meetings": "7d, 2 dienas", "deadlines": "1d",
+                                 "call_closing": "3d"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "“2 dienas” nav laiks formā 7d, 12h vai 30m." in page
+    assert 'value="7d, 2 dienas"' in page
+    response = client.post(url, {"meetings": "14d 2d", "deadlines": "1d", "call_closing": "5d"})
+    assert response.status_code == 302
+    settings_row = place.cycle.reminder_settings
+    assert (settings_row.meetings, settings_row.call_closing) == ("14d, 2d", "5d")
+
+
+def test_staff_move_a_meeting_from_its_page(client, meeting, staff, applicant):
+    from django.urls import reverse
+
+    later = meeting.starts_at + 3 * DAY
+    client.force_login(staff)
+    response = client.post(reverse("cohorts:meeting_edit", args=[meeting.pk]), {
+        "title": meeting.title, "starts_at": timezone.localtime(later).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(later + DAY / 8).strftime("%Y-%m-%dT%H:%M"),
+        "place": "Rožu iela 6", "online_url": "", "agenda": "",
+    }, follow=True)
+    assert "Tikšanās ir mainīta, un visiem ir paziņots." in response.content.decode()
+    meeting.refresh_from_db()
+    assert (meeting.starts_at, meeting.place, meeting.sequence) == (later, "Rožu iela 6", 1)
+    assert Email.objects.filter(recipient=applicant, key__endswith=":changed-1").exists()
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.lists(st.tuples(st.integers(1, 999), st.sampled_from("dhm")), min_size=1, max_size=5),
+       st.sampled_from([", ", ",", "; ", " "]))
+def test_offsets_written_any_way_read_back_the_same(parts, separator):
+    text = separator.join(f"{n}{unit}" for n, unit in parts)
+    offsets = reminders.parse_offsets(text)
+    assert set(offsets) == {f"before-{n}{unit}" for n, unit in parts}
+    assert list(offsets.values()) == sorted(offsets.values(), reverse=True)
+    assert reminders.parse_offsets(reminders.format_offsets(offsets)) == offsets
