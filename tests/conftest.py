@@ -88,11 +88,16 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, r
 
     from django.conf import settings
 
+    from .redis_broker import broker_url
+
     database = settings.DATABASES["default"]
-    broker = os.environ.get("CELERY_BROKER_URL", "")
-    if database["ENGINE"].endswith("sqlite3") and broker.startswith(("redis://", "rediss://")):
+    if database["ENGINE"].endswith("sqlite3") and broker_url():
         worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
         database.setdefault("TEST", {})["NAME"] = str(
             Path(settings.VAR_DIR) / f"test-{worker}.sqlite3"
+        )
+        # A throwaway file: no need to wait for the disk at every commit.
+        database.setdefault("OPTIONS", {})["init_command"] = (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
         )

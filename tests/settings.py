@@ -16,6 +16,15 @@ for name, value in {
 }.items():
     os.environ.setdefault(name, value)
 
+# The real-worker tests (tests/test_celery_worker.py) need a Redis broker: use the
+# local one when it answers and none is configured. Tasks still run eagerly
+# everywhere else (CELERY_TASK_ALWAYS_EAGER above).
+if "CELERY_BROKER_URL" not in os.environ:
+    from tests.redis_broker import LOCAL, reachable
+
+    if reachable(LOCAL):
+        os.environ["CELERY_BROKER_URL"] = LOCAL
+
 from incubator.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
