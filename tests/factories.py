@@ -131,3 +131,41 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             status=Application.Status.SUBMITTED,
             submitted_at=factory.LazyFunction(timezone.now),
         )
+
+
+# --- review and selection -------------------------------------------------------------
+
+from applications.models import CommitteeMember, Criterion, ReviewAssignment  # noqa: E402
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    cycle = factory.SubFactory(CycleFactory)
+    name_lv = factory.Sequence(lambda n: f"Kritērijs {n}")
+    name_en = factory.Sequence(lambda n: f"Criterion {n}")
+    weight = Decimal("1")
+    scale_min = 0
+    scale_max = 5
+    order = factory.Sequence(lambda n: n)
+
+
+class CommitteeMemberFactory(factory.django.DjangoModelFactory):
+    """A reviewer of ``cycle`` (an account with the reviewer role for it)."""
+
+    class Meta:
+        model = CommitteeMember
+
+    cycle = factory.SubFactory(CycleFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewAssignment
+
+    application = factory.SubFactory(ApplicationFactory, submitted=True)
+    member = factory.SubFactory(
+        CommitteeMemberFactory, cycle=factory.SelfAttribute("..application.cycle")
+    )
