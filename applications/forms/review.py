@@ -175,6 +175,7 @@ class EligibilityForm(forms.Form):
     def __init__(self, *args, requirements, checks, **kwargs):
         super().__init__(*args, **kwargs)
         self.requirements = list(requirements)
+        self.checks = checks
         for requirement in self.requirements:
             check = checks.get(requirement.pk)
             self.fields[f"met_{requirement.pk}"] = forms.ChoiceField(
@@ -192,7 +193,10 @@ class EligibilityForm(forms.Form):
             )
 
     def rows(self):
-        return [(r, self[f"met_{r.pk}"], self[f"note_{r.pk}"]) for r in self.requirements]
+        return [
+            (r, self[f"met_{r.pk}"], self[f"note_{r.pk}"], self.checks.get(r.pk))
+            for r in self.requirements
+        ]
 
     def findings(self):
         """{requirement: (met, note)} for the requirements given an answer."""

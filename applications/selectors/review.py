@@ -1,7 +1,7 @@
 """Reads of the evaluation, scoped to who asks: a reviewer reaches only their own
 assignments; everything else here is for staff pages."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
 
 from ..models import (
     Application,
@@ -313,8 +313,11 @@ def decisions(cycle):
                 )[:1]
             ),
             people=Count("organisation__memberships", distinct=True),
+            decision_order=Case(
+                *[When(status=s, then=Value(i)) for i, s in enumerate(Application.DECISIONS)],
+            ),
         )
-        .order_by("status", "organisation__name", "pk")
+        .order_by("decision_order", "organisation__name", "pk")
     )
 
 

@@ -129,7 +129,8 @@ def save_letter_template(cycle, *, decision, by, **texts):
 
 
 def _number(value):
-    return formats.number_format(value, 1) if value is not None else "—"
+    # number_format cuts decimals off; round first.
+    return formats.number_format(round(value, 1), 1) if value is not None else "—"
 
 
 def _values(application, row, criteria, reason, language):

@@ -6,7 +6,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from incubator.models import Cycle
 
+from django.utils.translation import gettext_lazy as _
+
 from .. import selectors
+
+REVIEW_TABS = [
+    ("progress", _("Progress")),
+    ("ranking", _("Ranking")),
+    ("decisions", _("Decisions and letters")),
+    ("criteria", _("Criteria")),
+    ("requirements", _("Eligibility")),
+    ("committee", _("Committee")),
+    ("settings", _("Settings")),
+    ("conflicts", _("Conflicts of interest")),
+    ("audit", _("Audit")),
+    ("protocol", _("Protocol")),
+]
 
 
 def cycle_or_404(cycle_pk):
@@ -20,7 +35,10 @@ def render_review(request, template, cycle, tab, context=None, status=200):
         template,
         {
             "cycle": cycle,
+            "cycles": Cycle.objects.only("pk", "name"),
             "tab": tab,
+            "tab_url": f"applications:review_{tab}",
+            "review_tabs": REVIEW_TABS,
             "review_settings": selectors.review_settings(cycle),
             **(context or {}),
         },

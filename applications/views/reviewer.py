@@ -65,7 +65,6 @@ def _page(request, assignment, *, conflict_form=None, score_form=None, status=20
                 context["other_reviews"] = selectors.other_reviews(assignment)
         else:
             context["score_form"] = score_form or _score_form(assignment, criteria)
-            context["conflict_form"] = conflict_form or ConflictForm(initial={"has_conflict": "no"})
     return render(request, "applications/review/review.html", context, status=status)
 
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,8 +29,11 @@ from .common import cycle_or_404, message_of, put_errors_on, render_review
 @staff_required
 @require_GET
 def review_home(request):
-    """The evaluation of the newest cycle."""
-    cycle = Cycle.objects.first()
+    """The evaluation of the newest cycle whose call has closed (the one being
+    evaluated), or of the newest cycle when no call has closed yet."""
+    cycle = Cycle.objects.filter(call_closes_at__lte=timezone.now()).first() or (
+        Cycle.objects.first()
+    )
     if cycle is None:
         messages.info(request, _("There are no cycles yet. Create one in the administration."))
         return redirect("applications:staff_list")
@@ -182,6 +186,9 @@ def progress(request, cycle_pk):
     settings = selectors.review_settings(cycle)
     applications = selectors.assignment_rows(selectors.application_progress(cycle))
     page = Paginator(applications, 25).get_page(request.GET.get("page"))
+    wanted = settings.reviewers_per_application
+    for application in page:
+        application.missing = max(wanted - application.active_reviews, 0)
     members = list(selectors.committee(cycle))
     return render_review(
         request, "applications/review/progress.html", cycle, "progress",
@@ -192,7 +199,6 @@ def progress(request, cycle_pk):
             "auto_form": AutoAssignForm(
                 initial={"per_application": settings.reviewers_per_application}
             ),
-            "wanted": settings.reviewers_per_application,
             "totals": {
                 key: sum(getattr(m, key) for m in members)
                 for key in ("assigned", "submitted", "drafts", "not_started", "recusals")

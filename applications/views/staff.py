@@ -85,6 +85,10 @@ def _detail(request, application, *, eligibility_form=None, decision_form=None,
             or EligibilityForm(requirements=requirements, checks=checks),
             "criteria": criteria,
             "figures": rows.get(application.pk),
+            "criterion_means": list(
+                zip(criteria, rows[application.pk].means if application.pk in rows
+                    else [None] * len(criteria))
+            ),
             "reviews": selectors.reviews_of(application),
             "decision_form": decision_form,
             "assign_form": assign_form or AssignForm(cycle=cycle),
@@ -140,7 +144,7 @@ def decide(request, pk):
                 request,
                 _("Decision recorded. The organisation sees it once you send the letter."),
             )
-            return redirect("applications:staff_detail", pk=pk)
+            return redirect_back(request, "applications:staff_detail", pk)
     return _detail(request, application, decision_form=form, status=400)
 
 
@@ -162,7 +166,7 @@ def assign(request, pk):
                    "organisation": application.organisation},
             )
     else:
-        messages.error(request, _("Choose a reviewer."))
+        messages.error(request, _("Choose a reviewer from the committee."))
     return redirect_back(request, "applications:staff_detail", pk)
 
 
