@@ -133,6 +133,14 @@ def _save_quotas(cycle, quotas, by):
 
 # --- criteria and eligibility requirements ----------------------------------------------
 
+
+def _stored(stored, instance, what):
+    if instance is None:
+        return None
+    if instance.pk not in stored:
+        raise ValueError(f"A {what} of another cycle")
+    return stored[instance.pk]
+
 CRITERION_FIELDS = [
     "name_lv", "name_en", "guidance_lv", "guidance_en", "weight", "scale_min", "scale_max", "order"
 ]
@@ -150,10 +158,14 @@ def save_criteria(cycle, *, by, changes):
     all. Nothing is saved unless every change is allowed."""
     require_open_ranking(cycle)
     started = scoring_started(cycle)
+    # Compare with the rows as stored: a form may already have changed the objects.
+    stored = {c.pk: c for c in Criterion.objects.select_for_update().filter(cycle=cycle)}
+    changes = [
+        (_stored(stored, criterion, "criterion"), values, delete)
+        for criterion, values, delete in changes
+    ]
     errors = []
     for criterion, values, delete in changes:
-        if criterion is not None and criterion.cycle_id != cycle.pk:
-            raise ValueError("A criterion of another cycle")
         name = values.get("name_lv") or (criterion and criterion.name_lv) or ""
         if not started:
             continue
@@ -201,9 +213,11 @@ def save_requirements(cycle, *, by, changes):
     ``save_criteria``). A requirement already checked for some application cannot
     be deleted."""
     require_open_ranking(cycle)
+    stored = {
+        r.pk: r for r in EligibilityRequirement.objects.select_for_update().filter(cycle=cycle)
+    }
     for requirement, values, delete in changes:
-        if requirement is not None and requirement.cycle_id != cycle.pk:
-            raise ValueError("A requirement of another cycle")
+        requirement = _stored(stored, requirement, "requirement")
         if requirement is None and delete:
             continue
         if delete:

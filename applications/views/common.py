@@ -28,7 +28,7 @@ def cycle_or_404(cycle_pk):
     return get_object_or_404(Cycle, pk=cycle_pk)
 
 
-def render_review(request, template, cycle, tab, context=None, status=200):
+def render_review(request, template, cycle, tab, context=None, status=200, settings=None):
     """A page of a cycle's evaluation area (tabs: settings, criteria, committee, ...)."""
     return render(
         request,
@@ -39,7 +39,7 @@ def render_review(request, template, cycle, tab, context=None, status=200):
             "tab": tab,
             "tab_url": f"applications:review_{tab}",
             "review_tabs": REVIEW_TABS,
-            "review_settings": selectors.review_settings(cycle),
+            "review_settings": settings or selectors.review_settings(cycle),
             **(context or {}),
         },
         status=status,

@@ -36,6 +36,7 @@ def decisions(request, cycle_pk):
             "left": selectors.left_after_admission(cycle) if free else [],
             "unsent": selectors.decisions(cycle).filter(letter_sent_at__isnull=True).count(),
         },
+        settings=settings,
     )
 
 

@@ -50,6 +50,7 @@ def ranking(request, cycle_pk):
             "decision_form": BulkDecisionForm(cycle=cycle),
             "ineligible": selectors.ineligible_applications(cycle),
         },
+        settings=settings,
     )
 
 
@@ -138,6 +139,7 @@ def protocol(request, cycle_pk):
             "requirements": selectors.requirements(cycle),
             "total_weight": sum(c.weight for c in criteria),
         },
+        settings=settings,
     )
 
 

@@ -88,6 +88,10 @@ def review(request, pk):
                 submit=submit,
             )
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                # Not about what was typed (recused, finalised, ...): say so plainly.
+                messages.error(request, message_of(error))
+                return redirect("applications:review", pk=pk)
             put_errors_on(form, error)
         else:
             if submit:

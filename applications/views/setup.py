@@ -14,7 +14,6 @@ from incubator.permissions import staff_required
 
 from .. import selectors, services
 from ..forms import (
-    AssignForm,
     AutoAssignForm,
     InviteForm,
     ReviewSettingsForm,
@@ -195,7 +194,6 @@ def progress(request, cycle_pk):
         {
             "page": page,
             "members": members,
-            "assign_form": AssignForm(cycle=cycle),
             "auto_form": AutoAssignForm(
                 initial={"per_application": settings.reviewers_per_application}
             ),
@@ -204,6 +202,7 @@ def progress(request, cycle_pk):
                 for key in ("assigned", "submitted", "drafts", "not_started", "recusals")
             },
         },
+        settings=settings,
     )
 
 

@@ -138,13 +138,13 @@ def decide(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            put_errors_on(form, error)
+            messages.error(request, message_of(error))
         else:
             messages.success(
                 request,
                 _("Decision recorded. The organisation sees it once you send the letter."),
             )
-            return redirect_back(request, "applications:staff_detail", pk)
+        return redirect_back(request, "applications:staff_detail", pk)
     return _detail(request, application, decision_form=form, status=400)
 
 
