@@ -1,10 +1,28 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _, ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-
-from .models import Application, Attachment, StatusChange
+from .models import (
+    Application,
+    Attachment,
+    CommitteeMember,
+    Criterion,
+    DecisionLetter,
+    EligibilityCheck,
+    EligibilityRequirement,
+    FieldQuota,
+    LetterTemplate,
+    ReviewAssignment,
+    ReviewerLine,
+    ReviewSettings,
+    Score,
+    StatusChange,
+)
+from .selectors import scoring_started
 
 
 class AttachmentInline(admin.TabularInline):
@@ -126,24 +144,6 @@ class StatusChangeAdmin(admin.ModelAdmin):
 # --- evaluation ---------------------------------------------------------------------
 # Writes that carry rules (locks, conflicts, invitations) go through the services;
 # the admin shows everything and its history, and edits only what has no rule.
-
-from django.urls import reverse  # noqa: E402
-from django.utils.html import format_html  # noqa: E402
-from simple_history.admin import SimpleHistoryAdmin  # noqa: E402
-
-from .models import (  # noqa: E402
-    CommitteeMember,
-    Criterion,
-    DecisionLetter,
-    EligibilityCheck,
-    EligibilityRequirement,
-    FieldQuota,
-    LetterTemplate,
-    ReviewAssignment,
-    ReviewSettings,
-    Score,
-)
-from .selectors import scoring_started  # noqa: E402
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -341,3 +341,26 @@ class DecisionLetterAdmin(admin.ModelAdmin):
             '<a href="{}?q=application:{}:decision:{}:letter">{}</a>',
             url, letter.application_id, letter.decision_id, _("The emails in the outbox"),
         )
+
+
+@admin.register(ReviewerLine)
+class ReviewerLineAdmin(admin.ModelAdmin):
+    """Each reviewer's normalisation, as the database computes it (a view)."""
+
+    list_display = ["member", "cycle", "scores", "mean", "committee_mean", "slope", "intercept"]
+    list_filter = ["member__cycle"]
+    search_fields = ["member__user__email", "member__user__last_name"]
+    list_select_related = ["member__user", "member__cycle"]
+
+    @admin.display(description=_("cycle"), ordering="member__cycle")
+    def cycle(self, line):
+        return line.member.cycle
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

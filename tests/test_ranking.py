@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 
 from applications import selectors, services
 from applications.models import ReviewSettings
+from applications.models import ReviewerLine
 from applications.selectors.ranking import (
     Candidate,
     criteria_of,
-    normalisation_lines,
     ranked_applications,
+    review_counts,
     spreads,
     suggest,
 )
@@ -54,7 +55,7 @@ def test_weighted_total_is_a_percentage_of_the_maximum(cycle, two_criteria, revi
     # y: (3·2 + 1·10) / 25 = 16/25 = 64 %
     assert rows[y.pk].total == pytest.approx(64.0)
     assert (rows[x.pk].rank, rows[y.pk].rank) == (1, 2)
-    assert rows[x.pk].reviews_done == 2
+    assert review_counts(application_ids=[x.pk]) == {x.pk: (2, 0, 0)}
 
 
 def test_spread_is_the_difference_between_the_reviewers_totals(cycle, two_criteria, review):
@@ -87,7 +88,7 @@ def test_drafts_recusals_and_missing_reviews_do_not_count(cycle, two_criteria, r
 
     rows, _criteria = figures(cycle)
     assert rows[x.pk].total == pytest.approx(100.0)
-    assert (rows[x.pk].reviews_done, rows[x.pk].reviews_open, rows[x.pk].recusals) == (1, 1, 1)
+    assert review_counts(application_ids=[x.pk]) == {x.pk: (1, 1, 1)}
     assert rows[unscored.pk].total is None  # no submitted review: no figure
     assert rows[unscored.pk].position == 2  # and it comes last
 
@@ -143,8 +144,7 @@ def test_normalisation_corrects_a_harsh_and_a_lenient_reviewer(cycle, harsh_and_
     review(lenient, apps["B1"], {criterion: 2})
     review(lenient, apps["B2"], {criterion: 4})
 
-    lines = normalisation_lines(cycle)
-    rows, _criteria = figures(cycle, lines=lines, rank_by_normalised=True)
+    rows, _criteria = figures(cycle, normalised=True, rank_by_normalised=True)
     total = {name: rows[a.pk].total for name, a in apps.items()}
     normalised = {name: rows[a.pk].normalised_total for name, a in apps.items()}
     # Raw: 25, 75, 50, 100 %.
@@ -157,10 +157,14 @@ def test_normalisation_corrects_a_harsh_and_a_lenient_reviewer(cycle, harsh_and_
         "A1": pytest.approx(34.55), "A2": pytest.approx(90.45),
         "B1": pytest.approx(34.55), "B2": pytest.approx(90.45),
     }
+    # The database view holds each reviewer's line: slope σ/σ_r, intercept μ − slope·μ_r.
+    harsh_line = ReviewerLine.objects.get(member__user=harsh)
+    assert (harsh_line.scores, harsh_line.mean) == (2, pytest.approx(0.5))
+    assert harsh_line.slope == pytest.approx(0.078125**0.5 / 0.25)
+    assert harsh_line.intercept == pytest.approx(0.625 - harsh_line.slope * 0.5)
     # Ranked by the normalised total, the pairs tie.
     assert rows[apps["A2"].pk].rank == rows[apps["B2"].pk].rank == 1
     assert rows[apps["A1"].pk].rank == rows[apps["B1"].pk].rank == 3
-    assert rows[apps["A2"].pk].ties == 2
 
 
 def test_a_reviewer_who_gives_everyone_the_same_score_becomes_neutral(cycle, review):
@@ -171,7 +175,7 @@ def test_a_reviewer_who_gives_everyone_the_same_score_becomes_neutral(cycle, rev
     review(same, y, {criterion: 4})
     review(varied, x, {criterion: 0})
     review(varied, y, {criterion: 4})
-    rows, _criteria = figures(cycle, lines=normalisation_lines(cycle), rank_by_normalised=True)
+    rows, _criteria = figures(cycle, normalised=True, rank_by_normalised=True)
     # The committee's mean is .75; "same" gives everyone .75 after normalisation.
     # "varied" has mean .5, sd .5; the committee's sd is √(.75 − .5625) = .4330:
     # x: .75 + .4330·(0 − .5)/.5 = .3170; y: .75 + .4330 = 1.1830 → kept at 1.

@@ -9,11 +9,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from applications.models import Criterion, ReviewAssignment, Score
-from applications.selectors.ranking import (
-    criteria_of,
-    normalisation_lines,
-    ranked_applications,
-)
+from applications.selectors.ranking import criteria_of, ranked_applications
 
 from . import factories
 
@@ -94,8 +90,7 @@ def test_the_database_computes_the_formula_and_stays_within_0_and_100(db, evalua
     shapes, applications, reviewers, reviews = evaluation
     with transaction.atomic():
         cycle, _criteria, apps = build(*evaluation)
-        lines = normalisation_lines(cycle)
-        computed = totals(cycle, lines=lines)
+        computed = totals(cycle, normalised=True)
         for index, application in enumerate(apps):
             total, normalised = computed[application.pk]
             own = [v for (a, _r), v in reviews.items() if a == index]
@@ -124,7 +119,7 @@ def test_the_order_of_the_criteria_changes_nothing(db, evaluation, random):
         results = []
         for variant in (evaluation, shuffled):
             cycle, _criteria, apps = build(*variant)
-            computed = totals(cycle, lines=normalisation_lines(cycle))
+            computed = totals(cycle, normalised=True)
             results.append([computed[a.pk] for a in apps])
         for before, after in zip(*results):
             for x, y in zip(before, after):

@@ -14,6 +14,7 @@ REVIEW_MODELS = [
     models.ReviewSettings, models.FieldQuota, models.EligibilityRequirement,
     models.EligibilityCheck, models.Criterion, models.CommitteeMember,
     models.ReviewAssignment, models.Score, models.LetterTemplate, models.DecisionLetter,
+    models.ReviewerLine,
 ]
 
 

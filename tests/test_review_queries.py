@@ -59,21 +59,21 @@ def staff_page(name, **query):
 
 
 STAFF_PAGES = {
-    "ranking": (staff_page("applications:review_ranking"), 17),
+    "ranking": (staff_page("applications:review_ranking"), 18),
     "ranking of a field": (
         lambda cycle, apps, members: (
             reverse("applications:review_ranking", args=[cycle.pk]),
             {"field": apps[0].priority_field_id},
         ),
-        17,
+        18,
     ),
     "progress": (staff_page("applications:review_progress"), 10),
     "committee": (staff_page("applications:review_committee"), 7),
-    "decisions": (staff_page("applications:review_decisions"), 14),
+    "decisions": (staff_page("applications:review_decisions"), 15),
     "conflicts": (staff_page("applications:review_conflicts"), 8),
     "audit of scores": (staff_page("applications:review_audit", kind="scores"), 9),
     "audit of decisions": (staff_page("applications:review_audit", kind="decisions"), 8),
-    "protocol": (staff_page("applications:review_protocol"), 17),
+    "protocol": (staff_page("applications:review_protocol"), 19),
     "letters": (staff_page("applications:review_letters_preview", unsent="1"), 18),
     "staff detail": (
         lambda cycle, apps, members: (

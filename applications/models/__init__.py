@@ -11,6 +11,7 @@ from .review import (
     EligibilityRequirement,
     FieldQuota,
     ReviewAssignment,
+    ReviewerLine,
     ReviewSettings,
     Score,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "FieldQuota",
     "LetterTemplate",
     "ReviewAssignment",
+    "ReviewerLine",
     "ReviewSettings",
     "Score",
     "StatusChange",

@@ -3,8 +3,10 @@
 One grouped query over the cycle's applications, their reviews and scores gives,
 per application: the mean of each criterion over the submitted reviews, the
 weighted total as a percentage of the maximum (raw and, when the cycle asks for it,
-normalised per reviewer), the number of reviews, and through window functions the
-rank overall and within the priority field, ties and the position in the ranking.
+normalised per reviewer through the ``ReviewerLine`` view), and through window
+functions the rank overall and within the priority field and the position in
+the ranking (ties are next to each other in that order). Small queries then add, for the rows shown only, the organisations,
+the number of reviews and the spread between reviewers.
 Pages and shortlists are picked from the full ranking after it is computed, so a
 page of the ranking is always a slice of the whole order.
 
@@ -20,28 +22,26 @@ Formulas (w = weight, [lo, hi] = the criterion's scale, m = mean of its scores):
                  reviews of an application, in percentage points.
 """
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field as dataclass_field
 
 from django.db.models import (
     Avg,
-    Case,
     Count,
     Exists,
     F,
+    FilteredRelation,
     FloatField,
     Func,
     OuterRef,
     Q,
     Sum,
     Value,
-    When,
     Window,
 )
-from django.db.models.functions import Cast, Greatest, Least, Rank, Round, RowNumber
+from django.db.models.functions import Cast, Floor, Greatest, Least, Rank, RowNumber
 
-from ..models import Application, Criterion, EligibilityCheck, ReviewAssignment, Score
+from ..models import Application, Criterion, EligibilityCheck, ReviewAssignment
 
 SUBMITTED = ReviewAssignment.Status.SUBMITTED
 OPEN_REVIEW = [ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.DRAFT]
@@ -91,15 +91,7 @@ def is_ineligible():
     return Exists(EligibilityCheck.objects.filter(application=OuterRef("pk"), met=False))
 
 
-# --- normalisation ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Line:
-    """u' = offset + slope · u, the map from one reviewer's scores to the committee's."""
-
-    offset: float
-    slope: float
+# --- the ranking query ----------------------------------------------------------------
 
 
 def _unit(prefix=""):
@@ -108,125 +100,121 @@ def _unit(prefix=""):
     return Cast(value - low, FloatField()) / Cast(high - low, FloatField())
 
 
-def normalisation_lines(cycle):
-    """Per committee member, the line that turns their scores into z-scores
-    rescaled to the committee's mean and spread. One grouped query."""
-    rows = list(
-        Score.objects.filter(
-            assignment__application__cycle=cycle,
-            assignment__status=SUBMITTED,
-            value__isnull=False,
-        )
-        .values("assignment__member")
-        .annotate(n=Count("pk"), mean=Avg(_unit()), mean_square=Avg(_unit() * _unit()))
-        .order_by()
+def _normalised_unit():
+    """The score on a 0–1 scale after its reviewer's normalisation (the
+    ``ReviewerLine`` view), kept within 0–1."""
+    line = "submitted__member__line__"
+    return Least(
+        Greatest(
+            F(f"{line}intercept") + F(f"{line}slope") * _unit("submitted__scores__"),
+            _number(0),
+        ),
+        _number(1),
     )
-    count = sum(row["n"] for row in rows)
-    if not count:
-        return {}
-    mean = sum(row["n"] * row["mean"] for row in rows) / count
-    deviation = math.sqrt(
-        max(sum(row["n"] * row["mean_square"] for row in rows) / count - mean**2, 0.0)
-    )
-    lines = {}
-    for row in rows:
-        own_deviation = math.sqrt(max(row["mean_square"] - row["mean"] ** 2, 0.0))
-        # A reviewer who gave every application the same score says nothing about
-        # their order: their scores all become the committee's mean.
-        slope = deviation / own_deviation if own_deviation > 1e-9 else 0.0
-        lines[row["assignment__member"]] = Line(mean - slope * row["mean"], slope)
-    return lines
 
 
-def _normalised_unit(lines):
-    member = "assignments__member_id"
-    offset = Case(
-        *[When(**{member: pk}, then=_number(line.offset)) for pk, line in lines.items()],
-        default=_number(0),
-        output_field=FloatField(),
-    )
-    slope = Case(
-        *[When(**{member: pk}, then=_number(line.slope)) for pk, line in lines.items()],
-        default=_number(0),
-        output_field=FloatField(),
-    )
-    return Least(Greatest(offset + slope * _unit("assignments__scores__"), _number(0)), _number(1))
-
-
-# --- the ranking query ----------------------------------------------------------------
+def _percent(points, span):
+    """100 · points / span, rounded to two decimals (equal totals must compare
+    equal, whatever order the database added them up in)."""
+    return Floor(_number(100) * points / _number(span) * _number(100) + _number(0.5)) / _number(100)
 
 
 def mean_alias(criterion):
     return f"mean_{criterion.pk}"
 
 
-def ranked_applications(cycle, criteria, *, lines=None, rank_by_normalised=False):
+def ranked_applications(cycle, criteria, *, normalised=False, rank_by_normalised=False):
     """Every ranked application of ``cycle`` (eligible, not withdrawn) with its
-    figures and ranks. ``lines`` (from ``normalisation_lines``) adds the normalised
-    total; ``rank_by_normalised`` orders by it."""
-    submitted = Q(assignments__status=SUBMITTED)
-    annotations = {
-        "reviews_done": Count("assignments", filter=submitted, distinct=True),
-        "reviews_open": Count(
-            "assignments", filter=Q(assignments__status__in=OPEN_REVIEW), distinct=True
-        ),
-        "recusals": Count("assignments", filter=Q(assignments__status=RECUSED), distinct=True),
-    }
-    normalised_unit = _normalised_unit(lines) if lines else None
+    figures and ranks; ``position`` is its place in the ranking's order (the
+    queryset itself is left unordered, for the database to sort only once).
+    ``normalised`` adds the normalised total; ``rank_by_normalised`` orders by it.
+    The organisation is not joined (so that the database groups by the application
+    alone); see ``attach_organisations``."""
+    annotations = {}
     for criterion in criteria:
-        in_criterion = submitted & Q(assignments__scores__criterion_id=criterion.pk)
+        in_criterion = Q(submitted__scores__criterion_id=criterion.pk)
         annotations[mean_alias(criterion)] = Avg(
-            "assignments__scores__value", filter=in_criterion, output_field=FloatField()
+            "submitted__scores__value", filter=in_criterion, output_field=FloatField()
         )
-        if lines:
+        if normalised:
             annotations[f"normalised_{criterion.pk}"] = Avg(
-                normalised_unit, filter=in_criterion, output_field=FloatField()
+                _normalised_unit(), filter=in_criterion, output_field=FloatField()
             )
     queryset = (
         Application.objects.filter(cycle=cycle, status__in=RANKED_STATUSES)
         .exclude(is_ineligible())
-        .select_related("organisation", "priority_field")
-        .only(
-            "pk", "cycle", "status", "priority_field", "submitted_at", "decision_published_at",
-            "organisation__name", "organisation__registration_number",
-            "organisation__municipality",
-        )
+        .only("pk", "cycle", "organisation", "status", "priority_field", "submitted_at",
+              "decision_published_at")
+        # Only submitted reviews count: joined as such, not filtered row by row.
+        .annotate(submitted=FilteredRelation(
+            "assignments", condition=Q(assignments__status=SUBMITTED)
+        ))
         .annotate(**annotations)
     )
     span = span_of(criteria)
+    nothing = Value(None, output_field=FloatField())
+    totals = {"total": nothing, "normalised_total": nothing}
     if criteria:
         raw = sum(
             _number(c.weight) * (F(mean_alias(c)) - _number(c.scale_min)) for c in criteria
         )
-        totals = {"total": Round(_number(100) * raw / _number(span), 2)}
-        if lines:
-            normalised = sum(
+        totals["total"] = _percent(raw, span)
+        if normalised:
+            points = sum(
                 _number(float(c.weight) * (c.scale_max - c.scale_min)) * F(f"normalised_{c.pk}")
                 for c in criteria
             )
-            totals["normalised_total"] = Round(_number(100) * normalised / _number(span), 2)
-    else:
-        totals = {"total": Value(None, output_field=FloatField())}
-    if "normalised_total" not in totals:
-        totals["normalised_total"] = Value(None, output_field=FloatField())
+            totals["normalised_total"] = _percent(points, span)
     queryset = queryset.annotate(**totals)
 
-    key = "normalised_total" if (lines and rank_by_normalised) else "total"
+    key = "normalised_total" if (normalised and rank_by_normalised) else "total"
     order = F(key).desc(nulls_last=True)
-    tie_break = [F("organisation__name").asc(), F("pk").asc()]
+    by_field = [F("priority_field")]
+    # Equal totals are listed in the order the applications were submitted.
+    tie_break = [F("submitted_at").asc(nulls_last=True), F("pk").asc()]
     return queryset.annotate(
         ranking_total=F(key),
         rank=Window(Rank(), order_by=order),
-        field_rank=Window(Rank(), partition_by=[F("priority_field")], order_by=order),
-        ties=Window(Count("pk"), partition_by=[F(key)]),
-        field_ties=Window(Count("pk"), partition_by=[F("priority_field"), F(key)]),
+        field_rank=Window(Rank(), partition_by=by_field, order_by=order),
         position=Window(RowNumber(), order_by=[order, *tie_break]),
-        field_position=Window(
-            RowNumber(), partition_by=[F("priority_field")], order_by=[order, *tie_break]
-        ),
-        field_of_row=_as_window(F("priority_field")),
-        id_of_row=_as_window(F("pk")),
-    ).order_by("position")
+        field_position=Window(RowNumber(), partition_by=by_field, order_by=[order, *tie_break]),
+    ).order_by()
+
+
+def attach_organisations(applications, fields=None):
+    """Gives each application its organisation and priority field (from ``fields``
+    when the caller has them), read in one query each for all of them."""
+    from incubator.models import Organisation, PriorityField
+
+    organisations = Organisation.objects.in_bulk({a.organisation_id for a in applications})
+    if fields is None:
+        fields = PriorityField.objects.in_bulk(
+            {a.priority_field_id for a in applications} - {None}
+        )
+    else:
+        fields = {f.pk: f for f in fields}
+    for application in applications:
+        application.organisation = organisations[application.organisation_id]
+        application.priority_field = fields.get(application.priority_field_id)
+    return applications
+
+
+def review_counts(*, application_ids=None, cycle=None):
+    """{application id: (submitted reviews, open reviews, recusals)}."""
+    rows = (
+        ReviewAssignment.objects.filter(
+            Q(application__cycle=cycle) if cycle is not None
+            else Q(application_id__in=application_ids)
+        )
+        .values("application_id")
+        .annotate(
+            done=Count("pk", filter=Q(status=SUBMITTED)),
+            open=Count("pk", filter=Q(status__in=OPEN_REVIEW)),
+            recused=Count("pk", filter=Q(status=RECUSED)),
+        )
+        .order_by()
+    )
+    return {row["application_id"]: (row["done"], row["open"], row["recused"]) for row in rows}
 
 
 def review_totals(criteria, *, application_ids=None, cycle=None):
@@ -247,7 +235,7 @@ def review_totals(criteria, *, application_ids=None, cycle=None):
             status=SUBMITTED,
         )
         .values("pk", "application_id", "member_id")
-        .annotate(total=Round(_number(100) * points / _number(span), 2))
+        .annotate(total=_percent(points, span))
         .annotate(
             highest=Window(WindowMax(F("total")), partition_by=[F("application_id")]),
             lowest=Window(WindowMin(F("total")), partition_by=[F("application_id")]),
@@ -349,8 +337,9 @@ class Ranking:
     count: int = 0
 
 
-def _row(application, criteria, *, by_field):
+def _row(application, criteria, *, by_field, counts=None):
     scored = application.ranking_total is not None
+    done, open_reviews, recusals = (counts or {}).get(application.pk, (0, 0, 0))
     return Row(
         application=application,
         means=[getattr(application, mean_alias(c)) for c in criteria],
@@ -360,11 +349,20 @@ def _row(application, criteria, *, by_field):
         field_rank=application.field_rank if scored else None,
         position=application.field_position if by_field else application.position,
         field_position=application.field_position,
-        reviews_done=application.reviews_done,
-        reviews_open=application.reviews_open,
-        recusals=application.recusals,
-        tied=scored and (application.field_ties if by_field else application.ties) > 1,
+        reviews_done=done,
+        reviews_open=open_reviews,
+        recusals=recusals,
     )
+
+
+def tied_rows(applications):
+    """The pks of the applications (in ranking order) whose total equals that of
+    the one before or after them."""
+    tied = set()
+    for before, after in zip(applications, applications[1:]):
+        if before.ranking_total is not None and before.ranking_total == after.ranking_total:
+            tied |= {before.pk, after.pk}
+    return tied
 
 
 def _candidates(applications):
@@ -375,8 +373,10 @@ def _candidates(applications):
 
 
 def ranking_query(cycle, settings, criteria):
-    lines = normalisation_lines(cycle) if settings.normalise_scores else None
-    return ranked_applications(cycle, criteria, lines=lines, rank_by_normalised=bool(lines))
+    return ranked_applications(
+        cycle, criteria, normalised=settings.normalise_scores,
+        rank_by_normalised=settings.normalise_scores,
+    )
 
 
 def ranking(cycle, settings, *, page_number=1, per_page=50, field=None, quotas=None,
@@ -405,34 +405,41 @@ def ranking(cycle, settings, *, page_number=1, per_page=50, field=None, quotas=N
     start, end = (page.start_index() - 1, page.end_index()) if count else (0, 0)
     by_field = field is not None
     position = "field_position" if by_field else "position"
-    in_page = Q(**{f"{position}__gt": start, f"{position}__lte": end})
+    # One row more on each side of the page shows whether its first or last row
+    # shares its total with a row on the next page.
+    in_page = Q(**{f"{position}__gte": start, f"{position}__lte": end + 1})
+    query = ranking_query(cycle, settings, criteria)
     if by_field:
+        query = query.annotate(field_of_row=_as_window(F("priority_field")))
         in_page &= Q(field_of_row=field.pk)
     shortlist = Q(field_position__lte=cycle.places)
-    fetched = list(ranking_query(cycle, settings, criteria).filter(in_page | shortlist))
+    fetched = list(query.filter(in_page | shortlist))
 
-    chosen, tied = suggest(_candidates(fetched), cycle.places, quotas)
+    chosen, tied_at_cut = suggest(_candidates(fetched), cycle.places, quotas)
     chosen_set = set(chosen)
-    page_apps = sorted(
-        (
-            a for a in fetched
-            if start < getattr(a, position) <= end
-            and (not by_field or a.priority_field_id == field.pk)
-        ),
+    in_view = sorted(
+        (a for a in fetched if not by_field or a.priority_field_id == field.pk),
         key=lambda a: getattr(a, position),
     )
+    tied = tied_rows(
+        [a for a in in_view if start <= getattr(a, position) <= end + 1]
+    )
+    page_apps = [a for a in in_view if start < getattr(a, position) <= end]
+    attach_organisations(page_apps, fields=fields or None)
     ids = [a.pk for a in page_apps]
+    counts_by_app = review_counts(application_ids=ids)
     spread_by_app = spreads(criteria, application_ids=ids)
     checked = _eligibility_checked(cycle, ids)
     threshold = float(settings.spread_threshold)
     wanted = settings.reviewers_per_application
     rows = []
     for application in page_apps:
-        row = _row(application, criteria, by_field=by_field)
+        row = _row(application, criteria, by_field=by_field, counts=counts_by_app)
         row.spread = spread_by_app.get(application.pk)
         row.flagged = row.spread is not None and row.spread > threshold
         row.suggested = application.pk in chosen_set
-        row.tied_at_cut = application.pk in tied
+        row.tied = application.pk in tied
+        row.tied_at_cut = application.pk in tied_at_cut
         row.incomplete = row.reviews_done < wanted or row.reviews_open > 0
         row.eligibility_checked = application.pk in checked
         rows.append(row)
@@ -493,20 +500,25 @@ def full_ranking(cycle, settings):
     """Every ranked application in order, for exports and the protocol: (criteria,
     rows). The suggestion is computed as on the ranking page."""
     criteria = criteria_of(cycle)
-    applications = list(ranking_query(cycle, settings, criteria))
+    applications = attach_organisations(
+        list(ranking_query(cycle, settings, criteria).order_by("position"))
+    )
     from .review import quotas as quotas_of
 
-    chosen, tied = suggest(_candidates(applications), cycle.places, quotas_of(cycle))
+    chosen, tied_at_cut = suggest(_candidates(applications), cycle.places, quotas_of(cycle))
     chosen = set(chosen)
+    tied = tied_rows(applications)
     spread_by_app = spreads(criteria, cycle=cycle)
+    counts_by_app = review_counts(cycle=cycle)
     threshold = float(settings.spread_threshold)
     rows = []
     for application in applications:
-        row = _row(application, criteria, by_field=False)
+        row = _row(application, criteria, by_field=False, counts=counts_by_app)
         row.spread = spread_by_app.get(application.pk)
         row.flagged = row.spread is not None and row.spread > threshold
         row.suggested = application.pk in chosen
-        row.tied_at_cut = application.pk in tied
+        row.tied = application.pk in tied
+        row.tied_at_cut = application.pk in tied_at_cut
         row.incomplete = (
             row.reviews_done < settings.reviewers_per_application or row.reviews_open > 0
         )
@@ -518,16 +530,22 @@ def figures_for(cycle, settings, application_ids):
     """The ranking rows of a few applications (for letters and detail pages),
     ranked among all of the cycle's applications. {application id: Row}."""
     criteria = criteria_of(cycle)
-    applications = ranking_query(cycle, settings, criteria).filter(
-        id_of_row__in=list(application_ids)
+    applications = list(
+        ranking_query(cycle, settings, criteria)
+        .annotate(id_of_row=_as_window(F("pk")))
+        .filter(id_of_row__in=list(application_ids))
     )
-    return criteria, {a.pk: _row(a, criteria, by_field=False) for a in applications}
+    counts = review_counts(application_ids=[a.pk for a in applications])
+    return criteria, {
+        a.pk: _row(a, criteria, by_field=False, counts=counts) for a in applications
+    }
 
 
 def waiting_list(cycle, settings, limit=5):
     """The best wait-listed applications, in the order of the ranking."""
     criteria = criteria_of(cycle)
-    return list(
+    return attach_organisations(list(
         ranking_query(cycle, settings, criteria)
-        .filter(status=Application.Status.WAITLISTED)[:limit]
-    )
+        .filter(status=Application.Status.WAITLISTED)
+        .order_by("position")[:limit]
+    ))

@@ -1,7 +1,7 @@
 """Reads of the evaluation, scoped to who asks: a reviewer reaches only their own
 assignments; everything else here is for staff pages."""
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
 
 from ..models import (
     Application,
@@ -136,6 +136,8 @@ def committee(cycle):
                 "assignments", filter=active & Q(assignments__status=Status.ASSIGNED)
             ),
             recusals=Count("assignments", filter=active & Q(assignments__status=Status.RECUSED)),
+            # How harsh or lenient the member is, from the normalisation view.
+            mean_given=F("line__mean"),
         )
         .order_by("user__last_name", "user__first_name", "user__email")
     )

@@ -117,10 +117,12 @@ def test_staff_define_assign_a_reviewer_scores_staff_admit_the_applicant_reads_t
     ).click()
     expect(page.locator("#running-total")).to_contain_text("60,0 %")
     page.get_by_role("radiogroup", name="Ietekme uz kopienu").get_by_text("5", exact=True).click()
-    page.get_by_label("Komentārs par kritēriju “Ietekme uz kopienu”").fill(
-        "Skaidra ietekme uz Karostas apkaimi."
-    )
     expect(page.locator("#running-total")).to_contain_text("85,0 %")
+    comment = page.get_by_label("Komentārs par kritēriju “Ietekme uz kopienu”")
+    comment.fill("Skaidra ietekme uz Karostas apkaimi.")
+    with page.expect_response(lambda response: "/autosave/" in response.url):
+        comment.blur()  # leaving the field saves the draft
+    expect(page.locator("#autosave-status")).to_contain_text("Melnraksts saglabāts")
     page.get_by_role("button", name="Iesniegt vērtējumu").click()
     expect(page.get_by_text("Jūsu vērtējums ir iesniegts. Paldies!")).to_be_visible()
     expect(page.get_by_role("region", name=re.compile("Paveikts"))).to_contain_text(
