@@ -8,14 +8,13 @@ from django.core.exceptions import ValidationError
 from applications import selectors, services
 from applications.models import ReviewSettings
 from applications.models import ReviewerLine
-from applications.selectors.ranking import (
-    Candidate,
+from applications.selectors.figures import (
     criteria_of,
     ranked_applications,
     review_counts,
     spreads,
-    suggest,
 )
+from applications.selectors.ranking import Candidate, suggest
 
 from . import factories
 
@@ -92,7 +91,7 @@ def test_drafts_recusals_and_missing_reviews_do_not_count(cycle, two_criteria, r
     assert rows[unscored.pk].total is None  # no submitted review: no figure
     assert rows[unscored.pk].position == 2  # and it comes last
 
-    ranking = selectors.ranking(cycle, ReviewSettings(cycle=cycle, reviewers_per_application=2))
+    ranking = selectors.ranking_page(cycle, ReviewSettings(cycle=cycle, reviewers_per_application=2))
     by_pk = {row.application.pk: row for row in ranking.rows}
     assert by_pk[x.pk].incomplete and by_pk[unscored.pk].incomplete
     assert by_pk[unscored.pk].rank is None
@@ -191,9 +190,9 @@ def test_the_ranking_page_follows_the_normalised_total_when_the_cycle_asks(
     review(harsh, apps["A2"], {criterion: 3})
     review(lenient, apps["B1"], {criterion: 2})
     review(lenient, apps["B2"], {criterion: 4})
-    raw = selectors.ranking(cycle, ReviewSettings(cycle=cycle))
+    raw = selectors.ranking_page(cycle, ReviewSettings(cycle=cycle))
     assert [r.application.organisation.name for r in raw.rows] == ["B2", "A2", "B1", "A1"]
-    normalised = selectors.ranking(cycle, ReviewSettings(cycle=cycle, normalise_scores=True))
+    normalised = selectors.ranking_page(cycle, ReviewSettings(cycle=cycle, normalise_scores=True))
     assert [r.application.organisation.name for r in normalised.rows] == ["A2", "B2", "A1", "B1"]
     assert all(r.tied for r in normalised.rows)
 
@@ -246,7 +245,7 @@ def test_the_ranking_page_draws_the_cut_line_after_the_places(cycle, review):
     apps = [submitted(cycle) for _ in range(4)]
     for application, value in zip(apps, [9, 7, 7, 3]):
         review(factories.UserFactory(), application, {criterion: value})
-    result = selectors.ranking(cycle, ReviewSettings(cycle=cycle))
+    result = selectors.ranking_page(cycle, ReviewSettings(cycle=cycle))
     marks = [(r.rank, r.suggested, r.tied_at_cut, r.cut_after) for r in result.rows]
     assert marks == [
         (1, True, False, False),
@@ -261,7 +260,7 @@ def test_a_page_of_the_ranking_is_a_slice_of_the_whole_order(cycle, review):
     apps = [submitted(cycle) for _ in range(7)]
     for value, application in enumerate(apps):
         review(factories.UserFactory(), application, {criterion: value})
-    second = selectors.ranking(cycle, ReviewSettings(cycle=cycle), page_number=2, per_page=3)
+    second = selectors.ranking_page(cycle, ReviewSettings(cycle=cycle), page_number=2, per_page=3)
     assert [r.rank for r in second.rows] == [4, 5, 6]
     assert [r.application.pk for r in second.rows] == [apps[3].pk, apps[2].pk, apps[1].pk]
     assert second.count == 7
@@ -278,7 +277,7 @@ def test_a_field_page_ranks_within_the_field(cycle, review, priority_fields):
     review(factories.UserFactory(), best_it, {criterion: 10})
     review(factories.UserFactory(), culture_apps[0], {criterion: 8})
     review(factories.UserFactory(), culture_apps[1], {criterion: 6})
-    result = selectors.ranking(
+    result = selectors.ranking_page(
         cycle, ReviewSettings(cycle=cycle), field=culture, fields=priority_fields
     )
     assert [(r.application.pk, r.rank) for r in result.rows] == [

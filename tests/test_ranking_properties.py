@@ -9,7 +9,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from applications.models import Criterion, ReviewAssignment, Score
-from applications.selectors.ranking import criteria_of, ranked_applications
+from applications.selectors.figures import criteria_of, ranked_applications
 
 from . import factories
 

@@ -10,7 +10,7 @@ from .application import (
     visible_applications,
 )
 from .audit import AUDIT_LABELS, audit_rows, audit_trail
-from .ranking import figures_for, full_ranking, ranking, ranking_query, waiting_list
+from .ranking import figures_for, full_ranking, ranking_page, ranking_query, waiting_list
 from .review import (
     REVIEWED_STATUSES,
     application_progress,
@@ -45,7 +45,7 @@ __all__ = [
     "application_progress", "applications_for", "assignment_rows", "assignments_for",
     "committee", "conflicts", "counts_by_field_and_status", "criteria",
     "dashboard_organisations", "figures_for", "full_ranking", "is_reviewer", "letter_templates",
-    "may_see_other_reviews", "other_reviews", "published_decision", "quotas", "ranking", "requirements",
+    "may_see_other_reviews", "other_reviews", "published_decision", "quotas", "ranking_page", "requirements",
     "review_settings", "reviewer_dashboard", "reviews_of", "running_total", "scores_of", "scoring_started",
     "search", "staff_applications", "timeline", "visible_applications",
 ]

@@ -146,7 +146,7 @@ def committee(cycle):
 def application_progress(cycle):
     """The cycle's reviewed applications with their reviews counted by status, and
     whether each has an eligibility problem."""
-    from .ranking import is_ineligible
+    from .figures import is_ineligible
 
     return (
         Application.objects.filter(cycle=cycle, status__in=REVIEWED_STATUSES)
@@ -252,7 +252,7 @@ def running_total(assignment, criteria):
     from django.db.models import F, FloatField, Sum
     from django.db.models.functions import Cast
 
-    from .ranking import span_of
+    from .figures import span_of
 
     figures = Score.objects.filter(assignment=assignment, value__isnull=False).aggregate(
         points=Sum(
@@ -271,7 +271,7 @@ def ineligible_applications(cycle):
     """Applications that left the ranking for an unmet eligibility requirement,
     each with ``unmet``: its failed checks."""
     from ..models import EligibilityCheck
-    from .ranking import is_ineligible
+    from .figures import is_ineligible
 
     return (
         Application.objects.filter(cycle=cycle, status__in=REVIEWED_STATUSES)

@@ -25,24 +25,24 @@ from .letters import (
     send_decision_letters,
     template_for,
 )
-from .review import (
+from .committee import (
     assign,
     auto_assign,
-    declare_conflict,
-    finalise_ranking,
     invite_reviewer,
-    record_eligibility,
     remove_member,
-    reopen_ranking,
-    reopen_review,
-    require_open_ranking,
     resend_invitation,
+    unassign,
+)
+from .common import require_open_ranking
+from .review import (
+    finalise_ranking,
+    record_eligibility,
+    reopen_ranking,
     save_criteria,
     save_requirements,
-    save_review,
-    unassign,
     update_review_settings,
 )
+from .scoring import declare_conflict, reopen_review, save_review
 
 __all__ = [
     "DECISION_FROM", "DRAFT_FIELDS", "PLACEHOLDERS", "REQUIRED_TO_SUBMIT", "add_attachment",

@@ -30,7 +30,7 @@ def ranking(request, cycle_pk):
         field = next((f for f in fields if str(f.pk) == field_pk), None)
         if field is None:
             return redirect("applications:review_ranking", cycle_pk=cycle.pk)
-    result = selectors.ranking(
+    result = selectors.ranking_page(
         cycle,
         settings,
         page_number=request.GET.get("page"),

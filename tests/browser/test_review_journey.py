@@ -134,7 +134,7 @@ def test_staff_define_assign_a_reviewer_scores_staff_admit_the_applicant_reads_t
     # Staff see the ranking, admit, read the letter and send it.
     sign_in(page, staff.email, PASSWORD)
     page.get_by_role("link", name="Vērtēšana").click()
-    page.get_by_role("link", name="Rangs").click()
+    page.get_by_role("link", name="Rangu saraksts").click()
     row = page.get_by_role("row", name=re.compile("Biedrība “Kopienas dārzs”"))
     expect(row).to_contain_text("85,00")
     page.get_by_label("Atlasīt: Biedrība “Kopienas dārzs”").check()
