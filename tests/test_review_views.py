@@ -370,3 +370,39 @@ def test_auto_assignment_from_the_progress_page(client, cycle, staff):
     response = client.post(reverse("applications:review_auto_assign", args=[cycle.pk]),
                            {"per_application": "0"}, follow=True)
     assert response.status_code == 200
+
+
+def test_a_recused_reviewer_neither_saves_nor_downloads(client, reviewer, assignment, criteria):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    application = assignment.application
+    attachment = application.attachments.create(
+        name="statūti.pdf", content_type="application/pdf", size=9,
+        file=SimpleUploadedFile("s.pdf", b"%PDF-1.4 x"),
+    )
+    url = reverse("applications:review_attachment", args=[assignment.pk, attachment.pk])
+    assert client.get(url).status_code == 404  # not before declaring no conflict
+    services.declare_conflict(assignment, by=reviewer, has_conflict=False)
+    assert client.get(url).status_code == 200
+    services.declare_conflict(assignment, by=reviewer, has_conflict=True, reason="Radinieks")
+    assert client.get(url).status_code == 404
+    response = client.post(review_url(assignment, "applications:review_autosave"),
+                           scores_data(criteria, 3, 3))
+    assert response.status_code == 409 and "nevarat vērtēt" in response.content.decode()
+    assert not Score.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["review_progress", "review_ranking", "review_decisions",
+                                  "review_protocol", "review_committee", "review_criteria"])
+def test_the_staff_pages_speak_english_too(client, assignment, staff, name):
+    from django.utils import translation
+
+    client.force_login(staff)
+    # The request switches the thread's language to English; the override puts the
+    # previous one back for the tests that follow.
+    with translation.override("en"):
+        url = reverse(f"applications:{name}", args=[assignment.application.cycle_id])
+        assert url.startswith("/en/")
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Evaluation and selection" in response.content.decode()
