@@ -253,9 +253,10 @@ def send_decision_letters(cycle, applications, *, by, expected_fingerprint=None,
     now = now or timezone.now()
     sent, skipped = [], []
     for letter in letters:
-        if letter.sent is not None or DecisionLetter.objects.filter(
-            decision=letter.decision
-        ).exists():
+        # Under the application's row lock, so that two staff sending at the same
+        # moment send one letter.
+        Application.objects.select_for_update().get(pk=letter.application.pk)
+        if DecisionLetter.objects.filter(decision=letter.decision).exists():
             skipped.append(letter)
             continue
         application = letter.application

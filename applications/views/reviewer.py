@@ -146,6 +146,9 @@ def review_conflict(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, message_of(error))
+                return redirect("applications:review", pk=pk)
             put_errors_on(form, error)
         else:
             if form.cleaned_data["has_conflict"]:
