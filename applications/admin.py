@@ -1,10 +1,28 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _, ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-
-from .models import Application, Attachment, StatusChange
+from .models import (
+    Application,
+    Attachment,
+    CommitteeMember,
+    Criterion,
+    DecisionLetter,
+    EligibilityCheck,
+    EligibilityRequirement,
+    FieldQuota,
+    LetterTemplate,
+    ReviewAssignment,
+    ReviewerLine,
+    ReviewSettings,
+    Score,
+    StatusChange,
+)
+from .selectors import scoring_started
 
 
 class AttachmentInline(admin.TabularInline):
@@ -121,3 +139,228 @@ class StatusChangeAdmin(admin.ModelAdmin):
     search_fields = ["application__organisation__name", "note"]
     list_select_related = ["application__organisation", "application__cycle", "changed_by"]
     readonly_fields = ["application", "status", "changed_by", "changed_at", "note"]
+
+
+# --- evaluation ---------------------------------------------------------------------
+# Writes that carry rules (locks, conflicts, invitations) go through the services;
+# the admin shows everything and its history, and edits only what has no rule.
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReviewSettings)
+class ReviewSettingsAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "cycle", "reviewers_per_application", "reviews_due_on", "normalise_scores",
+        "spread_threshold", "reviewers_see_other_reviews", "applicants_see_feedback",
+        "finalised_at",
+    ]
+    list_filter = ["normalise_scores", "applicants_see_feedback", "reviewers_see_other_reviews"]
+    search_fields = ["cycle__name"]
+    list_select_related = ["cycle"]
+    readonly_fields = ["finalised_at", "finalised_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, *(["cycle"] if obj else [])]
+
+    def save_model(self, request, obj, form, change):
+        values = {
+            name: form.cleaned_data[name] for name in form.changed_data
+            if name not in ("cycle", "finalised_at", "finalised_by")
+        }
+        saved = services.update_review_settings(obj.cycle, by=request.user, **values)
+        obj.pk = saved.pk
+
+
+@admin.register(FieldQuota)
+class FieldQuotaAdmin(SimpleHistoryAdmin):
+    list_display = ["cycle", "priority_field", "minimum_places", "maximum_places"]
+    list_filter = ["cycle", "priority_field"]
+    search_fields = ["cycle__name", "priority_field__name_lv"]
+    list_select_related = ["cycle", "priority_field"]
+
+
+@admin.register(EligibilityRequirement)
+class EligibilityRequirementAdmin(SimpleHistoryAdmin):
+    list_display = ["text_lv", "text_en", "cycle", "order"]
+    list_filter = ["cycle"]
+    search_fields = ["text_lv", "text_en"]
+    list_select_related = ["cycle"]
+
+
+@admin.register(EligibilityCheck)
+class EligibilityCheckAdmin(ReadOnlyAdmin):
+    list_display = ["application", "requirement", "met", "note", "checked_by", "checked_at"]
+    list_filter = ["met", "application__cycle"]
+    search_fields = ["application__organisation__name", "note", "requirement__text_lv"]
+    list_select_related = ["application__organisation", "application__cycle", "requirement",
+                           "checked_by"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(SimpleHistoryAdmin):
+    list_display = ["name_lv", "cycle", "weight", "scale_min", "scale_max", "order"]
+    list_filter = ["cycle"]
+    search_fields = ["name_lv", "name_en", "guidance_lv"]
+    list_select_related = ["cycle"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and scoring_started(obj.cycle):
+            return ["cycle", "scale_min", "scale_max"]
+        return ["cycle"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        values = {name: form.cleaned_data[name] for name in form.changed_data if name != "cycle"}
+        existing = Criterion.objects.get(pk=obj.pk) if change else None
+        saved = services.save_criteria(
+            obj.cycle, by=request.user, changes=[(existing, values, False)]
+        )
+        obj.pk = saved[0].pk
+
+    def delete_model(self, request, obj):
+        services.save_criteria(obj.cycle, by=request.user, changes=[(obj, {}, True)])
+
+
+@admin.register(CommitteeMember)
+class CommitteeMemberAdmin(SimpleHistoryAdmin):
+    """Members are invited from the cycle's committee page, which sends the email."""
+
+    list_display = ["user", "cycle", "affiliation", "invited_by", "invited_at", "invitations_sent"]
+    list_filter = ["cycle"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "affiliation"]
+    list_select_related = ["user", "cycle", "invited_by"]
+    readonly_fields = ["cycle", "user", "invited_by", "invited_at", "invitations_sent"]
+    actions = ["resend"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Send the invitation again"))
+    def resend(self, request, queryset):
+        for member in queryset.select_related("user", "cycle"):
+            services.resend_invitation(member, by=request.user)
+        self.message_user(request, _("The invitations have been sent again."), messages.SUCCESS)
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    extra = 0
+    fields = ["criterion", "value", "comment"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["application", "reviewer", "status", "has_conflict", "assigned_at",
+                    "submitted_at"]
+    list_filter = ["status", "has_conflict", "application__cycle"]
+    search_fields = ["application__organisation__name", "member__user__email",
+                     "member__user__last_name", "conflict_reason"]
+    list_select_related = ["application__organisation", "application__cycle", "member__user"]
+    inlines = [ScoreInline]
+
+    @admin.display(description=_("reviewer"), ordering="member__user__last_name")
+    def reviewer(self, assignment):
+        return assignment.member.user
+
+
+@admin.register(Score)
+class ScoreAdmin(ReadOnlyAdmin):
+    list_display = ["criterion", "value", "organisation", "reviewer", "status"]
+    list_filter = ["criterion__cycle", "assignment__status"]
+    search_fields = ["assignment__application__organisation__name", "comment",
+                     "assignment__member__user__email"]
+    list_select_related = ["criterion", "assignment__application__organisation",
+                           "assignment__member__user"]
+
+    @admin.display(description=_("organisation"))
+    def organisation(self, score):
+        return score.assignment.application.organisation
+
+    @admin.display(description=_("reviewer"))
+    def reviewer(self, score):
+        return score.assignment.member.user
+
+    @admin.display(description=_("status"))
+    def status(self, score):
+        return score.assignment.get_status_display()
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(SimpleHistoryAdmin):
+    list_display = ["cycle", "decision", "subject_lv", "updated_by", "updated_at"]
+    list_filter = ["cycle", "decision"]
+    search_fields = ["subject_lv", "body_lv", "subject_en", "body_en"]
+    list_select_related = ["cycle", "updated_by"]
+    readonly_fields = ["updated_by", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        saved = services.save_letter_template(
+            obj.cycle, decision=obj.decision, by=request.user,
+            **{name: form.cleaned_data[name] for name in
+               ("subject_lv", "body_lv", "subject_en", "body_en")},
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(DecisionLetter)
+class DecisionLetterAdmin(admin.ModelAdmin):
+    list_display = ["subject_lv", "application", "decision_status", "recipients", "sent_by",
+                    "sent_at"]
+    list_filter = ["decision__status", "application__cycle", "sent_at"]
+    search_fields = ["application__organisation__name", "subject_lv", "body_lv"]
+    list_select_related = ["application__organisation", "application__cycle", "decision",
+                           "sent_by"]
+    readonly_fields = ["application", "decision", "subject_lv", "body_lv", "subject_en",
+                       "body_en", "recipients", "sent_by", "sent_at", "emails"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("decision"), ordering="decision__status")
+    def decision_status(self, letter):
+        return letter.decision.get_status_display()
+
+    @admin.display(description=_("emails"))
+    def emails(self, letter):
+        url = reverse("admin:notifications_email_changelist")
+        return format_html(
+            '<a href="{}?q=application:{}:decision:{}:letter">{}</a>',
+            url, letter.application_id, letter.decision_id, _("The emails in the outbox"),
+        )
+
+
+@admin.register(ReviewerLine)
+class ReviewerLineAdmin(admin.ModelAdmin):
+    """Each reviewer's normalisation, as the database computes it (a view)."""
+
+    list_display = ["member", "cycle", "scores", "mean", "committee_mean", "slope", "intercept"]
+    list_filter = ["member__cycle"]
+    search_fields = ["member__user__email", "member__user__last_name"]
+    list_select_related = ["member__user", "member__cycle"]
+
+    @admin.display(description=_("cycle"), ordering="member__cycle")
+    def cycle(self, line):
+        return line.member.cycle
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

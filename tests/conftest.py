@@ -101,3 +101,33 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, r
         database.setdefault("OPTIONS", {})["init_command"] = (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
         )
+
+
+# --- review and selection -------------------------------------------------------------
+
+
+@pytest.fixture
+def review():
+    """Scores an application the way a reviewer does, through the services: assign
+    (if needed), declare no conflict, save the scores, submit unless told not to.
+    ``values`` maps a criterion to a score."""
+    from applications import services
+    from applications.models import CommitteeMember, ReviewAssignment
+
+    def score(member, application, values, *, submit=True, comment=""):
+        if not isinstance(member, CommitteeMember):
+            member, _created = CommitteeMember.objects.get_or_create(
+                cycle=application.cycle, user=member
+            )
+        assignment = ReviewAssignment.objects.filter(
+            application=application, member=member
+        ).first() or services.assign(application, member, by=None)
+        services.declare_conflict(assignment, by=member.user, has_conflict=False)
+        return services.save_review(
+            assignment,
+            by=member.user,
+            scores={c.pk: (v, comment) for c, v in values.items()},
+            submit=submit,
+        )
+
+    return score

@@ -170,3 +170,41 @@ class MentorProfileFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     expertise = "Projektu pieteikumi un finanšu plānošana."
     capacity = 3
+
+
+# --- review and selection -------------------------------------------------------------
+
+from applications.models import CommitteeMember, Criterion, ReviewAssignment  # noqa: E402
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    cycle = factory.SubFactory(CycleFactory)
+    name_lv = factory.Sequence(lambda n: f"Kritērijs {n}")
+    name_en = factory.Sequence(lambda n: f"Criterion {n}")
+    weight = Decimal("1")
+    scale_min = 0
+    scale_max = 5
+    order = factory.Sequence(lambda n: n)
+
+
+class CommitteeMemberFactory(factory.django.DjangoModelFactory):
+    """A reviewer of ``cycle`` (an account with the reviewer role for it)."""
+
+    class Meta:
+        model = CommitteeMember
+
+    cycle = factory.SubFactory(CycleFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewAssignment
+
+    application = factory.SubFactory(ApplicationFactory, submitted=True)
+    member = factory.SubFactory(
+        CommitteeMemberFactory, cycle=factory.SelfAttribute("..application.cycle")
+    )

@@ -39,8 +39,8 @@ def test_admitting_records_who_and_why_and_announces_once_published_and_committe
     assert (change.changed_by, change.note) == (staff, "Augsts vērtējums")
 
 
-@pytest.mark.parametrize("status", ["draft", "withdrawn", "rejected", "admitted"])
-def test_only_submitted_or_waitlisted_applications_are_admitted(staff, status, admitted_events):
+@pytest.mark.parametrize("status", ["draft", "withdrawn", "admitted"])
+def test_drafts_withdrawals_and_admissions_are_not_admitted(staff, status, admitted_events):
     application = factories.ApplicationFactory(status=status)
     with pytest.raises(ValidationError):
         services.decide(application, decision="admitted", by=staff)

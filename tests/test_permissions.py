@@ -22,7 +22,7 @@ from . import factories
 LOGIN = "login"
 ROLES = [
     "anonymous", "owner", "other_applicant", "other_participant", "outsider", "reviewer",
-    "mentor", "staff", "admin",
+    "assigned_reviewer", "mentor", "staff", "admin",
 ]
 OUR_PACKAGES = ("incubator", "applications", "cohorts", "mentoring", "funding")
 
@@ -38,6 +38,13 @@ class World:
     attachment: object
     colleague: object
     invitation: object
+    # Review: another organisation's submitted application, assigned to the
+    # "assigned_reviewer" (who declared no conflict); "reviewer" sits on the same
+    # committee without being assigned.
+    reviewed: object = None
+    assignment: object = None
+    member: object = None
+    reviewed_attachment: object = None
     # The owner's organisation also takes part in a running cycle, in its own cohort.
     place: object = None
     other_cohort: object = None
@@ -98,9 +105,13 @@ def world(db):
         application, SimpleUploadedFile("a.pdf", b"%PDF-1.4 test"), by=owner
     )
     other = factories.UserFactory(email="other@example.lv")
-    factories.ApplicationFactory(
-        cycle=cycle, organisation=factories.OrganisationFactory(leader=other)
+    reviewed = factories.ApplicationFactory(
+        cycle=cycle, organisation=factories.OrganisationFactory(leader=other), complete=True
     )
+    reviewed_attachment = application_services.add_attachment(
+        reviewed, SimpleUploadedFile("b.pdf", b"%PDF-1.4 test"), by=other
+    )
+    application_services.submit(reviewed, by=other)
     users = {
         "anonymous": None,
         "owner": owner,
@@ -115,8 +126,20 @@ def world(db):
         ).user,
         "staff": factories.StaffFactory(email="staff@example.lv"),
         "admin": factories.AdminFactory(email="admin@example.lv"),
+        "assigned_reviewer": factories.UserFactory(email="assigned-reviewer@example.lv"),
     }
-    world = World(users, cycle, organisation, application, attachment, colleague, invitation)
+    factories.CriterionFactory(cycle=cycle)
+    member = factories.CommitteeMemberFactory(cycle=cycle, user=users["reviewer"])
+    assigned = factories.CommitteeMemberFactory(cycle=cycle, user=users["assigned_reviewer"])
+    assignment = application_services.assign(reviewed, assigned, by=users["staff"])
+    application_services.declare_conflict(
+        assignment, by=users["assigned_reviewer"], has_conflict=False
+    )
+    world = World(
+        users, cycle, organisation, application, attachment, colleague, invitation,
+        reviewed=reviewed, assignment=assignment, member=member,
+        reviewed_attachment=reviewed_attachment,
+    )
     _programme(world, users["staff"])
     return world
 
@@ -138,6 +161,17 @@ def staff_only(code):
     return {**everyone(403), "staff": code, "admin": code}
 
 
+def reviewers(code):
+    """Pages of committee members; others are refused (403)."""
+    return {**everyone(403), "reviewer": code, "assigned_reviewer": code}
+
+
+def only_assigned_reviewer(code):
+    """A review: its reviewer only. Another committee member gets a 404, as the
+    application is not assigned to them."""
+    return {**reviewers(404), "assigned_reviewer": code}
+
+
 # name: (method, args from the world, POST data, expected per role)
 CASES = {
     "home": ("get", lambda w: [], None, everyone(200, anonymous=200)),
@@ -155,7 +189,10 @@ CASES = {
     "invitation_withdraw": (
         "post", lambda w: [w.organisation.pk, w.invitation.pk], {}, only_owner(302)
     ),
-    "applications:dashboard": ("get", lambda w: [], None, everyone(200)),
+    # A committee member without an organisation lands on their reviews.
+    "applications:dashboard": (
+        "get", lambda w: [], None, {**everyone(200), "reviewer": 302, "assigned_reviewer": 302}
+    ),
     "applications:start": (
         "post", lambda w: [w.cycle.pk, w.organisation.pk], {}, only_owner(302)
     ),
@@ -216,6 +253,68 @@ CASES = {
     "cohorts:deadline_edit": ("get", lambda w: [w.deadline.pk], None, staff_only(200)),
     "cohorts:deadline_delete": ("post", lambda w: [w.deadline.pk], {}, staff_only(302)),
     "cohorts:reminder_settings": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
+    # Review and selection: the reviewer's pages.
+    "applications:reviewer_dashboard": ("get", lambda w: [], None, reviewers(200)),
+    "applications:review": (
+        "get", lambda w: [w.assignment.pk], None, only_assigned_reviewer(200)
+    ),
+    "applications:review_autosave": (
+        "post", lambda w: [w.assignment.pk], {"overall_comment": "x"},
+        only_assigned_reviewer(200),
+    ),
+    "applications:review_conflict": (
+        "post", lambda w: [w.assignment.pk], {"has_conflict": "no"},
+        only_assigned_reviewer(302),
+    ),
+    "applications:review_reopen": (
+        "post", lambda w: [w.assignment.pk], {}, only_assigned_reviewer(302)
+    ),
+    "applications:review_attachment": (
+        "get", lambda w: [w.assignment.pk, w.reviewed_attachment.pk], None,
+        only_assigned_reviewer(200),
+    ),
+    # Review and selection: staff.
+    "applications:eligibility": ("post", lambda w: [w.reviewed.pk], {}, staff_only(302)),
+    "applications:decide": (
+        "post", lambda w: [w.reviewed.pk], {"decision": "admitted", "reason": "Labi"},
+        staff_only(302),
+    ),
+    "applications:assign": ("post", lambda w: [w.reviewed.pk], {}, staff_only(302)),
+    "applications:unassign": ("post", lambda w: [w.assignment.pk], {}, staff_only(302)),
+    "applications:review_home": ("get", lambda w: [], None, staff_only(302)),
+    "applications:review_settings": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
+    "applications:review_criteria": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
+    "applications:review_requirements": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
+    "applications:review_committee": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
+    "applications:review_committee_resend": (
+        "post", lambda w: [w.cycle.pk, w.member.pk], {}, staff_only(302)
+    ),
+    "applications:review_committee_remove": (
+        "post", lambda w: [w.cycle.pk, w.member.pk], {}, staff_only(302)
+    ),
+    "applications:review_progress": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
+    "applications:review_auto_assign": (
+        "post", lambda w: [w.cycle.pk], {"per_application": 1}, staff_only(302)
+    ),
+    "applications:review_ranking": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
+    "applications:review_finalise": ("post", lambda w: [w.cycle.pk], {}, staff_only(302)),
+    "applications:review_decide": ("post", lambda w: [w.cycle.pk], {}, staff_only(302)),
+    "applications:review_ranking_csv": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
+    "applications:review_ranking_xlsx": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
+    "applications:review_protocol": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
+    "applications:review_conflicts": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
+    "applications:review_conflicts_csv": (
+        "get", lambda w: [w.cycle.pk], None, staff_only(200)
+    ),
+    "applications:review_audit": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
+    "applications:review_decisions": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
+    "applications:review_letter_templates": (
+        "get", lambda w: [w.cycle.pk], None, staff_only(200)
+    ),
+    "applications:review_letters_preview": (
+        "get", lambda w: [w.cycle.pk], {"unsent": "1"}, staff_only(200)
+    ),
+    "applications:review_letters_send": ("post", lambda w: [w.cycle.pk], {}, staff_only(302)),
 }
 
 

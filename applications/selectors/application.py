@@ -7,7 +7,7 @@ from incubator.models import PriorityField
 from incubator.permissions import is_staff
 from incubator.selectors import organisations_for
 
-from .models import Application, StatusChange
+from ..models import Application, StatusChange
 
 
 def applications_for(user):

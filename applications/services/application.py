@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from incubator.notifications import services as notifications
 from incubator.uploads import check_document
 
-from . import signals
-from .models import Application, Attachment, StatusChange
+from .. import signals
+from ..models import Application, Attachment, StatusChange
 
 DRAFT_FIELDS = [
     "priority_field",
@@ -157,19 +157,36 @@ def submit(application, *, by, now=None):
     return application
 
 
-# Which decision may follow which status.
+# Which decision may follow which status: a submitted application gets its first
+# decision, and a decision may be changed to another (with a reason).
 DECISION_FROM = {
-    Application.Status.ADMITTED: {Application.Status.SUBMITTED, Application.Status.WAITLISTED},
-    Application.Status.WAITLISTED: {Application.Status.SUBMITTED},
-    Application.Status.REJECTED: {Application.Status.SUBMITTED, Application.Status.WAITLISTED},
+    decision: {Application.Status.SUBMITTED, *Application.DECISIONS} - {decision}
+    for decision in Application.DECISIONS
 }
+
+
+def _announce_revoked(application):
+    transaction.on_commit(
+        lambda: signals.admission_revoked.send(sender=Application, application=application)
+    )
+
+
+def _had_published_admission(application):
+    return (
+        application.status == Application.Status.ADMITTED
+        and application.decision_published_at is not None
+    )
 
 
 @transaction.atomic
 def decide(application, *, decision, by, reason=""):
-    """Admits, wait-lists or rejects a submitted application, recording who and why.
+    """Admits, wait-lists or rejects a submitted application, or changes an earlier
+    decision, recording who and why.
 
-    The decision stays internal to staff until ``publish_decision``.
+    The decision stays internal to staff until ``publish_decision``. Changing a
+    published admission announces ``admission_revoked`` once the transaction
+    commits, as the organisation leaves the programme. An application that failed
+    an eligibility requirement can only be rejected.
     """
     application = _lock(application)
     if decision not in DECISION_FROM:
@@ -183,11 +200,34 @@ def decide(application, *, decision, by, reason=""):
             },
             code="invalid_decision",
         )
+    if decision != Application.Status.REJECTED and application.eligibility_checks.filter(
+        met=False
+    ).exists():
+        raise ValidationError(
+            _("%(organisation)s does not meet an eligibility requirement, so it can only be "
+              "rejected.") % {"organisation": application.organisation},
+            code="ineligible",
+        )
+    revoked = _had_published_admission(application)
     application.status = decision
     application.decision_published_at = None
     application.save(update_fields=["status", "decision_published_at", "updated_at"])
     _record(application, decision, by, note=reason)
+    if revoked:
+        _announce_revoked(application)
     return application
+
+
+def decide_in_bulk(applications, *, decision, by, reason=""):
+    """``decide`` for each application, each in its own transaction. Returns (the
+    decided applications, [(application, message)] of those refused)."""
+    decided, refused = [], []
+    for application in applications:
+        try:
+            decided.append(decide(application, decision=decision, by=by, reason=reason))
+        except ValidationError as error:
+            refused.append((application, " ".join(error.messages)))
+    return decided, refused
 
 
 @transaction.atomic
@@ -211,16 +251,30 @@ def publish_decision(application, *, by, now=None):
     return application
 
 
+def can_withdraw(application):
+    """A draft, a submitted application, and one admitted or wait-listed can be
+    withdrawn; a rejection the organisation has been told of cannot."""
+    if application.status in (Application.Status.WITHDRAWN,):
+        return False
+    if application.status == Application.Status.REJECTED:
+        return application.decision_published_at is None
+    return True
+
+
 @transaction.atomic
 def withdraw(application, *, by, reason=""):
-    """The organisation withdraws its application before a decision is made."""
+    """The organisation withdraws its application, or leaves the programme after
+    being admitted (which announces ``admission_revoked`` after the commit, and
+    frees the place for the next wait-listed organisation)."""
     application = _lock(application)
-    if application.status not in (Application.Status.DRAFT, Application.Status.SUBMITTED):
+    if not can_withdraw(application):
         raise ValidationError(
             _("An application that is %(status)s cannot be withdrawn.")
-            % {"status": application.get_status_display().lower()},
+            % {"status": application.visible_status.label.lower()},
             code="not_withdrawable",
         )
+    revoked = _had_published_admission(application)
+    was_admitted = application.visible_status == Application.Status.ADMITTED
     application.status = Application.Status.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])
     _record(application, Application.Status.WITHDRAWN, by, note=reason)
@@ -229,8 +283,15 @@ def withdraw(application, *, by, reason=""):
             key=f"application:{application.pk}:withdrawn:user:{person.pk}",
             recipient=person,
             template="applications/emails/withdrawn",
-            context={"application": application, "withdrawn_by": by, "reason": reason},
+            context={
+                "application": application,
+                "withdrawn_by": by,
+                "reason": reason,
+                "was_admitted": was_admitted,
+            },
         )
+    if revoked:
+        _announce_revoked(application)
     return application
 
 

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -8,18 +7,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from incubator.models import Cycle
-from incubator.permissions import staff_required
 from incubator.selectors import current_call, organisations_for
 
-from . import selectors, services
-from .filters import StaffApplicationFilter
-from .forms import ApplicationForm, AttachmentForm, WithdrawForm
-from .models import Application
+from .. import selectors, services
+from ..forms import ApplicationForm, AttachmentForm, WithdrawForm
 
 
 @require_GET
 def dashboard(request):
     organisations = selectors.dashboard_organisations(request.user)
+    if not organisations and selectors.is_reviewer(request.user):
+        # A committee member without an organisation of their own lands on their reviews.
+        return redirect("applications:reviewer_dashboard")
     call = current_call()
     rows = []
     for organisation in organisations:
@@ -59,6 +58,7 @@ def _edit_context(application, form, **extra):
         "attachments": application.attachments.all(),
         "timeline": selectors.timeline(application),
         "call_state": application.cycle.call_state(),
+        "can_withdraw": services.can_withdraw(application),
         **extra,
     }
 
@@ -70,7 +70,11 @@ def edit(request, pk):
         if request.method == "POST":
             messages.error(request, _("This application can no longer be changed."))
             return redirect("applications:edit", pk=pk)
-        return render(request, "applications/detail.html", _edit_context(application, None))
+        return render(
+            request,
+            "applications/detail.html",
+            _edit_context(application, None, **selectors.published_decision(application)),
+        )
 
     if request.method != "POST":
         form = ApplicationForm(instance=application)
@@ -188,56 +192,3 @@ def withdraw(request, pk):
             messages.success(request, _("The application has been withdrawn."))
         return redirect("applications:edit", pk=pk)
     return render(request, "applications/withdraw.html", {"application": application, "form": form})
-
-
-@staff_required
-@require_GET
-def staff_list(request):
-    cycles = list(Cycle.objects.all())
-    cycle = None
-    if cycle_id := request.GET.get("cycle"):
-        cycle = next((c for c in cycles if str(c.pk) == cycle_id), None)
-        if cycle is None:
-            raise Http404
-    elif cycles:
-        cycle = cycles[0]
-    context = {"cycles": cycles, "cycle": cycle}
-    if cycle is not None:
-        filterset = StaffApplicationFilter(
-            request.GET, queryset=selectors.staff_applications(cycle)
-        )
-        page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
-        rows, totals, total = selectors.counts_by_field_and_status(cycle)
-        context.update(
-            filterset=filterset,
-            page=page,
-            count_rows=rows,
-            count_totals=totals,
-            count_total=total,
-            statuses=Application.Status.choices,
-            query=_query_without_page(request),
-        )
-    return render(request, "applications/staff_list.html", context)
-
-
-def _query_without_page(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-@staff_required
-@require_GET
-def staff_detail(request, pk):
-    application = get_object_or_404(selectors.visible_applications(request.user), pk=pk)
-    return render(
-        request,
-        "applications/staff_detail.html",
-        {
-            "application": application,
-            "organisation": application.organisation,
-            "people": application.organisation.memberships.select_related("user"),
-            "attachments": application.attachments.all(),
-            "timeline": application.status_changes.select_related("changed_by"),
-        },
-    )

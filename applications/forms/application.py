@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incubator.uploads import ACCEPT_ATTRIBUTE
 
-from .models import Application
+from ..models import Application
 
 
 class ApplicationForm(forms.ModelForm):

@@ -1,0 +1,35 @@
+"""The applications app's models: the call (applications, attachments, their
+history), the evaluation (criteria, committee, reviews, eligibility) and the
+decision letters."""
+
+from .application import Application, Attachment, StatusChange, attachment_path
+from .letters import DecisionLetter, LetterTemplate
+from .review import (
+    CommitteeMember,
+    Criterion,
+    EligibilityCheck,
+    EligibilityRequirement,
+    FieldQuota,
+    ReviewAssignment,
+    ReviewerLine,
+    ReviewSettings,
+    Score,
+)
+
+__all__ = [
+    "Application",
+    "Attachment",
+    "CommitteeMember",
+    "Criterion",
+    "DecisionLetter",
+    "EligibilityCheck",
+    "EligibilityRequirement",
+    "FieldQuota",
+    "LetterTemplate",
+    "ReviewAssignment",
+    "ReviewerLine",
+    "ReviewSettings",
+    "Score",
+    "StatusChange",
+    "attachment_path",
+]

@@ -1,0 +1,328 @@
+"""The ranking as staff see it: pages of the full order (overall or per priority
+field), the selection the numbers suggest against the places, and the same rows
+for exports, letters and detail pages. The figures come from ``figures.py``."""
+
+from collections import Counter
+from dataclasses import dataclass, field as dataclass_field
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+
+from ..models import Application, EligibilityCheck, EligibilityRequirement
+from .figures import (
+    RANKED_STATUSES,
+    _as_window,
+    attach_organisations,
+    criteria_of,
+    is_ineligible,
+    mean_alias,
+    ranked_applications,
+    review_counts,
+    spreads,
+)
+
+
+# --- the suggested selection ----------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    pk: int
+    field_id: int | None
+    total: float | None
+    field_position: int
+
+
+def suggest(candidates, places, quotas):
+    """The applications a committee would admit by the numbers: first each field's
+    guaranteed minimum (its best ``minimum`` applications), then the remaining
+    places in order of the total, never more than a field's maximum.
+
+    ``candidates`` are in ranking order and must include, for every field, its
+    best ``places`` applications; ``quotas`` maps a field id to (minimum, maximum
+    or None). Returns (the chosen pks in ranking order, the pks tied at the cut)."""
+    scored = [c for c in candidates if c.total is not None]
+    chosen = [
+        c for c in scored if c.field_position <= quotas.get(c.field_id, (0, None))[0]
+    ][:places]
+    chosen_pks = {c.pk for c in chosen}
+    open_places = places - len(chosen)
+    contenders = [
+        c for c in scored
+        if c.pk not in chosen_pks
+        and (quotas.get(c.field_id, (0, None))[1] is None
+             or c.field_position <= quotas[c.field_id][1])
+    ]
+    taken = contenders[:max(open_places, 0)]
+    chosen_pks |= {c.pk for c in taken}
+    tied = set()
+    if taken and len(contenders) > len(taken):
+        last = taken[-1].total
+        if contenders[len(taken)].total == last:
+            tied = {c.pk for c in contenders if c.total == last}
+    return [c.pk for c in scored if c.pk in chosen_pks], tied
+
+
+# --- what the pages get ----------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One application's line in the ranking."""
+
+    application: Application
+    means: list
+    total: float | None
+    normalised_total: float | None
+    rank: int | None
+    field_rank: int | None
+    position: int
+    field_position: int
+    reviews_done: int
+    reviews_open: int
+    recusals: int
+    tied: bool = False
+    spread: float | None = None
+    flagged: bool = False
+    suggested: bool = False
+    tied_at_cut: bool = False
+    incomplete: bool = False
+    eligibility_checked: bool = False
+    cut_after: bool = False
+
+
+@dataclass
+class Ranking:
+    cycle: object
+    settings: object
+    criteria: list
+    rows: list
+    page: object = None
+    field: object = None
+    normalised: bool = False
+    chosen: list = dataclass_field(default_factory=list)
+    summary: list = dataclass_field(default_factory=list)
+    count: int = 0
+
+
+def _row(application, criteria, *, by_field, counts=None):
+    scored = application.ranking_total is not None
+    done, open_reviews, recusals = (counts or {}).get(application.pk, (0, 0, 0))
+    return Row(
+        application=application,
+        means=[getattr(application, mean_alias(c)) for c in criteria],
+        total=application.total,
+        normalised_total=application.normalised_total,
+        rank=(application.field_rank if by_field else application.rank) if scored else None,
+        field_rank=application.field_rank if scored else None,
+        position=application.field_position if by_field else application.position,
+        field_position=application.field_position,
+        reviews_done=done,
+        reviews_open=open_reviews,
+        recusals=recusals,
+    )
+
+
+def tied_rows(applications):
+    """The pks of the applications (in ranking order) whose total equals that of
+    the one before or after them."""
+    tied = set()
+    for before, after in zip(applications, applications[1:]):
+        if before.ranking_total is not None and before.ranking_total == after.ranking_total:
+            tied |= {before.pk, after.pk}
+    return tied
+
+
+def _candidates(applications):
+    return [
+        Candidate(a.pk, a.priority_field_id, a.ranking_total, a.field_position)
+        for a in sorted(applications, key=lambda a: a.position)
+    ]
+
+
+def _fetch(queryset, settings):
+    """The rows of a ranking query, each with ``ranking_total``: the total the
+    ranking follows (the normalised one when the cycle normalises)."""
+    applications = list(queryset)
+    for application in applications:
+        application.ranking_total = (
+            application.normalised_total if settings.normalise_scores else application.total
+        )
+    return applications
+
+
+def ranking_query(cycle, settings, criteria):
+    return ranked_applications(
+        cycle, criteria, normalised=settings.normalise_scores,
+        rank_by_normalised=settings.normalise_scores,
+    )
+
+
+def ranking_page(cycle, settings, *, page_number=1, per_page=50, field=None, quotas=None,
+            fields=()):
+    """One page of the ranking (overall, or of one priority field) with the
+    suggested selection and a summary per field. A fixed number of queries,
+    however many applications there are."""
+    criteria = criteria_of(cycle)
+    quotas = quotas or {}
+    counts = {
+        row["priority_field"]: row
+        for row in Application.objects.filter(cycle=cycle, status__in=RANKED_STATUSES)
+        .exclude(is_ineligible())
+        .values("priority_field")
+        .annotate(
+            n=Count("pk"),
+            admitted=Count("pk", filter=Q(status=Application.Status.ADMITTED)),
+            waitlisted=Count("pk", filter=Q(status=Application.Status.WAITLISTED)),
+        )
+        .order_by()
+    }
+    count = counts.get(field.pk, {}).get("n", 0) if field else sum(r["n"] for r in counts.values())
+    page = Paginator(range(count), per_page).get_page(page_number)
+    start, end = (page.start_index() - 1, page.end_index()) if count else (0, 0)
+    by_field = field is not None
+    position = "field_position" if by_field else "position"
+    # One row more on each side of the page shows whether its first or last row
+    # shares its total with a row on the next page.
+    in_page = Q(**{f"{position}__gte": start, f"{position}__lte": end + 1})
+    query = ranking_query(cycle, settings, criteria)
+    if by_field:
+        query = query.annotate(field_of_row=_as_window(F("priority_field")))
+        in_page &= Q(field_of_row=field.pk)
+    shortlist = Q(field_position__lte=cycle.places)
+    fetched = _fetch(query.filter(in_page | shortlist), settings)
+
+    chosen, tied_at_cut = suggest(_candidates(fetched), cycle.places, quotas)
+    chosen_set = set(chosen)
+    in_view = sorted(
+        (a for a in fetched if not by_field or a.priority_field_id == field.pk),
+        key=lambda a: getattr(a, position),
+    )
+    tied = tied_rows(
+        [a for a in in_view if start <= getattr(a, position) <= end + 1]
+    )
+    page_apps = [a for a in in_view if start < getattr(a, position) <= end]
+    attach_organisations(page_apps, fields=fields or None)
+    ids = [a.pk for a in page_apps]
+    counts_by_app = review_counts(application_ids=ids)
+    spread_by_app = spreads(criteria, application_ids=ids)
+    checked = _eligibility_checked(cycle, ids)
+    threshold = float(settings.spread_threshold)
+    wanted = settings.reviewers_per_application
+    rows = []
+    for application in page_apps:
+        row = _row(application, criteria, by_field=by_field, counts=counts_by_app)
+        row.spread = spread_by_app.get(application.pk)
+        row.flagged = row.spread is not None and row.spread > threshold
+        row.suggested = application.pk in chosen_set
+        row.tied = application.pk in tied
+        row.tied_at_cut = application.pk in tied_at_cut
+        row.incomplete = row.reviews_done < wanted or row.reviews_open > 0
+        row.eligibility_checked = application.pk in checked
+        rows.append(row)
+    in_scope = [
+        a for a in fetched
+        if a.pk in chosen_set and (not by_field or a.priority_field_id == field.pk)
+    ]
+    if in_scope:
+        last = max(getattr(a, position) for a in in_scope)
+        for row in rows:
+            row.cut_after = row.position == last
+    chosen_by_field = Counter(
+        a.priority_field_id for a in fetched if a.pk in chosen_set
+    )
+    summary = [
+        {
+            "field": f,
+            "applications": counts.get(f.pk, {}).get("n", 0),
+            "minimum": quotas.get(f.pk, (0, None))[0],
+            "maximum": quotas.get(f.pk, (0, None))[1],
+            "suggested": chosen_by_field.get(f.pk, 0),
+            "admitted": counts.get(f.pk, {}).get("admitted", 0),
+            "waitlisted": counts.get(f.pk, {}).get("waitlisted", 0),
+        }
+        for f in fields
+    ]
+    return Ranking(
+        cycle=cycle,
+        settings=settings,
+        criteria=criteria,
+        rows=rows,
+        page=page,
+        field=field,
+        normalised=settings.normalise_scores,
+        chosen=chosen,
+        summary=summary,
+        count=count,
+    )
+
+
+def _eligibility_checked(cycle, application_ids):
+    """The applications (of the given) whose every requirement has been checked."""
+    required = EligibilityRequirement.objects.filter(cycle=cycle).count()
+    if not required:
+        return set(application_ids)
+    return set(
+        EligibilityCheck.objects.filter(application_id__in=application_ids)
+        .values("application_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=required)
+        .values_list("application_id", flat=True)
+    )
+
+
+def full_ranking(cycle, settings):
+    """Every ranked application in order, for exports and the protocol: (criteria,
+    rows). The suggestion is computed as on the ranking page."""
+    criteria = criteria_of(cycle)
+    applications = attach_organisations(
+        _fetch(ranking_query(cycle, settings, criteria).order_by("position"), settings)
+    )
+    from .review import quotas as quotas_of
+
+    chosen, tied_at_cut = suggest(_candidates(applications), cycle.places, quotas_of(cycle))
+    chosen = set(chosen)
+    tied = tied_rows(applications)
+    spread_by_app = spreads(criteria, cycle=cycle)
+    counts_by_app = review_counts(cycle=cycle)
+    threshold = float(settings.spread_threshold)
+    rows = []
+    for application in applications:
+        row = _row(application, criteria, by_field=False, counts=counts_by_app)
+        row.spread = spread_by_app.get(application.pk)
+        row.flagged = row.spread is not None and row.spread > threshold
+        row.suggested = application.pk in chosen
+        row.tied = application.pk in tied
+        row.tied_at_cut = application.pk in tied_at_cut
+        row.incomplete = (
+            row.reviews_done < settings.reviewers_per_application or row.reviews_open > 0
+        )
+        rows.append(row)
+    return criteria, rows
+
+
+def figures_for(cycle, settings, application_ids):
+    """The ranking rows of a few applications (for letters and detail pages),
+    ranked among all of the cycle's applications. {application id: Row}."""
+    criteria = criteria_of(cycle)
+    applications = _fetch(
+        ranking_query(cycle, settings, criteria)
+        .annotate(id_of_row=_as_window(F("pk")))
+        .filter(id_of_row__in=list(application_ids)),
+        settings,
+    )
+    counts = review_counts(application_ids=[a.pk for a in applications])
+    return criteria, {
+        a.pk: _row(a, criteria, by_field=False, counts=counts) for a in applications
+    }
+
+
+def waiting_list(cycle, settings, limit=5):
+    """The best wait-listed applications, in the order of the ranking."""
+    criteria = criteria_of(cycle)
+    return attach_organisations(_fetch(
+        ranking_query(cycle, settings, criteria)
+        .filter(status=Application.Status.WAITLISTED)
+        .order_by("position")[:limit],
+        settings,
+    ))

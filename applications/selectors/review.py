@@ -1,0 +1,337 @@
+"""Reads of the evaluation, scoped to who asks: a reviewer reaches only their own
+assignments; everything else here is for staff pages."""
+
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
+
+from ..models import (
+    Application,
+    CommitteeMember,
+    Criterion,
+    EligibilityRequirement,
+    FieldQuota,
+    LetterTemplate,
+    ReviewAssignment,
+    ReviewSettings,
+    Score,
+)
+
+Status = ReviewAssignment.Status
+# Applications a reviewer still works on (a withdrawn one disappears from their list).
+REVIEWED_STATUSES = [
+    Application.Status.SUBMITTED,
+    Application.Status.ADMITTED,
+    Application.Status.WAITLISTED,
+    Application.Status.REJECTED,
+]
+
+
+def review_settings(cycle):
+    """The cycle's review settings; the defaults (unsaved) until staff change them."""
+    return ReviewSettings.objects.filter(cycle=cycle).first() or ReviewSettings(cycle=cycle)
+
+
+def is_reviewer(user):
+    """A member of some cycle's evaluation committee."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and CommitteeMember.objects.filter(user=user).exists()
+    )
+
+
+def scoring_started(cycle):
+    return Score.objects.filter(criterion__cycle=cycle).exists()
+
+
+def criteria(cycle):
+    return Criterion.objects.filter(cycle=cycle).order_by("order", "pk")
+
+
+def requirements(cycle):
+    return EligibilityRequirement.objects.filter(cycle=cycle).order_by("order", "pk")
+
+
+def quotas(cycle):
+    """{priority field id: (minimum, maximum or None)} for the fields that have one."""
+    return {
+        q.priority_field_id: (q.minimum_places, q.maximum_places)
+        for q in FieldQuota.objects.filter(cycle=cycle)
+    }
+
+
+def letter_templates(cycle):
+    return {t.decision: t for t in LetterTemplate.objects.filter(cycle=cycle)}
+
+
+# --- the reviewer's own ------------------------------------------------------------------
+
+
+def assignments_for(user):
+    """The reviews assigned to ``user``; the only way a reviewer reaches an
+    application, so anything else is a 404."""
+    if not user.is_authenticated:
+        return ReviewAssignment.objects.none()
+    return ReviewAssignment.objects.filter(
+        member__user=user, application__status__in=REVIEWED_STATUSES
+    ).select_related(
+        "member__cycle",
+        "application__organisation__priority_field",
+        "application__priority_field",
+        "application__cycle",
+    )
+
+
+def reviewer_dashboard(user):
+    """(to review, done) for the reviewer's dashboard, newest cycle first. Done
+    includes recusals."""
+    assignments = list(
+        assignments_for(user)
+        .select_related("application__cycle__review_settings")
+        .annotate(scored=Count("scores", filter=Q(scores__value__isnull=False)))
+        .order_by("-application__cycle__call_opens_at", "application__organisation__name")
+    )
+    to_review = [a for a in assignments if a.status in (Status.ASSIGNED, Status.DRAFT)]
+    done = [a for a in assignments if a.status in (Status.SUBMITTED, Status.RECUSED)]
+    return to_review, done
+
+
+def scores_of(assignment):
+    """{criterion pk: Score} of one review."""
+    return {s.criterion_id: s for s in assignment.scores.all()}
+
+
+def may_see_other_reviews(assignment, settings):
+    """Reviewing is blind: others' scores show only after one's own is submitted,
+    and only when the cycle allows it."""
+    return assignment.is_submitted and settings.reviewers_see_other_reviews
+
+
+def other_reviews(assignment):
+    """The other submitted reviews of the same application, with their scores."""
+    return (
+        ReviewAssignment.objects.filter(
+            application_id=assignment.application_id, status=Status.SUBMITTED
+        )
+        .exclude(pk=assignment.pk)
+        .select_related("member__user")
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.order_by("criterion__order", "criterion")))
+        .order_by("submitted_at", "pk")
+    )
+
+
+# --- staff: the committee, assignments and progress ------------------------------------
+
+
+def committee(cycle):
+    """The cycle's committee members with how far each has got."""
+    active = Q(assignments__application__status__in=REVIEWED_STATUSES)
+    return (
+        CommitteeMember.objects.filter(cycle=cycle)
+        .select_related("user")
+        .annotate(
+            assigned=Count("assignments", filter=active & ~Q(assignments__status=Status.RECUSED)),
+            submitted=Count("assignments", filter=active & Q(assignments__status=Status.SUBMITTED)),
+            drafts=Count("assignments", filter=active & Q(assignments__status=Status.DRAFT)),
+            not_started=Count(
+                "assignments", filter=active & Q(assignments__status=Status.ASSIGNED)
+            ),
+            recusals=Count("assignments", filter=active & Q(assignments__status=Status.RECUSED)),
+            # How harsh or lenient the member is, from the normalisation view.
+            mean_given=F("line__mean"),
+        )
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+
+
+def application_progress(cycle):
+    """The cycle's reviewed applications with their reviews counted by status, and
+    whether each has an eligibility problem."""
+    from .figures import is_ineligible
+
+    return (
+        Application.objects.filter(cycle=cycle, status__in=REVIEWED_STATUSES)
+        .select_related("organisation", "priority_field")
+        .annotate(
+            active_reviews=Count("assignments", filter=~Q(assignments__status=Status.RECUSED)),
+            submitted_reviews=Count(
+                "assignments", filter=Q(assignments__status=Status.SUBMITTED)
+            ),
+            draft_reviews=Count("assignments", filter=Q(assignments__status=Status.DRAFT)),
+            recusals=Count("assignments", filter=Q(assignments__status=Status.RECUSED)),
+            ineligible=is_ineligible(),
+        )
+        .order_by("organisation__name", "pk")
+    )
+
+
+def assignment_rows(applications):
+    """Applications (a page of them) with their assignments and reviewers."""
+    return applications.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=ReviewAssignment.objects.select_related("member__user").order_by(
+                "assigned_at", "pk"
+            ),
+        )
+    )
+
+
+def conflicts(cycle):
+    """Every conflict of interest declared in the cycle, for staff and the export."""
+    return (
+        ReviewAssignment.objects.filter(application__cycle=cycle, has_conflict=True)
+        .select_related("member__user", "application__organisation", "application__priority_field")
+        .annotate(
+            replaced=Exists(
+                ReviewAssignment.objects.filter(
+                    application=OuterRef("application"), assigned_at__gt=OuterRef("conflict_declared_at")
+                ).exclude(status=Status.RECUSED)
+            )
+        )
+        .order_by("conflict_declared_at", "pk")
+    )
+
+
+def reviews_of(application):
+    """Staff's view of every review of one application, with scores."""
+    return (
+        ReviewAssignment.objects.filter(application=application)
+        .select_related("member__user")
+        .prefetch_related(
+            Prefetch("scores", queryset=Score.objects.select_related("criterion").order_by(
+                "criterion__order", "criterion"
+            ))
+        )
+        .order_by("assigned_at", "pk")
+    )
+
+
+def published_decision(application):
+    """What the organisation sees of a published decision: the letter, the unmet
+    eligibility requirements with staff's notes, and — when the cycle allows it —
+    the feedback per criterion (mean score and the reviewers' comments, unnamed)."""
+    if application.decision_published_at is None or not application.is_decided:
+        return {}
+    from .ranking import figures_for
+
+    letter = application.decision_letters.order_by("-sent_at", "-pk").first()
+    unmet = list(
+        application.eligibility_checks.filter(met=False).select_related("requirement")
+    )
+    context = {"letter": letter, "unmet_requirements": unmet}
+    settings = review_settings(application.cycle)
+    if not settings.applicants_see_feedback:
+        return context
+    criteria, rows = figures_for(application.cycle, settings, [application.pk])
+    row = rows.get(application.pk)
+    reviews = list(
+        ReviewAssignment.objects.filter(application=application, status=Status.SUBMITTED)
+        .prefetch_related("scores")
+        .order_by("submitted_at", "pk")
+    )
+    comments = {c.pk: [] for c in criteria}
+    for number, review in enumerate(reviews, start=1):
+        for score in review.scores.all():
+            if score.comment and score.criterion_id in comments:
+                comments[score.criterion_id].append((number, score.comment))
+    context["feedback"] = [
+        {"criterion": c, "mean": row.means[i] if row else None, "comments": comments[c.pk]}
+        for i, c in enumerate(criteria)
+    ]
+    context["feedback_total"] = row.total if row else None
+    context["overall_comments"] = [
+        (number, review.overall_comment)
+        for number, review in enumerate(reviews, start=1) if review.overall_comment
+    ]
+    return context
+
+
+def running_total(assignment, criteria):
+    """The review's weighted total so far, as a percentage of the maximum (unscored
+    criteria count as nothing yet), computed by the database from the saved scores."""
+    from django.db.models import F, FloatField, Sum
+    from django.db.models.functions import Cast
+
+    from .figures import span_of
+
+    figures = Score.objects.filter(assignment=assignment, value__isnull=False).aggregate(
+        points=Sum(
+            Cast(F("criterion__weight"), FloatField())
+            * Cast(F("value") - F("criterion__scale_min"), FloatField()),
+            output_field=FloatField(),
+        ),
+        scored=Count("pk"),
+    )
+    span = span_of(criteria)
+    percent = 100 * (figures["points"] or 0) / span if span else None
+    return {"percent": percent, "scored": figures["scored"], "criteria": len(criteria)}
+
+
+def ineligible_applications(cycle):
+    """Applications that left the ranking for an unmet eligibility requirement,
+    each with ``unmet``: its failed checks."""
+    from ..models import EligibilityCheck
+    from .figures import is_ineligible
+
+    return (
+        Application.objects.filter(cycle=cycle, status__in=REVIEWED_STATUSES)
+        .filter(is_ineligible())
+        .select_related("organisation", "priority_field")
+        .prefetch_related(
+            Prefetch(
+                "eligibility_checks",
+                queryset=EligibilityCheck.objects.filter(met=False).select_related("requirement"),
+                to_attr="unmet",
+            )
+        )
+        .order_by("organisation__name")
+    )
+
+
+def quota_rows(cycle):
+    return FieldQuota.objects.filter(cycle=cycle).select_related("priority_field")
+
+
+def decisions(cycle):
+    """The cycle's decided applications with their current decision (the latest
+    status change), who took it, and when its letter was sent (None: not yet)."""
+    from django.db.models import Subquery
+
+    from ..models import DecisionLetter, StatusChange
+
+    latest = StatusChange.objects.filter(
+        application=OuterRef("pk"), status=OuterRef("status")
+    ).order_by("-changed_at", "-pk")
+    return (
+        Application.objects.filter(cycle=cycle, status__in=Application.DECISIONS)
+        .select_related("organisation", "priority_field")
+        .annotate(
+            decision_id=Subquery(latest.values("pk")[:1]),
+            decision_reason=Subquery(latest.values("note")[:1]),
+            decided_at=Subquery(latest.values("changed_at")[:1]),
+            letter_sent_at=Subquery(
+                DecisionLetter.objects.filter(decision_id=OuterRef("decision_id")).values(
+                    "sent_at"
+                )[:1]
+            ),
+            people=Count("organisation__memberships", distinct=True),
+            decision_order=Case(
+                *[When(status=s, then=Value(i)) for i, s in enumerate(Application.DECISIONS)],
+            ),
+        )
+        .order_by("decision_order", "organisation__name", "pk")
+    )
+
+
+def left_after_admission(cycle):
+    """Organisations that withdrew after being admitted: their places are free."""
+    return (
+        Application.objects.filter(
+            cycle=cycle,
+            status=Application.Status.WITHDRAWN,
+            status_changes__status=Application.Status.ADMITTED,
+        )
+        .select_related("organisation", "priority_field")
+        .distinct()
+        .order_by("organisation__name")
+    )

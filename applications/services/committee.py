@@ -1,0 +1,280 @@
+"""Writes about the evaluation committee: inviting members (with an account to
+set up when they have none), and assigning applications to them by hand or
+automatically, never to someone who belongs to the organisation or has declared a
+conflict of interest with it."""
+
+from collections import Counter, defaultdict
+
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from incubator.models import Membership, User
+from incubator.notifications import services as notifications
+
+from ..models import Application, CommitteeMember, ReviewAssignment
+from ..selectors.figures import RANKED_STATUSES, is_ineligible
+from ..selectors.review import review_settings
+from .common import record_author, require_open_ranking
+
+Status = ReviewAssignment.Status
+
+
+def _set_password_url(user, language):
+    """A link to allauth's password reset form, with which an invited reviewer
+    chooses their password (valid for PASSWORD_RESET_TIMEOUT, then they can ask
+    for a new one with “Forgot your password?”)."""
+    with translation.override(language):
+        path = reverse(
+            "account_reset_password_from_key",
+            kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+        )
+    return f"{settings.SITE_URL}{path}"
+
+
+def _send_invitation(member, by):
+    user = member.user
+    needs_password = not user.has_usable_password()
+    context = {
+        "member": member,
+        "cycle": member.cycle,
+        "invited_by": by,
+        "recipient": user,
+        "set_password_url": _set_password_url(user, user.language) if needs_password else "",
+        "password_link_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+    }
+    subject, text, html = notifications.render(
+        "applications/emails/committee_invitation", context, user.language
+    )
+    member.invitations_sent += 1
+    member.save(update_fields=["invitations_sent"])
+    return notifications.queue_rendered(
+        key=f"committee:{member.pk}:invitation:{member.invitations_sent}",
+        recipient=user,
+        to=user.email,
+        language=user.language,
+        subject=subject,
+        text=text,
+        html=html,
+        sensitive=needs_password,
+    )
+
+
+@transaction.atomic
+def invite_reviewer(cycle, *, email, by, first_name="", last_name="", affiliation="",
+                    language=None):
+    """Gives the person with ``email`` the reviewer role for ``cycle``, creating their
+    account if they have none, and emails them: a new account gets a link to choose
+    a password, an existing one a link to sign in. Returns the committee member."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(
+            email=email,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            language=language or settings.LANGUAGE_CODE,
+        )
+        user.set_unusable_password()
+        user.save()
+        # The address is the one staff invited; only its owner can follow the
+        # password link sent to it, which is the proof allauth would otherwise ask for.
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    elif CommitteeMember.objects.filter(cycle=cycle, user=user).exists():
+        raise ValidationError(
+            _("%(person)s is already a member of this cycle's evaluation committee.")
+            % {"person": user.display_name},
+            code="already_member",
+        )
+    member = record_author(
+        CommitteeMember(cycle=cycle, user=user, affiliation=affiliation.strip(), invited_by=by),
+        by,
+    )
+    member.save()
+    _send_invitation(member, by)
+    return member
+
+
+@transaction.atomic
+def resend_invitation(member, *, by):
+    member = CommitteeMember.objects.select_for_update().select_related("user", "cycle").get(
+        pk=member.pk
+    )
+    return _send_invitation(member, by)
+
+
+@transaction.atomic
+def remove_member(member, *, by):
+    if member.assignments.exists():
+        raise ValidationError(
+            _(
+                "%(person)s already has applications assigned; remove those assignments "
+                "first."
+            )
+            % {"person": member.user.display_name},
+            code="has_assignments",
+        )
+    record_author(member, by).delete()
+
+
+# --- assignments ------------------------------------------------------------------------
+
+
+def _conflicts_and_memberships(user_ids, organisation_ids):
+    """(user id, organisation id) pairs that must never be assigned: declared
+    conflicts of interest (in any cycle) and membership of the organisation."""
+    blocked = set(
+        ReviewAssignment.objects.filter(
+            has_conflict=True,
+            member__user_id__in=user_ids,
+            application__organisation_id__in=organisation_ids,
+        ).values_list("member__user_id", "application__organisation_id")
+    )
+    blocked |= set(
+        Membership.objects.filter(
+            user_id__in=user_ids, organisation_id__in=organisation_ids
+        ).values_list("user_id", "organisation_id")
+    )
+    return blocked
+
+
+def _notify_assigned(member, assignments, by):
+    if not assignments:
+        return
+    first, last = min(a.pk for a in assignments), max(a.pk for a in assignments)
+    notifications.queue(
+        key=f"committee:{member.pk}:assigned:{first}-{last}",
+        recipient=member.user,
+        template="applications/emails/reviews_assigned",
+        context={
+            "member": member,
+            "cycle": member.cycle,
+            "count": len(assignments),
+            "organisations": [a.application.organisation.name for a in assignments],
+            "due_on": review_settings(member.cycle).reviews_due_on,
+            "assigned_by": by,
+        },
+    )
+
+
+@transaction.atomic
+def assign(application, member, *, by):
+    """Assigns one application to one committee member by hand."""
+    application = Application.objects.select_for_update().select_related("organisation").get(
+        pk=application.pk
+    )
+    if member.cycle_id != application.cycle_id:
+        raise ValueError("A committee member of another cycle")
+    require_open_ranking(application.cycle)
+    if application.status not in RANKED_STATUSES:
+        raise ValidationError(
+            _("Only submitted applications are reviewed."), code="not_submitted"
+        )
+    if (member.user_id, application.organisation_id) in _conflicts_and_memberships(
+        [member.user_id], [application.organisation_id]
+    ):
+        raise ValidationError(
+            _(
+                "%(person)s cannot review %(organisation)s: they belong to it or have "
+                "declared a conflict of interest."
+            )
+            % {"person": member.user.display_name, "organisation": application.organisation},
+            code="conflict",
+        )
+    if ReviewAssignment.objects.filter(application=application, member=member).exists():
+        raise ValidationError(
+            _("%(person)s is already assigned to this application.")
+            % {"person": member.user.display_name},
+            code="already_assigned",
+        )
+    assignment = record_author(
+        ReviewAssignment(application=application, member=member, assigned_by=by), by
+    )
+    assignment.save()
+    _notify_assigned(member, [assignment], by)
+    return assignment
+
+
+@transaction.atomic
+def unassign(assignment, *, by):
+    """Takes an application back from a reviewer who has not started on it. A
+    recusal stays on record, and a started review is the reviewer's work."""
+    assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+    require_open_ranking(assignment.application.cycle)
+    if assignment.status != Status.ASSIGNED or assignment.scores.exists():
+        raise ValidationError(
+            _("Only a review that has not been started can be taken back."), code="started"
+        )
+    record_author(assignment, by).delete()
+
+
+@transaction.atomic
+def auto_assign(cycle, *, by, per_application=None):
+    """Gives every submitted, eligible application ``per_application`` active
+    reviewers (the cycle's setting by default), each time choosing the member with
+    the fewest active reviews, never one who belongs to the organisation or has
+    declared a conflict of interest for it. Returns (new assignments, the
+    applications still short of reviewers)."""
+    require_open_ranking(cycle)
+    wanted = per_application or review_settings(cycle).reviewers_per_application
+    members = list(CommitteeMember.objects.filter(cycle=cycle).select_related("user", "cycle"))
+    if not members:
+        raise ValidationError(
+            _("Invite the evaluation committee first."), code="no_committee"
+        )
+    applications = list(
+        Application.objects.filter(cycle=cycle, status__in=RANKED_STATUSES)
+        .exclude(is_ineligible())
+        .select_related("organisation")
+        .order_by("submitted_at", "pk")
+    )
+    existing = list(
+        ReviewAssignment.objects.filter(application__cycle=cycle).values_list(
+            "application_id", "member_id", "status"
+        )
+    )
+    ranked_ids = {a.pk for a in applications}
+    load = Counter(
+        member_id for app_id, member_id, status in existing
+        if status != Status.RECUSED and app_id in ranked_ids
+    )
+    taken = defaultdict(set)
+    active = Counter()
+    for app_id, member_id, status in existing:
+        taken[app_id].add(member_id)
+        if status != Status.RECUSED:
+            active[app_id] += 1
+    blocked = _conflicts_and_memberships(
+        [m.user_id for m in members], [a.organisation_id for a in applications]
+    )
+    new, short = [], []
+    for application in sorted(applications, key=lambda a: active[a.pk]):
+        for _slot in range(wanted - active[application.pk]):
+            possible = [
+                m for m in members
+                if m.pk not in taken[application.pk]
+                and (m.user_id, application.organisation_id) not in blocked
+            ]
+            if not possible:
+                short.append(application)
+                break
+            member = min(possible, key=lambda m: (load[m.pk], m.pk))
+            load[member.pk] += 1
+            taken[application.pk].add(member.pk)
+            new.append(ReviewAssignment(application=application, member=member, assigned_by=by))
+    created = bulk_create_with_history(new, ReviewAssignment, default_user=by)
+    by_member = defaultdict(list)
+    for assignment in created:
+        by_member[assignment.member].append(assignment)
+    for member, assignments in by_member.items():
+        _notify_assigned(member, assignments, by)
+    return created, short
+
+

@@ -1,0 +1,287 @@
+"""Decision letters: templates with {placeholders}, previews, and sending them.
+
+Staff read the letters on a preview page first; when they confirm, each letter is
+recorded, put in the email outbox (one email per person of the organisation, keyed
+by application, decision and recipient, so sending again never duplicates) and the
+decision is published, all in one transaction: the organisation's dashboard shows
+the decision exactly when the letter leaves."""
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _, gettext_lazy
+
+from incubator.notifications import services as notifications
+
+from ..models import Application, DecisionLetter, LetterTemplate, StatusChange
+from ..selectors.ranking import figures_for
+from ..selectors.review import review_settings
+from .application import publish_decision
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+PLACEHOLDERS = {
+    "organisation": gettext_lazy("the organisation's name"),
+    "cycle": gettext_lazy("the cycle's name"),
+    "priority_field": gettext_lazy("the application's priority field"),
+    "decision": gettext_lazy("the decision"),
+    "reason": gettext_lazy("the reason recorded with the decision"),
+    "total": gettext_lazy("the weighted total, as a percentage of the maximum"),
+    "rank": gettext_lazy("the place in the overall ranking"),
+    "field_rank": gettext_lazy("the place in the ranking of the priority field"),
+    "places": gettext_lazy("the number of places in the cycle"),
+    "scores": gettext_lazy("the mean score of each criterion, one per line"),
+    "incubation_starts": gettext_lazy("the first day of the incubation"),
+    "incubation_ends": gettext_lazy("the last day of the incubation"),
+    "link": gettext_lazy("the address of the application on the portal"),
+}
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _default_texts(decision):
+    """The built-in letter of a decision, in the active language."""
+    if decision == Application.Status.ADMITTED:
+        return (
+            _("{cycle}: {organisation} has been admitted"),
+            _(
+                "Hello,\n\nWe are pleased to tell you that {organisation} has been admitted "
+                "to “{cycle}” in the priority field “{priority_field}”. The application "
+                "scored {total} of the maximum.\n\nThe incubation runs from "
+                "{incubation_starts} to {incubation_ends}. We will write to you soon about "
+                "the first joint meeting.\n\nThe mean scores per criterion:\n{scores}\n\n"
+                "You can follow the programme on the portal: {link}"
+            ),
+        )
+    if decision == Application.Status.WAITLISTED:
+        return (
+            _("{cycle}: {organisation} is on the waiting list"),
+            _(
+                "Hello,\n\nThank you for applying to “{cycle}”. The evaluation committee "
+                "has placed {organisation} on the waiting list: the application scored "
+                "{total} of the maximum, place {field_rank} in the priority field "
+                "“{priority_field}”. If a place becomes free, we will offer it in the "
+                "order of the ranking.\n\n{reason}\n\nThe mean scores per criterion:\n"
+                "{scores}\n\nThe application on the portal: {link}"
+            ),
+        )
+    return (
+        _("{cycle}: the decision on the application of {organisation}"),
+        _(
+            "Hello,\n\nThank you for applying to “{cycle}”. We are sorry to tell you "
+            "that {organisation} has not been admitted this time.\n\n{reason}\n\n"
+            "The mean scores per criterion:\n{scores}\n\nYou are welcome to apply to the "
+            "programme's next call. The application on the portal: {link}"
+        ),
+    )
+
+
+def template_for(cycle, decision, saved=None):
+    """The cycle's letter template for ``decision``: the saved one, or an unsaved
+    one holding the built-in text in every language."""
+    if saved is None:
+        saved = LetterTemplate.objects.filter(cycle=cycle, decision=decision).first()
+    if saved is not None:
+        return saved
+    texts = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            subject, body = _default_texts(decision)
+        texts[f"subject_{language}"], texts[f"body_{language}"] = subject, body
+    return LetterTemplate(cycle=cycle, decision=decision, **texts)
+
+
+def unknown_placeholders(text):
+    return sorted({name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
+
+
+@transaction.atomic
+def save_letter_template(cycle, *, decision, by, **texts):
+    """Saves a decision's letter for the cycle (subject and text, in Latvian and
+    optionally English: an empty English letter falls back to the Latvian one)."""
+    errors = {}
+    for name, value in texts.items():
+        unknown = unknown_placeholders(value)
+        if unknown:
+            errors[name] = _("Unknown placeholders: %(names)s.") % {
+                "names": ", ".join(f"{{{n}}}" for n in unknown)
+            }
+    if errors:
+        raise ValidationError(errors, code="placeholders")
+    template = LetterTemplate.objects.filter(cycle=cycle, decision=decision).first() or (
+        LetterTemplate(cycle=cycle, decision=decision)
+    )
+    for name, value in texts.items():
+        setattr(template, name, value.strip())
+    template.updated_by = by
+    template.full_clean(exclude=["cycle"])
+    template._history_user = by
+    template.save()
+    return template
+
+
+# --- rendering ------------------------------------------------------------------------
+
+
+def _number(value):
+    # number_format cuts decimals off; round first.
+    return formats.number_format(round(value, 1), 1) if value is not None else "—"
+
+
+def _values(application, row, criteria, reason, language):
+    with translation.override(language):
+        cycle = application.cycle
+        field = application.priority_field
+        scores = "\n".join(
+            f"– {criterion.name}: {_number(mean)} / {criterion.scale_max}"
+            for criterion, mean in zip(criteria, row.means if row else [None] * len(criteria))
+        )
+        return {
+            "organisation": application.organisation.name,
+            "cycle": cycle.name,
+            "priority_field": field.name if field else "—",
+            "decision": application.get_status_display().lower(),
+            "reason": reason,
+            "total": f"{_number(row.total)} %" if row and row.total is not None else "—",
+            "rank": str(row.rank) if row and row.rank else "—",
+            "field_rank": str(row.field_rank) if row and row.field_rank else "—",
+            "places": str(cycle.places),
+            "scores": scores or "—",
+            "incubation_starts": formats.date_format(cycle.incubation_starts_on, "DATE_FORMAT"),
+            "incubation_ends": formats.date_format(cycle.incubation_ends_on, "DATE_FORMAT"),
+            "link": settings.SITE_URL + reverse("applications:edit", args=[application.pk]),
+        }
+
+
+def fill(text, values):
+    """Replaces each known {placeholder}; anything else is left as written."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+@dataclass
+class Letter:
+    """A letter ready to be sent (or already sent) for an application's decision."""
+
+    application: Application
+    decision: StatusChange
+    texts: dict  # language -> (subject, body)
+    sent: DecisionLetter | None = None
+
+    def text(self, language):
+        return self.texts.get(language) or self.texts[settings.LANGUAGE_CODE]
+
+
+def latest_decision(application):
+    return (
+        application.status_changes.filter(status=application.status)
+        .order_by("-changed_at", "-pk")
+        .first()
+    )
+
+
+def prepare_letters(cycle, applications):
+    """The letters of the given decided applications, rendered in every language
+    from the cycle's templates and the ranking's figures."""
+    applications = list(
+        Application.objects.filter(
+            pk__in=[a.pk for a in applications], cycle=cycle, status__in=Application.DECISIONS
+        )
+        .select_related("organisation", "cycle", "priority_field")
+        .order_by("organisation__name", "pk")
+    )
+    criteria, rows = figures_for(cycle, review_settings(cycle), [a.pk for a in applications])
+    saved = {t.decision: t for t in LetterTemplate.objects.filter(cycle=cycle)}
+    templates = {d: template_for(cycle, d, saved.get(d)) for d in Application.DECISIONS}
+    status_of = {a.pk: a.status for a in applications}
+    decisions = {}
+    for change in StatusChange.objects.filter(
+        application__in=applications, status__in=Application.DECISIONS
+    ).order_by("changed_at", "pk"):
+        if change.status == status_of[change.application_id]:
+            decisions[change.application_id] = change
+    sent = {
+        letter.decision_id: letter
+        for letter in DecisionLetter.objects.filter(decision__in=decisions.values())
+    }
+    letters = []
+    for application in applications:
+        decision = decisions[application.pk]
+        template = templates[application.status]
+        texts = {}
+        for language in LANGUAGES:
+            subject = getattr(template, f"subject_{language}") or template.subject_lv
+            body = getattr(template, f"body_{language}") or template.body_lv
+            values = _values(
+                application, rows.get(application.pk), criteria, decision.note, language
+            )
+            texts[language] = (fill(subject, values), fill(body, values))
+        letters.append(Letter(application, decision, texts, sent.get(decision.pk)))
+    return letters
+
+
+def fingerprint(letters):
+    """Identifies exactly what staff previewed, so that a change in between (a new
+    decision, an edited template) is noticed before anything is sent."""
+    digest = hashlib.sha256()
+    for letter in letters:
+        digest.update(f"{letter.application.pk}:{letter.decision.pk}".encode())
+        for language in LANGUAGES:
+            for part in letter.texts[language]:
+                digest.update(part.encode())
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def send_decision_letters(cycle, applications, *, by, expected_fingerprint=None, now=None):
+    """Sends the letters of the given decided applications and publishes their
+    decisions. A letter already sent for the same decision is not sent again.
+    Returns (letters sent, letters skipped as already sent)."""
+    letters = prepare_letters(cycle, applications)
+    if expected_fingerprint is not None and expected_fingerprint != fingerprint(letters):
+        raise ValidationError(
+            _(
+                "The letters have changed since you previewed them (a decision or a "
+                "template was edited). Read them again before sending."
+            ),
+            code="changed",
+        )
+    now = now or timezone.now()
+    sent, skipped = [], []
+    for letter in letters:
+        # Under the application's row lock, so that two staff sending at the same
+        # moment send one letter.
+        Application.objects.select_for_update().get(pk=letter.application.pk)
+        if DecisionLetter.objects.filter(decision=letter.decision).exists():
+            skipped.append(letter)
+            continue
+        application = letter.application
+        people = list(application.organisation.people.all())
+        record = DecisionLetter.objects.create(
+            application=application,
+            decision=letter.decision,
+            subject_lv=letter.text("lv")[0],
+            body_lv=letter.text("lv")[1],
+            subject_en=letter.text("en")[0],
+            body_en=letter.text("en")[1],
+            recipients=len(people),
+            sent_by=by,
+            sent_at=now,
+        )
+        for person in people:
+            subject, body = letter.text(person.language)
+            notifications.queue(
+                key=f"application:{application.pk}:decision:{letter.decision.pk}"
+                f":letter:user:{person.pk}",
+                recipient=person,
+                template="applications/emails/decision_letter",
+                context={"subject": subject, "body": body, "application": application},
+            )
+        publish_decision(application, by=by, now=now)
+        letter.sent = record
+        sent.append(letter)
+    return sent, skipped

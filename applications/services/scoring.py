@@ -1,0 +1,156 @@
+"""The reviewer's own work: the conflict of interest declaration, the scores
+(a draft, then submitted, all or nothing) and reopening a submitted review."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Criterion, ReviewAssignment, Score
+from ..selectors.figures import RANKED_STATUSES
+from .common import record_author, require_open_ranking
+
+Status = ReviewAssignment.Status
+
+
+def _reviewers_own(assignment, by):
+    if assignment.member.user_id != by.pk:
+        raise ValueError("Only the assigned reviewer works on a review")
+
+
+@transaction.atomic
+def declare_conflict(assignment, *, by, has_conflict, reason=""):
+    """The reviewer's answer to “do you have a conflict of interest?”. Yes (with a
+    reason) recuses them from the application for good; no opens the scoring form.
+    Someone who answered no may still declare a conflict until they submit."""
+    assignment = ReviewAssignment.objects.select_for_update().select_related(
+        "member", "application__cycle"
+    ).get(pk=assignment.pk)
+    _reviewers_own(assignment, by)
+    require_open_ranking(assignment.application.cycle)
+    if assignment.is_recused:
+        raise ValidationError(
+            _("You have declared a conflict of interest for this application."),
+            code="recused",
+        )
+    if assignment.is_submitted:
+        raise ValidationError(
+            _("Your review is submitted; reopen it first."), code="submitted"
+        )
+    if has_conflict and not reason.strip():
+        raise ValidationError(
+            {"reason": _("Describe the conflict of interest.")}, code="reason_missing"
+        )
+    if not has_conflict and assignment.has_conflict is False:
+        return assignment
+    assignment.has_conflict = has_conflict
+    assignment.conflict_reason = reason.strip() if has_conflict else ""
+    assignment.conflict_declared_at = timezone.now()
+    if has_conflict:
+        assignment.status = Status.RECUSED
+        for score in assignment.scores.all():
+            record_author(score, by).delete()
+    record_author(assignment, by).save()
+    return assignment
+
+
+def _check_scores(criteria, scores, *, complete):
+    """Field errors for scores outside their scale, and (to submit) missing ones."""
+    errors = {}
+    for criterion in criteria:
+        value, _comment = scores.get(criterion.pk, (None, ""))
+        if value is None:
+            if complete:
+                errors[f"score_{criterion.pk}"] = _("Give a score for this criterion.")
+        elif not criterion.scale_min <= value <= criterion.scale_max:
+            errors[f"score_{criterion.pk}"] = _(
+                "The score must be from %(low)d to %(high)d."
+            ) % {"low": criterion.scale_min, "high": criterion.scale_max}
+    return errors
+
+
+@transaction.atomic
+def save_review(assignment, *, by, scores, overall_comment="", submit=False, now=None):
+    """Saves the reviewer's scores and comments: ``scores`` maps a criterion's pk to
+    (value or None, comment). As a draft, scores may be missing; to submit, every
+    criterion needs one. All or nothing: when anything is wrong, nothing is saved."""
+    assignment = ReviewAssignment.objects.select_for_update().select_related(
+        "member", "application__cycle"
+    ).get(pk=assignment.pk)
+    _reviewers_own(assignment, by)
+    cycle = assignment.application.cycle
+    require_open_ranking(cycle)
+    if assignment.has_conflict is None:
+        raise ValidationError(
+            _("Answer the conflict of interest question first."), code="undeclared"
+        )
+    if assignment.is_recused:
+        raise ValidationError(
+            _("You have declared a conflict of interest and cannot score this application."),
+            code="recused",
+        )
+    if assignment.is_submitted:
+        raise ValidationError(
+            _("Your review is already submitted; reopen it to change it."), code="submitted"
+        )
+    if assignment.application.status not in RANKED_STATUSES:
+        raise ValidationError(
+            _("This application has been withdrawn and is no longer reviewed."),
+            code="withdrawn",
+        )
+    criteria = list(Criterion.objects.filter(cycle=cycle).order_by("order", "pk"))
+    unknown = set(scores) - {c.pk for c in criteria}
+    if unknown:
+        raise ValueError(f"Not a criterion of this cycle: {sorted(unknown)}")
+    if submit and not criteria:
+        raise ValidationError(_("This cycle has no criteria yet."), code="no_criteria")
+    errors = _check_scores(criteria, scores, complete=submit)
+    if errors:
+        raise ValidationError(errors, code="invalid_scores")
+    existing = {s.criterion_id: s for s in assignment.scores.all()}
+    for criterion in criteria:
+        if criterion.pk not in scores:
+            continue
+        value, comment = scores[criterion.pk]
+        comment = comment.strip()
+        score = existing.get(criterion.pk)
+        if score is None:
+            if value is None and not comment:
+                continue
+            score = Score(
+                assignment=assignment,
+                criterion=criterion,
+                scale_min=criterion.scale_min,
+                scale_max=criterion.scale_max,
+            )
+        elif (score.value, score.comment) == (value, comment):
+            continue
+        score.value, score.comment = value, comment
+        record_author(score, by).save()
+    assignment.overall_comment = overall_comment.strip()
+    if submit:
+        assignment.status = Status.SUBMITTED
+        assignment.submitted_at = now or timezone.now()
+    else:
+        assignment.status = Status.DRAFT
+    record_author(assignment, by).save()
+    return assignment
+
+
+@transaction.atomic
+def reopen_review(assignment, *, by):
+    """The reviewer takes back their submitted review to change it, which they may
+    until staff finalise the ranking."""
+    assignment = ReviewAssignment.objects.select_for_update().select_related(
+        "member", "application__cycle"
+    ).get(pk=assignment.pk)
+    _reviewers_own(assignment, by)
+    require_open_ranking(assignment.application.cycle)
+    if not assignment.is_submitted:
+        raise ValidationError(_("Only a submitted review can be reopened."), code="not_submitted")
+    assignment.status = Status.DRAFT
+    assignment.submitted_at = None
+    record_author(assignment, by).save()
+    return assignment
+
+

@@ -1,0 +1,253 @@
+"""Decisions, decision letters and what the organisation sees: letters are read
+first, sent exactly once, and the decision shows on the dashboard as they leave."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from applications import services, signals
+from applications.models import Application, DecisionLetter
+from incubator.models import Membership
+from incubator.notifications.models import Email
+
+from . import factories
+
+
+@pytest.fixture
+def scored(cycle, review, application):
+    """The fixture organisation's application, submitted and scored 4/5."""
+    criterion = factories.CriterionFactory(cycle=cycle, name_lv="Atbilstība", name_en="Fit",
+                                           weight=1, scale_max=5)
+    application.status = "submitted"
+    application.save()
+    review(factories.UserFactory(), application, {criterion: 4}, comment="Pārliecinoši")
+    return application
+
+
+@pytest.fixture
+def english_colleague(organisation):
+    colleague = factories.UserFactory(email="kolega@biedriba.lv", language="en")
+    Membership.objects.create(organisation=organisation, user=colleague)
+    return colleague
+
+
+@pytest.fixture
+def revoked_events():
+    received = []
+
+    def receiver(sender, application, **kwargs):
+        received.append(application.pk)
+
+    signals.admission_revoked.connect(receiver)
+    yield received
+    signals.admission_revoked.disconnect(receiver)
+
+
+def test_letters_are_rendered_per_language_with_the_figures(cycle, scored, staff,
+                                                            english_colleague):
+    services.decide(scored, decision="admitted", by=staff, reason="Augsts vērtējums")
+    (letter,) = services.prepare_letters(cycle, [scored])
+    subject_lv, body_lv = letter.text("lv")
+    subject_en, body_en = letter.text("en")
+    assert "Biedrība “Zaļā Liepāja”" in subject_lv and "uzņemta" in subject_lv
+    assert "80,0 %" in body_lv and "Atbilstība: 4,0 / 5" in body_lv
+    assert "has been admitted" in subject_en and "Fit: 4.0 / 5" in body_en
+    assert "{" not in body_lv + body_en
+
+
+def test_sending_queues_one_letter_per_person_and_publishes_the_decision(
+    cycle, scored, staff, applicant, english_colleague, django_capture_on_commit_callbacks
+):
+    services.decide(scored, decision="admitted", by=staff, reason="Augsts vērtējums")
+    with django_capture_on_commit_callbacks(execute=True):
+        sent, skipped = services.send_decision_letters(cycle, [scored], by=staff)
+    assert (len(sent), skipped) == (1, [])
+    scored.refresh_from_db()
+    assert scored.decision_published_at is not None
+    emails = {e.to: e for e in Email.objects.filter(key__contains=":letter:")}
+    assert set(emails) == {applicant.email, english_colleague.email}
+    assert emails[applicant.email].subject.startswith(cycle.name)
+    assert "has been admitted" in emails[english_colleague.email].subject
+    assert {m.to[0] for m in mail.outbox} == {applicant.email, english_colleague.email}
+    letter = DecisionLetter.objects.get()
+    assert (letter.recipients, letter.sent_by) == (2, staff)
+
+
+def test_a_letter_is_sent_exactly_once(cycle, scored, staff, django_capture_on_commit_callbacks):
+    services.decide(scored, decision="rejected", by=staff, reason="Zem sliekšņa")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_decision_letters(cycle, [scored], by=staff)
+        sent, skipped = services.send_decision_letters(cycle, [scored], by=staff)
+    assert sent == [] and len(skipped) == 1
+    assert Email.objects.filter(key__contains=":letter:").count() == 1
+    assert len(mail.outbox) == 1
+    # A changed decision is a new decision, with its own letter.
+    services.decide(scored, decision="waitlisted", by=staff, reason="Pārskatīts")
+    with django_capture_on_commit_callbacks(execute=True):
+        sent, _skipped = services.send_decision_letters(cycle, [scored], by=staff)
+    assert len(sent) == 1 and len(mail.outbox) == 2
+
+
+def test_letters_that_changed_since_the_preview_are_not_sent(cycle, scored, staff):
+    services.decide(scored, decision="admitted", by=staff, reason="Labi")
+    previewed = services.fingerprint(services.prepare_letters(cycle, [scored]))
+    services.save_letter_template(
+        cycle, decision="admitted", by=staff, subject_lv="Uzņemti: {organisation}",
+        body_lv="Apsveicam!", subject_en="", body_en="",
+    )
+    with pytest.raises(ValidationError, match="mainījušās"):
+        services.send_decision_letters(cycle, [scored], by=staff, expected_fingerprint=previewed)
+    assert not Email.objects.filter(key__contains=":letter:").exists()
+    scored.refresh_from_db()
+    assert scored.decision_published_at is None
+
+
+def test_a_template_with_an_unknown_placeholder_is_refused(cycle, staff):
+    with pytest.raises(ValidationError) as error:
+        services.save_letter_template(
+            cycle, decision="admitted", by=staff, subject_lv="{organizacija}", body_lv="x",
+            subject_en="", body_en="",
+        )
+    assert "{organizacija}" in str(error.value)
+
+
+def test_an_english_letter_left_empty_falls_back_to_latvian(cycle, scored, staff):
+    services.save_letter_template(
+        cycle, decision="admitted", by=staff, subject_lv="Uzņemti: {organisation}",
+        body_lv="Kopvērtējums {total}.", subject_en="", body_en="",
+    )
+    services.decide(scored, decision="admitted", by=staff, reason="")
+    (letter,) = services.prepare_letters(cycle, [scored])
+    assert letter.text("en") == ("Uzņemti: Biedrība “Zaļā Liepāja”", "Kopvērtējums 80.0 %.")
+
+
+def test_staff_read_the_letters_then_send_them_from_the_pages(
+    client, cycle, scored, staff, applicant, django_capture_on_commit_callbacks
+):
+    services.decide(scored, decision="admitted", by=staff, reason="Augsts vērtējums")
+    client.force_login(staff)
+    preview = client.get(
+        reverse("applications:review_letters_preview", args=[cycle.pk]), {"unsent": "1"}
+    )
+    page = preview.content.decode()
+    assert "Biedrība “Zaļā Liepāja”" in page and "80,0 %" in page
+    fingerprint = re.search(r'name="fingerprint" value="(\w+)"', page).group(1)
+    send = reverse("applications:review_letters_send", args=[cycle.pk])
+    data = {"applications": [scored.pk], "fingerprint": fingerprint}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(send, data, follow=True)
+        client.post(send, data, follow=True)  # a second click: nothing new
+    assert "ceļā" in response.content.decode()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [applicant.email]
+
+    client.force_login(applicant)
+    dashboard = client.get(reverse("applications:dashboard")).content.decode()
+    assert "Uzņemts" in dashboard
+    detail = client.get(reverse("applications:edit", args=[scored.pk])).content.decode()
+    assert "decision-letter" in detail and "Augsts vērtējums" in detail
+
+
+def test_feedback_per_criterion_only_when_the_cycle_allows(
+    client, cycle, scored, staff, applicant
+):
+    services.decide(scored, decision="rejected", by=staff, reason="Zem sliekšņa")
+    services.send_decision_letters(cycle, [scored], by=staff)
+    client.force_login(applicant)
+    url = reverse("applications:edit", args=[scored.pk])
+    assert "Pārliecinoši" not in client.get(url).content.decode()
+    services.update_review_settings(cycle, by=staff, applicants_see_feedback=True)
+    page = client.get(url).content.decode()
+    assert "Pārliecinoši" in page and "4,0 / 5" in page
+
+
+def test_an_ineligible_application_is_only_rejected_and_told_why(
+    client, cycle, scored, staff, applicant
+):
+    requirement = cycle.eligibility_requirements.create(text_lv="Darbojas Liepājā")
+    services.record_eligibility(scored, by=staff, findings={requirement: (False, "Rīgā")})
+    with pytest.raises(ValidationError, match="atbilstības prasībai"):
+        services.decide(scored, decision="admitted", by=staff)
+    services.decide(scored, decision="rejected", by=staff, reason="Neatbilst")
+    services.send_decision_letters(cycle, [scored], by=staff)
+    client.force_login(applicant)
+    page = client.get(reverse("applications:edit", args=[scored.pk])).content.decode()
+    assert "Darbojas Liepājā" in page and "Rīgā" in page
+
+
+# --- changed decisions and withdrawals --------------------------------------------------
+
+
+def test_changing_a_published_admission_announces_its_revocation(
+    cycle, scored, staff, revoked_events, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(scored, decision="admitted", by=staff)
+        services.decide(scored, decision="waitlisted", by=staff, reason="Kļūda")
+    assert revoked_events == []  # never published: the organisation never joined
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(scored, decision="admitted", by=staff, reason="Labots")
+        services.publish_decision(scored, by=staff)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.decide(scored, decision="rejected", by=staff, reason="Neatbilst")
+    assert revoked_events == []
+    for callback in callbacks:
+        callback()
+    assert revoked_events == [scored.pk]
+
+
+def test_an_admitted_organisation_leaving_frees_its_place_for_the_waiting_list(
+    client, cycle, scored, staff, applicant, revoked_events, review,
+    django_capture_on_commit_callbacks,
+):
+    cycle.places = 1
+    cycle.save()
+    criterion = cycle.criteria.get()
+    waiting = factories.ApplicationFactory(cycle=cycle, submitted=True)
+    review(factories.UserFactory(), waiting, {criterion: 3})
+    services.decide(scored, decision="admitted", by=staff)
+    services.decide(waiting, decision="waitlisted", by=staff)
+    services.send_decision_letters(cycle, [scored, waiting], by=staff)
+
+    client.force_login(applicant)
+    url = reverse("applications:withdraw", args=[scored.pk])
+    detail = client.get(reverse("applications:edit", args=[scored.pk])).content.decode()
+    assert url in detail and "Izstāties no programmas" in detail
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"reason": "Mainījās valde"})
+    scored.refresh_from_db()
+    assert scored.status == Application.Status.WITHDRAWN
+    assert revoked_events == [scored.pk]
+
+    client.force_login(staff)
+    page = client.get(reverse("applications:review_decisions", args=[cycle.pk]))
+    assert [a.pk for a in page.context["waiting_list"]] == [waiting.pk]
+    assert [a.pk for a in page.context["left"]] == [scored.pk]
+    client.post(
+        reverse("applications:decide", args=[waiting.pk]),
+        {"decision": "admitted", "reason": "Atbrīvojās vieta"},
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == Application.Status.ADMITTED
+
+
+def test_a_rejection_the_organisation_was_told_of_cannot_be_withdrawn(cycle, scored, staff,
+                                                                       applicant):
+    services.decide(scored, decision="rejected", by=staff)
+    services.withdraw(scored, by=applicant)  # still internal: it looks submitted
+    other = factories.ApplicationFactory(submitted=True)
+    services.decide(other, decision="rejected", by=staff)
+    services.publish_decision(other, by=staff)
+    with pytest.raises(ValidationError):
+        services.withdraw(other, by=staff)
+
+
+def test_bulk_decisions_report_what_was_refused(cycle, scored, staff):
+    draft = factories.ApplicationFactory(cycle=cycle)
+    decided, refused = services.decide_in_bulk(
+        [scored, draft], decision="waitlisted", by=staff, reason="Rezervē"
+    )
+    assert decided == [scored]
+    assert [application for application, _message in refused] == [draft]
