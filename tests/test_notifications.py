@@ -69,6 +69,27 @@ def test_queue_many_writes_each_key_once_in_the_recipients_language(db):
     assert by_language["en"].to == english.email
 
 
+def test_queue_many_returns_only_the_rows_it_wrote_even_at_the_same_moment(db):
+    """Two writes at one moment (a frozen clock, or two events in one transaction):
+    the second returns its own new row only, not the first one's again."""
+    person = factories.UserFactory()
+    application = factories.ApplicationFactory()
+
+    def message(key):
+        return services.Outgoing(
+            key=key, recipient=person, template="applications/emails/withdrawn",
+            context={"application": application, "withdrawn_by": person, "reason": ""},
+        )
+
+    now = timezone.now()
+    (first,) = services.queue_many([message("test:a")], now=now)
+    second = services.queue_many([message("test:a"), message("test:b"), message("test:b")],
+                                 now=now)
+    assert second == [Email.objects.get(key="test:b").pk]
+    assert first not in second
+    assert Email.objects.count() == 2
+
+
 def test_delivery_sends_once_and_records_the_moment(db):
     email = _queued()
     assert services.deliver(email.pk) is None

@@ -114,16 +114,22 @@ def test_a_moved_meeting_reminds_at_its_new_time_again(meeting, staff, applicant
         assert reminders.sweep() == 0
     with time_machine.travel(later - 7 * DAY, tick=False):
         assert reminders.sweep() == 1
-    keys = [e.key for e in reminder_emails()]
-    assert len(keys) == 2 and len(set(keys)) == 2
+    stale, fresh = reminder_emails()
+    assert stale.expires_at == meeting.starts_at and stale.status == "cancelled"
+    assert fresh.expires_at == later and fresh.status == "queued"
     assert Email.objects.filter(key__endswith=":changed-1", recipient=applicant).exists()
 
 
 def test_a_cancelled_meeting_reminds_nobody(meeting, staff):
-    services.cancel_meeting(meeting, reason="Slimība", by=staff)
+    with time_machine.travel(meeting.starts_at - 7 * DAY, tick=False):
+        assert reminders.sweep() == 1  # written; still waiting to be sent
+    with time_machine.travel(meeting.starts_at - 3 * DAY, tick=False):
+        services.cancel_meeting(meeting, reason="Slimība", by=staff)
     with time_machine.travel(meeting.starts_at - DAY, tick=False):
         assert reminders.sweep() == 0
-    assert reminder_emails() == []
+        call_command("dispatch_notifications")
+    assert [e.status for e in reminder_emails()] == ["cancelled"]
+    assert [m.subject for m in mail.outbox] == ["Atcelts: Kopīgā tikšanās"]
 
 
 def test_a_person_who_opted_out_gets_no_reminder_but_still_the_notice(

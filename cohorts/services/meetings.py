@@ -9,7 +9,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from incubator.notifications import reminders
-from incubator.notifications.services import Outgoing, queue_many
+from incubator.notifications.models import Email
+from incubator.notifications.services import Outgoing, cancel_queued, queue_many
 from incubator.uploads import check_document
 
 from .. import selectors
@@ -60,6 +61,12 @@ def _tell_participants(meeting, notice, now):
     return queue_many(messages, now=now)
 
 
+def _withdraw_queued_emails(meeting):
+    """Invitations, notices and reminders of ``meeting`` still waiting in the outbox
+    describe it as it was: they are not sent (the notice written next replaces them)."""
+    return cancel_queued(Email.objects.filter(key__startswith=f"meeting:{meeting.pk}:"))
+
+
 MEETING_FIELDS = ["cohort", "title", "starts_at", "ends_at", "place", "online_url", "agenda"]
 # Changes people are told about (with a new calendar invitation).
 NOTIFIED_FIELDS = {"starts_at", "ends_at", "place", "online_url"}
@@ -108,6 +115,7 @@ def update_meeting(meeting, *, by, now=None, **fields):
         else:
             reminders.cancel(source=MEETING_SOURCE, object_id=meeting.pk)
     if notify:
+        _withdraw_queued_emails(meeting)
         _tell_participants(meeting, f"changed-{meeting.sequence}", now)
     return meeting, notify
 
@@ -127,6 +135,7 @@ def cancel_meeting(meeting, *, reason, by, now=None):
     meeting.sequence += 1
     meeting.save()
     reminders.cancel(source=MEETING_SOURCE, object_id=meeting.pk)
+    _withdraw_queued_emails(meeting)
     _tell_participants(meeting, "cancelled", now)
     return meeting
 

@@ -57,6 +57,16 @@ class Email(models.Model):
         blank=True,
         help_text=_("A reminder is not sent once its event has started."),
     )
+    # The reminder moment this email was written for (none for notices): when its
+    # event is cancelled or moved, a reminder still waiting here is not sent.
+    reminder = models.ForeignKey(
+        "Reminder",
+        verbose_name=_("reminder"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="emails",
+    )
 
     class Meta:
         verbose_name = _("email")

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Reminder
+from .models import Email, Reminder
 
 BATCH = 100  # reminders claimed per transaction
 MAX_BATCHES = 50  # per sweep; the next minute's sweep continues
@@ -104,11 +104,15 @@ OFFSET_HELP = _("Moments before the event, e.g. “7d, 1d” (days), “12h” (
 def schedule(*, source, object_id, event_at, offsets, now=None):
     """(Re)schedules the reminders of one event at ``event_at``: its pending
     reminders are replaced by one per offset whose moment is still ahead. Reminders
-    already written stay written; if the event moved, the new moments remind again."""
+    already written stay written; if the event moved, the new moments remind again,
+    and the emails of its old moments that are still in the outbox are not sent."""
     now = now or timezone.now()
+    # On PostgreSQL this waits for a sweep that has claimed these reminders, so the
+    # emails it wrote are seen (and withdrawn) below.
     Reminder.objects.filter(
         source=source, object_id=object_id, status=Reminder.Status.PENDING
     ).delete()
+    _withdraw_queued(source, object_id, keep_event_at=event_at)
     rows = [
         Reminder(
             source=source,
@@ -126,10 +130,20 @@ def schedule(*, source, object_id, event_at, offsets, now=None):
 
 
 def cancel(*, source, object_id):
-    """Drops the pending reminders of a cancelled or deleted event."""
-    return Reminder.objects.filter(
+    """Drops the pending reminders of a cancelled or deleted event, and withdraws its
+    reminder emails still waiting in the outbox."""
+    dropped = Reminder.objects.filter(
         source=source, object_id=object_id, status=Reminder.Status.PENDING
     ).delete()[0]
+    _withdraw_queued(source, object_id)
+    return dropped
+
+
+def _withdraw_queued(source, object_id, keep_event_at=None):
+    emails = Email.objects.filter(reminder__source=source, reminder__object_id=object_id)
+    if keep_event_at is not None:
+        emails = emails.exclude(reminder__event_at=keep_event_at)
+    return services.cancel_queued(emails)
 
 
 # --- the sweep ---------------------------------------------------------------------
@@ -192,6 +206,7 @@ def _sweep_batch(now, batch):
                     context={"reminder": item.reminder, **item.context},
                     calendar=item.calendar,
                     expires_at=item.reminder.event_at,
+                    reminder=item.reminder,
                 )
             )
     new = services.queue_many(messages, now=now)

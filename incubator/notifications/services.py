@@ -95,7 +95,8 @@ def queue_rendered(*, key, to, subject, text, html="", language=None, recipient=
 @dataclass
 class Outgoing:
     """One email to write with ``queue_many``: to a person (``recipient``) or an
-    address (``to``), rendered from ``template`` in their language."""
+    address (``to``), rendered from ``template`` in their language. ``reminder``: the
+    reminder moment it was written for, if any (see ``reminders``)."""
 
     key: str
     template: str
@@ -105,16 +106,34 @@ class Outgoing:
     language: str = ""
     calendar: str = ""
     expires_at: datetime | None = None
+    reminder: object = None
+
+
+def existing_keys(keys):
+    """The keys among ``keys`` that the outbox already holds, a few queries in all."""
+    keys = list(keys)
+    found = set()
+    for start in range(0, len(keys), CHUNK):
+        found.update(
+            Email.objects.filter(key__in=keys[start : start + CHUNK]).values_list("key", flat=True)
+        )
+    return found
 
 
 def queue_many(messages, now=None):
     """Writes many emails at once: rendered in each recipient's language, inserted in
     a few statements, each key at most once (rows that exist already are left as they
-    are). Call it inside the event's transaction; the new rows are handed to the
-    workers in batches after it commits. Returns the ids of the rows written."""
+    are, and not rendered again). Call it inside the event's transaction; the new rows
+    are handed to the workers in batches after it commits. Returns the ids of the rows
+    written."""
     now = now or timezone.now()
+    unique = {}
+    for message in messages:
+        unique.setdefault(message.key, message)
+    taken = existing_keys(unique)
+    fresh = [message for key, message in unique.items() if key not in taken]
     rows = []
-    for message in sorted(messages, key=lambda m: _language(m.recipient, m.language)):
+    for message in sorted(fresh, key=lambda m: _language(m.recipient, m.language)):
         language = _language(message.recipient, message.language)
         subject, text, html = render(
             message.template, {"recipient": message.recipient, **message.context}, language
@@ -130,6 +149,7 @@ def queue_many(messages, now=None):
                 html_body=html,
                 calendar=message.calendar,
                 expires_at=message.expires_at,
+                reminder=message.reminder,
                 created_at=now,
                 next_attempt_at=now,
             )
@@ -137,13 +157,22 @@ def queue_many(messages, now=None):
     ids = []
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
+        # A concurrent transaction may have written one of these keys since we looked:
+        # its row stays (and is counted here too; enqueued twice, it is still sent once).
         Email.objects.bulk_create(chunk, ignore_conflicts=True)
-        # A key that existed already kept its older row; only this batch's rows are new.
-        ids += Email.objects.filter(
-            key__in=[row.key for row in chunk], created_at=now, attempts=0
-        ).values_list("pk", flat=True)
+        ids += Email.objects.filter(key__in=[row.key for row in chunk]).values_list(
+            "pk", flat=True
+        )
     enqueue_batches_on_commit(ids)
     return ids
+
+
+def cancel_queued(emails):
+    """The queued emails among ``emails`` (a queryset) are not to be sent: what they
+    say is no longer true (their meeting was cancelled, moved or changed). An email
+    being handed to the mail server at this moment is waited for, and left as sent.
+    Returns how many were cancelled."""
+    return emails.filter(status=Email.Status.QUEUED).update(status=Email.Status.CANCELLED)
 
 
 def enqueue_on_commit(email_id):
