@@ -31,6 +31,21 @@ class FailingBackend(BaseEmailBackend):
         return len(messages)
 
 
+class BrokenBackend(BaseEmailBackend):
+    """A message that cannot be built: the first one raises something other than an
+    SMTP error (a bad header, an encoding bug); the others go through."""
+
+    sent = []
+    broken = set()
+
+    def send_messages(self, messages):
+        for message in messages:
+            if message.extra_headers["X-Incubator-Key"] in BrokenBackend.broken:
+                raise ValueError("Header values may not contain linefeed or carriage return")
+            BrokenBackend.sent.append(message)
+        return len(messages)
+
+
 @pytest.fixture
 def failing(settings):
     settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
@@ -244,3 +259,48 @@ def test_a_batch_shares_one_connection_and_a_failure_only_delays_its_own_email(
     statuses = dict(Email.objects.values_list("key", "status"))
     assert statuses == {"test:0": "queued", "test:1": "sent", "test:2": "sent"}
     assert [m.extra_headers["X-Incubator-Key"] for m in FailingBackend.sent] == ["test:1", "test:2"]
+
+
+def test_an_error_other_than_smtp_fails_the_email_once_and_the_batch_goes_on(
+    db, settings, caplog
+):
+    settings.EMAIL_BACKEND = f"{__name__}.BrokenBackend"
+    BrokenBackend.sent, BrokenBackend.broken = [], {"test:0"}
+    broken, fine = _queued("test:0"), _queued("test:1")
+    assert services.deliver_batch([broken.pk, fine.pk]) == {}
+    broken.refresh_from_db()
+    assert (broken.status, broken.attempts) == ("failed", 1)
+    assert broken.last_error.startswith("ValueError: Header values")
+    assert "cannot be sent" in caplog.text
+    assert [m.extra_headers["X-Incubator-Key"] for m in BrokenBackend.sent] == ["test:1"]
+    # Failed for good: the sweep does not pick it up again every minute.
+    later = timezone.now() + datetime.timedelta(hours=1)
+    assert services.stalled(now=later) == []
+
+
+def test_every_attempt_at_an_email_carries_the_same_message_id(db, failing, settings):
+    settings.DEFAULT_FROM_EMAIL = "Inkubators <inkubators@liepaja.lv>"
+    failing(1)
+    email = _queued()
+    now = timezone.now()
+    services.deliver(email.pk, now=now)
+    services.deliver(email.pk, now=now + datetime.timedelta(hours=1))
+    (message,) = FailingBackend.sent
+    assert message.message()["Message-ID"] == services.message_id("test:1")
+    assert services.message_id("test:1").endswith("@liepaja.lv>")
+    assert services.message_id("test:1") != services.message_id("test:2")
+
+
+def test_an_agenda_that_mentions_method_cancel_is_still_an_invitation(place, staff):
+    from cohorts import services as cohort_services
+
+    starts = timezone.now() + datetime.timedelta(days=20)
+    cohort_services.schedule_meeting(
+        cycle=place.cycle, by=staff, cohort=None, title="Kalendāri",
+        starts_at=starts, ends_at=starts + datetime.timedelta(hours=2), place="Lielā iela 3",
+        online_url="", agenda="Kā darbojas METHOD:CANCEL un METHOD:REQUEST",
+    )
+    email = Email.objects.get(key__endswith=":invited")
+    services.deliver(email.pk)
+    (_name, _content, mimetype), = mail.outbox[0].attachments
+    assert mimetype == "text/calendar; method=REQUEST"

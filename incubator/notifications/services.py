@@ -1,9 +1,12 @@
 """The outbox: queue an email with the event that causes it, deliver it exactly once."""
 
+import hashlib
 import logging
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import parseaddr
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -188,21 +191,51 @@ def enqueue_batches_on_commit(email_ids):
         send_emails.delay_on_commit(list(email_ids[start : start + TASK_BATCH]))
 
 
+def _domain():
+    """The domain of the sender address (else of the site), for Message-IDs."""
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return address.rpartition("@")[2] or urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def message_id(key):
+    """The same Message-ID for every attempt at one email: should a message go out
+    twice (a worker killed between the mail server's acceptance and the commit),
+    mail servers and clients can tell it is one message."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+    return f"<{digest}@{_domain()}>"
+
+
+def calendar_method(calendar):
+    """The METHOD of an iCalendar text (REQUEST when none), read from the calendar's
+    own lines: an agenda that mentions "METHOD:CANCEL" is inside its event."""
+    for line in calendar.splitlines():
+        if line.startswith("BEGIN:VEVENT"):
+            break
+        name, _colon, value = line.partition(":")
+        if name.upper() == "METHOD":
+            return value.strip().upper()
+    return "REQUEST"
+
+
 def _message(email, connection=None):
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.text_body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
-        headers={"X-Incubator-Key": email.key},
+        headers={"X-Incubator-Key": email.key, "Message-ID": message_id(email.key)},
         connection=connection,
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
     if email.calendar:
-        method = "CANCEL" if "METHOD:CANCEL" in email.calendar else "REQUEST"
+        method = calendar_method(email.calendar)
         message.attach("invite.ics", email.calendar, f"text/calendar; method={method}")
     return message
+
+
+def _describe(error):
+    return f"{type(error).__name__}: {error}"[:2000]
 
 
 def retry_delay(attempts):
@@ -239,7 +272,7 @@ def deliver(email_id, now=None, connection=None):
             logger.warning("Sending email %s failed: %s", email.pk, error)
             if connection is not None:
                 connection.close()  # the next message opens a fresh one
-            email.last_error = f"{type(error).__name__}: {error}"[:2000]
+            email.last_error = _describe(error)
             if email.attempts >= max_attempts():
                 email.status = Email.Status.FAILED
                 email.save(update_fields=["attempts", "last_error", "status"])
@@ -248,6 +281,16 @@ def deliver(email_id, now=None, connection=None):
             email.next_attempt_at = now + timedelta(seconds=delay)
             email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
             return delay
+        except Exception as error:
+            # Not the mail server: the message itself cannot be built or encoded. Trying
+            # again would fail the same way, so it fails now, visibly, for staff to see.
+            logger.exception("Email %s cannot be sent", email.pk)
+            if connection is not None:
+                connection.close()
+            email.last_error = _describe(error)
+            email.status = Email.Status.FAILED
+            email.save(update_fields=["attempts", "last_error", "status"])
+            return None
         email.status = Email.Status.SENT
         email.sent_at = timezone.now()
         # last_error stays: "sent on the 3rd attempt, after ..." is worth seeing.
