@@ -5,6 +5,7 @@ import datetime
 import smtplib
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
@@ -181,10 +182,51 @@ def test_the_beat_sweep_reenqueues_only_stalled_emails(db):
     fresh = _queued("test:fresh")
     stalled = _queued("test:stalled")
     Email.objects.filter(pk=stalled.pk).update(
-        next_attempt_at=timezone.now() - datetime.timedelta(minutes=5)
+        enqueued_at=timezone.now() - datetime.timedelta(minutes=5)
     )
     assert services.stalled() == [stalled.pk]
     assert fresh.pk not in services.stalled()
+
+
+def test_a_failed_attempt_is_handed_on_by_the_first_dispatch_once_it_is_due(
+    db, failing, settings
+):
+    """No broker countdown: the row's next attempt is the schedule, and the
+    every-minute dispatch picks it up as soon as it is due."""
+    settings.EMAIL_RETRY_SECONDS = 30
+    failing(1)
+    email = _queued()
+    now = timezone.now()
+    assert services.deliver(email.pk, now=now) == 30
+    assert services.stalled(now=now + datetime.timedelta(seconds=29)) == []
+    assert services.stalled(now=now + datetime.timedelta(seconds=30)) == [email.pk]
+    with time_machine.travel(now + datetime.timedelta(seconds=30), tick=False):
+        services.dispatch()  # its send task runs at once here (eager Celery)
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 2)
+
+
+def test_each_sweep_hands_on_a_bounded_number_and_not_the_same_ones_again(
+    db, monkeypatch
+):
+    from incubator.notifications import tasks
+
+    handed = []
+    monkeypatch.setattr(tasks.send_emails, "delay", lambda ids: handed.append(ids))
+    monkeypatch.setattr(services, "SWEEP_LIMIT", 5)
+    monkeypatch.setattr(services, "TASK_BATCH", 2)
+    emails = [_queued(f"test:{n}") for n in range(12)]
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    Email.objects.update(enqueued_at=an_hour_ago, next_attempt_at=an_hour_ago)
+    now = timezone.now()
+    assert services.dispatch(now=now) == (0, 5)
+    assert [len(ids) for ids in handed] == [2, 2, 1]
+    first = [pk for ids in handed for pk in ids]
+    assert first == [e.pk for e in emails[:5]]
+    handed.clear()
+    # The next minute: the next five, not the five whose tasks are on their way.
+    assert services.dispatch(now=now + datetime.timedelta(minutes=1)) == (0, 5)
+    assert [pk for ids in handed for pk in ids] == [e.pk for e in emails[5:10]]
 
 
 def test_a_calendar_invitation_is_attached_as_text_calendar(db):

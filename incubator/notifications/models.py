@@ -50,6 +50,9 @@ class Email(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # When a send task was last handed to the workers (none after a failed attempt:
+    # the next dispatch once it is due hands it on again).
+    enqueued_at = models.DateTimeField(_("handed to the workers"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     expires_at = models.DateTimeField(
         _("send before"),

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -18,9 +19,11 @@ from .models import Email
 
 logger = logging.getLogger(__name__)
 
-# A queued row whose send task has not run this long after it was due is
-# enqueued again by the sweep (the task was lost, or the workers were down).
+# A queued row whose send task was handed to the workers this long ago and has not
+# run is handed on again by the sweep (the task was lost, or the workers were down).
 SWEEP_GRACE = timedelta(minutes=2)
+# At most this many are handed on per sweep; the next minute's sweep continues.
+SWEEP_LIMIT = 5000
 # Rows written together are inserted, and handed to the workers, in chunks this size.
 CHUNK = 500
 TASK_BATCH = 50
@@ -88,6 +91,7 @@ def queue_rendered(*, key, to, subject, text, html="", language=None, recipient=
                 calendar=calendar,
                 sensitive=sensitive,
                 expires_at=expires_at,
+                enqueued_at=timezone.now(),
             )
     except IntegrityError:
         return None
@@ -155,6 +159,7 @@ def queue_many(messages, now=None):
                 reminder=message.reminder,
                 created_at=now,
                 next_attempt_at=now,
+                enqueued_at=now,
             )
         )
     ids = []
@@ -279,7 +284,8 @@ def deliver(email_id, now=None, connection=None):
                 return None
             delay = retry_delay(email.attempts)
             email.next_attempt_at = now + timedelta(seconds=delay)
-            email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            email.enqueued_at = None  # the next dispatch once it is due hands it on
+            email.save(update_fields=["attempts", "last_error", "next_attempt_at", "enqueued_at"])
             return delay
         except Exception as error:
             # Not the mail server: the message itself cannot be built or encoded. Trying
@@ -323,25 +329,28 @@ def deliver_batch(email_ids):
     return retry
 
 
-def stalled(now=None, grace=SWEEP_GRACE):
-    """Ids of queued emails that are due and whose send task seems lost."""
+def stalled(now=None, grace=SWEEP_GRACE, limit=None):
+    """Ids of queued emails that are due and have no send task on its way: never
+    handed to the workers, handed on more than ``grace`` ago (the task was lost), or
+    due again after a failed attempt. The longest waiting first, at most ``limit``."""
     now = now or timezone.now()
     return list(
-        Email.objects.filter(status=Email.Status.QUEUED, next_attempt_at__lte=now - grace)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)
+        Email.objects.filter(status=Email.Status.QUEUED, next_attempt_at__lte=now)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - grace))
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[: limit or SWEEP_LIMIT]
     )
 
 
 def dispatch(now=None, grace=SWEEP_GRACE, synchronous=False):
     """The every-minute run: writes the reminders that are due (``reminders.sweep``),
-    then enqueues every queued email that is due and whose send task seems lost.
+    then hands on every queued email that is due and has no send task on its way.
 
     Beat calls this every minute with a grace period, so that fresh emails, whose
     task is already on its way, are left alone. The management command calls it
     with ``synchronous=True`` and no grace, to send everything due right away
     (for sites that run it from cron instead of Celery). Returns (reminder emails
-    written, stalled emails handed on).
+    written, emails handed on).
     """
     from . import reminders
 
@@ -353,6 +362,8 @@ def dispatch(now=None, grace=SWEEP_GRACE, synchronous=False):
     else:
         from .tasks import send_emails
 
+        # Marked first, so that the next minute's sweep leaves them to these tasks.
+        Email.objects.filter(pk__in=due).update(enqueued_at=now)
         for start in range(0, len(due), TASK_BATCH):
             send_emails.delay(due[start : start + TASK_BATCH])
     return written, len(due)
@@ -360,8 +371,9 @@ def dispatch(now=None, grace=SWEEP_GRACE, synchronous=False):
 
 def retry_failed(email):
     """Staff put a failed email back in the queue for a fresh series of attempts."""
+    now = timezone.now()
     updated = Email.objects.filter(pk=email.pk, status=Email.Status.FAILED).update(
-        status=Email.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
+        status=Email.Status.QUEUED, attempts=0, next_attempt_at=now, enqueued_at=now
     )
     if updated:
         enqueue_on_commit(email.pk)
