@@ -16,7 +16,9 @@ after its visibility timeout, and sent twice).
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -113,20 +115,33 @@ def schedule(*, source, object_id, event_at, offsets, now=None):
         source=source, object_id=object_id, status=Reminder.Status.PENDING
     ).delete()
     _withdraw_queued(source, object_id, keep_event_at=event_at)
+    moments = {label: due_moment(event_at, label, offset) for label, offset in offsets.items()}
     rows = [
         Reminder(
             source=source,
             object_id=object_id,
             label=label,
-            due_at=event_at - offset,
+            due_at=due_at,
             event_at=event_at,
             created_at=now,
         )
-        for label, offset in offsets.items()
-        if event_at - offset > now
+        for label, due_at in moments.items()
+        if due_at > now
     ]
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+def due_moment(event_at, label, offset):
+    """When the reminder ``label`` of an event at ``event_at`` is due. Days count on
+    the portal's clock: "7d" before a meeting at 10:00 is 10:00 a week earlier, Riga
+    time, even across a daylight saving change; hours and minutes are exact spans."""
+    if label.endswith("d"):
+        local = event_at.astimezone(ZoneInfo(settings.TIME_ZONE))
+        # Aware arithmetic within one zone keeps the wall clock; the offset from UTC
+        # is that of the earlier day.
+        return local - offset
+    return event_at - offset
 
 
 def cancel(*, source, object_id):
