@@ -366,3 +366,75 @@ def test_offsets_written_any_way_read_back_the_same(parts, separator):
     assert set(offsets) == {f"before-{n}{unit}" for n, unit in parts}
     assert list(offsets.values()) == sorted(offsets.values(), reverse=True)
     assert reminders.parse_offsets(reminders.format_offsets(offsets)) == offsets
+
+
+# --- the sweep's batches -------------------------------------------------------------
+
+
+@pytest.fixture
+def five_people(place):
+    for _ in range(4):
+        Membership.objects.create(organisation=place.organisation, user=factories.UserFactory())
+    return list(place.organisation.people.all())
+
+
+@pytest.fixture
+def written_per_transaction(monkeypatch):
+    sizes = []
+    queue_many = outbox.queue_many
+
+    def recording(messages, now=None):
+        sizes.append(len(messages))
+        return queue_many(messages, now=now)
+
+    monkeypatch.setattr(outbox, "queue_many", recording)
+    return sizes
+
+
+def test_a_reminder_with_more_people_than_a_batch_is_written_over_several_transactions(
+    meeting, five_people, monkeypatch, written_per_transaction
+):
+    monkeypatch.setattr(reminders, "EMAILS_PER_BATCH", 3)
+    with time_machine.travel(meeting.starts_at - 7 * DAY, tick=False):
+        assert reminders._sweep_batch(timezone.now()) == (3, True)
+        reminder = Reminder.objects.get(source="meeting", label="before-7d")
+        # Not all of its people have their email yet: it stays pending.
+        assert (reminder.status, reminder.emails_written) == ("pending", 3)
+        assert reminders.sweep() == 2
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.emails_written) == ("written", 5)
+    assert written_per_transaction == [3, 2]
+    assert {e.recipient for e in reminder_emails()} == set(five_people)
+
+
+def test_a_sweep_goes_through_many_more_reminders_than_one_batch_claims(
+    meeting, monkeypatch, staff, place
+):
+    monkeypatch.setattr(reminders, "REMINDERS_PER_BATCH", 2)
+    for index in range(6):
+        starts = _moment(21, 9 + index)
+        services.schedule_meeting(
+            cycle=place.cycle, by=staff, cohort=None, title=f"Tikšanās {index}",
+            starts_at=starts, ends_at=starts + datetime.timedelta(hours=1),
+            place="Lielā iela 3", online_url="", agenda="",
+        )
+    with time_machine.travel(_moment(14), tick=False):  # seven 7-day reminders are due
+        assert reminders.sweep() == 7
+    assert not Reminder.objects.filter(source="meeting", label="before-7d", status="pending").exists()
+
+
+def test_reminders_of_a_source_nobody_registers_wait_and_are_reported(
+    meeting, monkeypatch, caplog
+):
+    monkeypatch.setattr(reminders, "REMINDERS_PER_BATCH", 1)
+    early = meeting.starts_at - 10 * DAY
+    orphan = Reminder.objects.create(
+        source="consultation", object_id=1, label="before-1d", due_at=early,
+        event_at=early + DAY,
+    )
+    with time_machine.travel(meeting.starts_at - 7 * DAY, tick=False):
+        # It is due first, yet it neither blocks the batch nor is marked written.
+        assert reminders.sweep() == 1
+    orphan.refresh_from_db()
+    assert (orphan.status, orphan.emails_written) == ("pending", 0)
+    assert "1 due reminders of 'consultation' are left pending" in caplog.text

@@ -13,21 +13,27 @@ Nothing is scheduled in the broker (a Celery ETA would be redelivered by Redis
 after its visibility timeout, and sent twice).
 """
 
+import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Email, Reminder
 
-BATCH = 100  # reminders claimed per transaction
-MAX_BATCHES = 50  # per sweep; the next minute's sweep continues
+REMINDERS_PER_BATCH = 500  # reminders claimed per transaction
+EMAILS_PER_BATCH = 1000  # emails written per transaction, at most
+MAX_BATCHES = 100  # per sweep; the next minute's sweep continues
+
+logger = logging.getLogger(__name__)
 
 _sources = {}
 
@@ -164,73 +170,131 @@ def _withdraw_queued(source, object_id, keep_event_at=None):
 # --- the sweep ---------------------------------------------------------------------
 
 
-def sweep(now=None, batch=BATCH, max_batches=MAX_BATCHES):
+def sweep(now=None, max_batches=None):
     """Writes the emails of every reminder that is due; returns how many emails.
 
     A reminder whose moment passed while nothing ran is still written if its event
-    is ahead; one whose event has started is marked missed and never sent.
+    is ahead; one whose event has started is marked missed and never sent. Each
+    transaction claims up to REMINDERS_PER_BATCH reminders and writes at most
+    EMAILS_PER_BATCH emails: a reminder with more people than that is written over
+    several transactions, and stays pending until all of them are.
     """
     now = now or timezone.now()
     for source in _sources.values():
         source.sync(now)
+    _report_unregistered(now)
     written = 0
-    for _batch in range(max_batches):
-        count, claimed = _sweep_batch(now, batch)
+    for _batch in range(max_batches or MAX_BATCHES):
+        count, more = _sweep_batch(now)
         written += count
-        if claimed < batch:
+        if not more:
             break
     return written
 
 
+def _report_unregistered(now):
+    """Reminders of a source no app registers (an app removed, a name changed) are
+    left pending, and said so, rather than marked written with nobody reminded."""
+    unknown = (
+        Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lte=now)
+        .exclude(source__in=list(_sources))
+        .values_list("source")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for name, count in unknown:
+        logger.error(
+            "%d due reminders of %r are left pending: no app registers that source.",
+            count, name,
+        )
+
+
+def _outgoing(source, reminders):
+    """(reminder, Outgoing) for each person ``source`` names, in reminder order."""
+    for item in source.recipients(reminders):
+        user = item.user
+        if source.optional and not user.optional_reminders:
+            continue
+        if not user.is_active or not user.email:
+            continue
+        yield item.reminder, services.Outgoing(
+            key=item.reminder.key_for(user.pk),
+            recipient=user,
+            template=source.template,
+            context={"reminder": item.reminder, **item.context},
+            calendar=item.calendar,
+            expires_at=item.reminder.event_at,
+            reminder=item.reminder,
+        )
+
+
+def _chunks(items, size):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 @transaction.atomic
-def _sweep_batch(now, batch):
+def _sweep_batch(now):
+    """One transaction: claims due reminders, writes up to EMAILS_PER_BATCH of their
+    emails, and marks written those whose emails are all in the outbox. Returns
+    (emails written, whether more may be due)."""
     claimed = list(
         Reminder.objects.select_for_update(skip_locked=True)
-        .filter(status=Reminder.Status.PENDING, due_at__lte=now)
-        .order_by("due_at", "pk")[:batch]
+        .filter(status=Reminder.Status.PENDING, due_at__lte=now, source__in=list(_sources))
+        .order_by("due_at", "pk")[:REMINDERS_PER_BATCH]
     )
     if not claimed:
-        return 0, 0
+        return 0, False
     missed = [r.pk for r in claimed if r.event_at <= now]
-    live = [r for r in claimed if r.event_at > now]
     if missed:
         Reminder.objects.filter(pk__in=missed).update(
             status=Reminder.Status.MISSED, processed_at=now
         )
-    counts = {reminder.pk: 0 for reminder in live}
-    messages = []
     by_source = {}
-    for reminder in live:
-        by_source.setdefault(reminder.source, []).append(reminder)
+    for reminder in claimed:
+        if reminder.event_at > now:
+            by_source.setdefault(reminder.source, []).append(reminder)
+
+    messages, counts, complete, seen = [], Counter(), [], set()
+    full = False
     for name, reminders in by_source.items():
-        source = _sources.get(name)
-        if source is None:
-            continue  # the app is gone; its reminders are marked written with no email
-        for item in source.recipients(reminders):
-            user = item.user
-            if source.optional and not user.optional_reminders:
-                continue
-            if not user.is_active or not user.email:
-                continue
-            counts[item.reminder.pk] += 1
-            messages.append(
-                services.Outgoing(
-                    key=item.reminder.key_for(user.pk),
-                    recipient=user,
-                    template=source.template,
-                    context={"reminder": item.reminder, **item.context},
-                    calendar=item.calendar,
-                    expires_at=item.reminder.event_at,
-                    reminder=item.reminder,
-                )
-            )
-    new = services.queue_many(messages, now=now)
+        unfinished = None  # the first reminder whose emails did not all fit
+        for chunk in _chunks(_outgoing(_sources[name], reminders), EMAILS_PER_BATCH):
+            in_outbox = services.existing_keys(message.key for _r, message in chunk)
+            for reminder, message in chunk:
+                if message.key in in_outbox or message.key in seen:
+                    continue
+                if len(messages) == EMAILS_PER_BATCH:
+                    unfinished = reminder
+                    break
+                seen.add(message.key)
+                messages.append(message)
+                counts[reminder.pk] += 1
+            if unfinished is not None:
+                break
+        if unfinished is None:
+            complete += reminders
+        else:
+            position = next(i for i, r in enumerate(reminders) if r.pk == unfinished.pk)
+            complete += reminders[:position]
+            full = True
+            break
+
+    services.queue_many(messages, now=now)
+    done = {reminder.pk for reminder in complete}
     # One statement per distinct count (usually one or two), not one per reminder.
     by_count = {}
-    for pk, count in counts.items():
-        by_count.setdefault(count, []).append(pk)
-    for count, pks in by_count.items():
-        Reminder.objects.filter(pk__in=pks).update(
-            status=Reminder.Status.WRITTEN, processed_at=now, emails_written=count
-        )
-    return len(new), len(claimed)
+    for pk in done | set(counts):
+        by_count.setdefault((pk in done, counts[pk]), []).append(pk)
+    for (finished, count), pks in by_count.items():
+        changes = {"emails_written": F("emails_written") + count}
+        if finished:
+            changes.update(status=Reminder.Status.WRITTEN, processed_at=now)
+        Reminder.objects.filter(pk__in=pks).update(**changes)
+    return len(messages), full or len(claimed) == REMINDERS_PER_BATCH
