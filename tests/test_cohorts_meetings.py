@@ -61,8 +61,12 @@ def test_scheduling_invites_everyone_of_the_cycle_with_a_calendar_file(
     meeting = services.schedule_meeting(cycle=place.cycle, by=staff, **meeting_fields())
     invitations = outbox_emails(key__startswith=f"meeting:{meeting.pk}:")
     assert {e.to for e in invitations} == {
-        applicant.email, colleague.email, other_place.organisation.people.get().email
+        applicant.email, colleague.email, other_place.organisation.people.get().email,
+        staff.email,  # who scheduled it: a host, with the calendar file too
     }
+    host = next(e for e in invitations if e.to == staff.email)
+    assert "kā tās organizators vai kohortas koordinators" in host.text_body
+    assert "BEGIN:VCALENDAR" in host.calendar
     latvian = next(e for e in invitations if e.to == applicant.email)
     assert latvian.subject.startswith("Ielūgums: Otrā kopīgā tikšanās")
     assert "Lielā iela 3, Liepāja" in latvian.text_body
@@ -79,9 +83,9 @@ def test_a_cohort_meeting_invites_only_that_cohort(place, other_place, staff, ou
     meeting = services.schedule_meeting(
         cycle=place.cycle, by=staff, **meeting_fields(cohort=place.cohort)
     )
-    assert {e.recipient for e in outbox_emails(key__startswith=f"meeting:{meeting.pk}:")} == set(
-        place.organisation.people.all()
-    )
+    assert {e.recipient for e in outbox_emails(key__startswith=f"meeting:{meeting.pk}:")} == {
+        *place.organisation.people.all(), staff
+    }
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,8 @@ def spring(staff, organisation):
 
 
 def _meeting(cycle, staff, starts):
+    staff.optional_reminders = False  # the reminders counted are the participant's
+    staff.save()
     return services.schedule_meeting(
         cycle=cycle, by=staff, cohort=None, title="Pavasara tikšanās", starts_at=starts,
         ends_at=starts + datetime.timedelta(hours=2), place="Lielā iela 3", online_url="",

@@ -12,6 +12,9 @@ from .access import (
     meeting_organisations,
     participant_people,
     audience_of,
+    Invitee,
+    meeting_hosts,
+    meeting_invitees,
     draft_people,
 )
 from .programme import (
@@ -42,6 +45,9 @@ __all__ = [
     "meeting_organisations",
     "participant_people",
     "audience_of",
+    "Invitee",
+    "meeting_hosts",
+    "meeting_invitees",
     "draft_people",
     "programme_for",
     "progress",

@@ -2,6 +2,7 @@
 every email starts from."""
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
@@ -109,16 +110,67 @@ def participant_people(cycle_ids):
 
 
 def audience_of(people, cycle_id, cohort_id):
-    """From ``participant_people``: the (user, organisation) pairs a meeting or
-    deadline of ``cycle_id`` (and ``cohort_id``, if any) concerns, each person once."""
-    seen, result = set(), []
+    """From ``participant_people``: the people a meeting or deadline of ``cycle_id``
+    (and ``cohort_id``, if any) concerns, as (user, [their organisations it is for])
+    pairs, each person once, in the order of ``people``."""
+    by_user = {}
     for person_cycle, person_cohort, organisation, user in people:
         if person_cycle != cycle_id or (cohort_id and person_cohort != cohort_id):
             continue
-        if user.pk not in seen:
-            seen.add(user.pk)
-            result.append((user, organisation))
-    return result
+        organisations = by_user.setdefault(user.pk, (user, []))[1]
+        if organisation not in organisations:
+            organisations.append(organisation)
+    return list(by_user.values())
+
+
+@dataclass
+class Invitee:
+    """One person a meeting is for: a participant, with the organisations through
+    which it concerns them, or a host (its coordinator or organiser, on the staff)."""
+
+    user: object
+    organisations: list = field(default_factory=list)
+
+    @property
+    def is_host(self):
+        return not self.organisations
+
+
+def meeting_hosts(meetings):
+    """{meeting id: [users]}: the staff told about each meeting besides its
+    participants: the coordinator of its cohort (of every cohort of the cycle, for a
+    meeting of the whole cycle) and whoever scheduled it. One query; ``meetings``
+    come with ``created_by`` selected."""
+    coordinated = list(
+        Cohort.objects.filter(
+            cycle_id__in={m.cycle_id for m in meetings},
+            coordinator__is_active=True,
+            coordinator__is_staff=True,
+        ).select_related("coordinator")
+    )
+    hosts = {}
+    for meeting in meetings:
+        users = {}
+        for cohort in coordinated:
+            if cohort.cycle_id == meeting.cycle_id and meeting.cohort_id in (None, cohort.pk):
+                users.setdefault(cohort.coordinator_id, cohort.coordinator)
+        organiser = meeting.created_by
+        if organiser is not None and organiser.is_active and organiser.is_staff:
+            users.setdefault(organiser.pk, organiser)
+        hosts[meeting.pk] = list(users.values())
+    return hosts
+
+
+def meeting_invitees(meeting, people, hosts):
+    """Everyone ``meeting`` is for, from ``participant_people`` and its hosts (from
+    ``meeting_hosts``): participants first, each person once."""
+    invitees = [
+        Invitee(user, organisations)
+        for user, organisations in audience_of(people, meeting.cycle_id, meeting.cohort_id)
+    ]
+    participants = {invitee.user.pk for invitee in invitees}
+    invitees += [Invitee(user) for user in hosts if user.pk not in participants]
+    return invitees
 
 
 def draft_people(cycle_ids):

@@ -9,13 +9,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from incubator.notifications import reminders
-from incubator.notifications.models import Email
-from incubator.notifications.services import Outgoing, cancel_queued, queue_many
 from incubator.uploads import check_document
 
 from .. import selectors
-from ..calendar import meeting_invitations
 from ..models import Attendance, JointMeeting, MeetingMaterial, MeetingResponse
+from . import invitations
 from .schedule import MEETING_SOURCE, schedule_meeting_reminders
 
 MATERIALS_PER_MEETING = 20
@@ -42,29 +40,12 @@ def _check_meeting(meeting):
         raise ValidationError(errors)
 
 
-def _tell_participants(meeting, notice, now):
-    """Writes a mandatory notice (invited, changed, cancelled) to everyone the
-    meeting is for, each with the calendar invitation in their language."""
-    people = selectors.participant_people([meeting.cycle_id])
-    audience = selectors.audience_of(people, meeting.cycle_id, meeting.cohort_id)
-    calendars = meeting_invitations(meeting, [user for user, _organisation in audience])
-    messages = [
-        Outgoing(
-            key=f"meeting:{meeting.pk}:user:{user.pk}:{notice}",
-            recipient=user,
-            template=f"cohorts/emails/meeting_{notice.split('-')[0]}",
-            context={"meeting": meeting, "organisation": organisation},
-            calendar=calendars[user.pk],
-        )
-        for user, organisation in audience
-    ]
-    return queue_many(messages, now=now)
-
-
-def _withdraw_queued_emails(meeting):
-    """Invitations, notices and reminders of ``meeting`` still waiting in the outbox
-    describe it as it was: they are not sent (the notice written next replaces them)."""
-    return cancel_queued(Email.objects.filter(key__startswith=f"meeting:{meeting.pk}:"))
+def _tell_everyone(meeting, notice, now, exclude=()):
+    """Writes a mandatory notice (invited, changed-N, cancelled) to everyone the
+    meeting is for, each with the calendar file in their language."""
+    people = [i for i in invitations.invitees(meeting) if i.user.pk not in exclude]
+    template = f"meeting_{notice.split('-')[0]}"
+    return invitations.tell(meeting, people, notice=notice, template=template, now=now)
 
 
 MEETING_FIELDS = ["cohort", "title", "starts_at", "ends_at", "place", "online_url", "agenda"]
@@ -85,7 +66,7 @@ def schedule_meeting(*, cycle, by, now=None, **fields):
     meeting.save()
     if meeting.starts_at > now:
         schedule_meeting_reminders(meeting, now)
-        _tell_participants(meeting, "invited", now)
+        _tell_everyone(meeting, "invited", now)
     return meeting
 
 
@@ -93,20 +74,30 @@ def schedule_meeting(*, cycle, by, now=None, **fields):
 def update_meeting(meeting, *, by, now=None, **fields):
     """Staff change a meeting. A new time, place or link is a change people are
     told about, with an updated calendar invitation; its reminders follow the new
-    time. Returns the meeting and whether people were notified."""
+    time. Given to another cohort (or to the whole cycle), a meeting ahead invites
+    the people it newly concerns and withdraws itself from those it no longer does.
+    Returns the meeting and whether anyone was told."""
     now = now or timezone.now()
-    meeting = JointMeeting.objects.select_for_update().select_related("cycle").get(pk=meeting.pk)
+    meeting = (
+        JointMeeting.objects.select_for_update()
+        .select_related("cycle", "created_by")
+        .get(pk=meeting.pk)
+    )
     if meeting.is_cancelled:
         raise ValidationError(_("A cancelled meeting can no longer be changed."))
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
         raise ValueError(f"Not a meeting field: {', '.join(sorted(unknown))}")
     changed = {name for name, value in fields.items() if getattr(meeting, name) != value}
+    audiences = None
+    if "cohort" in changed:
+        audiences = invitations.Audiences(meeting.cycle_id, now, meetings=[meeting])
     for name in changed:
         setattr(meeting, name, fields[name])
     _check_meeting(meeting)
     notify = bool(changed & NOTIFIED_FIELDS) and meeting.ends_at > now
-    if notify:
+    regrouped = audiences is not None and meeting.starts_at > now
+    if notify or regrouped:
         meeting.sequence += 1
     meeting.save()
     if "starts_at" in changed or "cohort" in changed:
@@ -114,10 +105,16 @@ def update_meeting(meeting, *, by, now=None, **fields):
             schedule_meeting_reminders(meeting, now)
         else:
             reminders.cancel(source=MEETING_SOURCE, object_id=meeting.pk)
+    invited, withdrawn = set(), set()
     if notify:
-        _withdraw_queued_emails(meeting)
-        _tell_participants(meeting, f"changed-{meeting.sequence}", now)
-    return meeting, notify
+        invitations.withdraw_queued(meeting)
+    if regrouped:
+        invited, withdrawn = audiences.tell_changes(
+            revision=f"-{meeting.sequence}", now_for_cohort=meeting.cohort
+        )
+    if notify:
+        _tell_everyone(meeting, f"changed-{meeting.sequence}", now, exclude=invited | withdrawn)
+    return meeting, notify or bool(invited or withdrawn)
 
 
 @transaction.atomic
@@ -125,7 +122,11 @@ def cancel_meeting(meeting, *, reason, by, now=None):
     """Staff cancel a meeting: its reminders are dropped and everyone it was for is
     told, with a calendar cancellation."""
     now = now or timezone.now()
-    meeting = JointMeeting.objects.select_for_update().select_related("cycle").get(pk=meeting.pk)
+    meeting = (
+        JointMeeting.objects.select_for_update()
+        .select_related("cycle", "created_by")
+        .get(pk=meeting.pk)
+    )
     if meeting.is_cancelled:
         return meeting
     if meeting.ends_at <= now:
@@ -135,8 +136,8 @@ def cancel_meeting(meeting, *, reason, by, now=None):
     meeting.sequence += 1
     meeting.save()
     reminders.cancel(source=MEETING_SOURCE, object_id=meeting.pk)
-    _withdraw_queued_emails(meeting)
-    _tell_participants(meeting, "cancelled", now)
+    invitations.withdraw_queued(meeting)
+    _tell_everyone(meeting, "cancelled", now)
     return meeting
 
 
