@@ -140,6 +140,50 @@ def test_a_participant_sees_their_cohort_without_the_staff_columns(client, place
     assert "Pārvietot" not in page
 
 
+def test_a_participant_sees_each_peers_leader_only_without_phones(
+    client, place, applicant, staff
+):
+    from incubator.models import Membership
+
+    peer_leader = factories.UserFactory(phone="+371 22222222")
+    peer = factories.admit(
+        factories.OrganisationFactory(leader=peer_leader,
+                                      priority_field=place.cohort.priority_field),
+        place.cycle, staff,
+    )
+    peer_member = factories.UserFactory(phone="+371 23333333")
+    Membership.objects.create(organisation=peer.organisation, user=peer_member)
+    gone = factories.UserFactory(is_active=False)
+    Membership.objects.create(organisation=peer.organisation, user=gone,
+                              role=Membership.Role.LEADER)
+    client.force_login(applicant)
+    page = client.get(reverse("cohorts:cohort_detail", args=[place.cohort_id])).content.decode()
+    assert peer_leader.email in page and peer_leader.display_name in page
+    assert peer_member.email not in page
+    assert gone.email not in page
+    assert "+371 22222222" not in page and "+371 23333333" not in page
+
+    client.force_login(staff)
+    page = client.get(reverse("cohorts:cohort_detail", args=[place.cohort_id])).content.decode()
+    assert peer_member.email in page and "+371 23333333" in page
+    assert gone.email not in page
+
+
+def test_an_organisation_that_left_is_listed_for_staff_only(client, place, staff, applicant):
+    peer = factories.admit(
+        factories.OrganisationFactory(leader=factories.UserFactory(),
+                                      priority_field=place.cohort.priority_field),
+        place.cycle, staff,
+    )
+    services.set_membership_status(peer, status="left", reason="Beidza darbību", by=staff)
+    client.force_login(applicant)
+    page = client.get(reverse("cohorts:cohort_detail", args=[place.cohort_id])).content.decode()
+    assert peer.organisation.name not in page
+    client.force_login(staff)
+    page = client.get(reverse("cohorts:cohort_detail", args=[place.cohort_id])).content.decode()
+    assert peer.organisation.name in page and "Beidza darbību" in page
+
+
 def test_a_participant_of_another_cohort_gets_404(client, place, staff, youth):
     stranger = factories.UserFactory()
     factories.admit(
