@@ -101,3 +101,18 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, r
         database.setdefault("OPTIONS", {})["init_command"] = (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
         )
+
+
+@pytest.fixture
+def count_queries(db):
+    """count_queries(callable) -> how many database queries the call ran. Query-count
+    tests compare a small and a large case: the number must not grow with the rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(call):
+        with CaptureQueriesContext(connection) as queries:
+            call()
+        return len(queries)
+
+    return count

@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -550,3 +551,98 @@ def test_staff_add_change_and_delete_a_deadline_from_the_pages(client, place, st
     }
     client.post(reverse("cohorts:deadline_delete", args=[deadline.pk]))
     assert not Deadline.objects.filter(pk=deadline.pk).exists()
+
+
+# --- when a meeting takes answers, attendance and changes ---------------------------------
+
+
+def test_staff_record_attendance_from_the_meeting_page_on_its_day_before_it_starts(
+    client, place, staff
+):
+    meeting = services.schedule_meeting(
+        cycle=place.cycle, by=staff, **meeting_fields(starts_at=_moment(3), ends_at=_moment(3, 18))
+    )
+    client.force_login(staff)
+    detail = reverse("cohorts:meeting_detail", args=[meeting.pk])
+    with time_machine.travel(_moment(2, 9), tick=False):  # the day before
+        assert "Reģistrēt apmeklējumu" not in client.get(detail).content.decode()
+    with time_machine.travel(_moment(3, 9), tick=False):  # its morning, people arriving
+        assert "Reģistrēt apmeklējumu" in client.get(detail).content.decode()
+        prefix = f"org{place.organisation_id}"
+        response = client.post(
+            reverse("cohorts:attendance", args=[meeting.pk]),
+            {f"{prefix}-status": "present", f"{prefix}-people": "2", f"{prefix}-note": ""},
+        )
+    assert response.status_code == 302
+    assert Attendance.objects.get().people == 2
+
+
+def test_a_meeting_that_has_ended_can_no_longer_be_changed(client, place, staff):
+    held = services.schedule_meeting(
+        cycle=place.cycle, by=staff,
+        **meeting_fields(starts_at=_moment(-2), ends_at=_moment(-2, 18)),
+    )
+    with pytest.raises(ValidationError) as error:
+        services.update_meeting(held, by=staff, **meeting_fields(
+            starts_at=_moment(-2), ends_at=_moment(-2, 18), title="Pārdēvēta"
+        ))
+    assert "vairs nevar mainīt" in " ".join(error.value.messages)
+    client.force_login(staff)
+    response = client.get(reverse("cohorts:meeting_edit", args=[held.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("cohorts:meeting_detail", args=[held.pk])
+    assert "vairs nevar mainīt" in response.content.decode()
+    assert "Mainīt</a>" not in response.content.decode()
+    response = client.get(reverse("cohorts:meeting_cancel", args=[held.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("cohorts:meeting_detail", args=[held.pk])
+    held.refresh_from_db()
+    assert held.title == "Otrā kopīgā tikšanās"
+
+
+def test_a_meeting_under_way_no_longer_asks_for_an_answer(client, place, staff, applicant):
+    meeting = services.schedule_meeting(
+        cycle=place.cycle, by=staff, **meeting_fields(starts_at=_moment(3), ends_at=_moment(3, 18))
+    )
+    client.force_login(applicant)
+    with time_machine.travel(_moment(3, 16), tick=False):
+        page = client.get(reverse("cohorts:my_programme")).content.decode()
+        assert "Atbildiet, vai ieradīsieties uz “Otrā kopīgā tikšanās”" not in page
+        assert "Tikšanās ir sākusies; atbildes vairs netiek pieņemtas." in page
+        page = client.get(reverse("cohorts:meeting_detail", args=[meeting.pk])).content.decode()
+        assert "Saglabāt atbildi" not in page
+
+
+def test_only_active_people_can_be_named_as_coming(client, meeting, place, applicant):
+    gone = factories.UserFactory(is_active=False, first_name="Aizgājusī")
+    Membership.objects.create(organisation=place.organisation, user=gone)
+    client.force_login(applicant)
+    page = client.get(reverse("cohorts:meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Aizgājusī" not in page
+    prefix = f"m{meeting.pk}"
+    response = client.post(
+        reverse("cohorts:rsvp", args=[meeting.pk, place.organisation_id]),
+        {f"{prefix}-answer": "yes", f"{prefix}-attendees": [gone.pk]},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert not MeetingResponse.objects.exists()
+
+
+def test_a_participants_meeting_page_runs_the_same_queries_for_one_or_four_organisations(
+    client, meeting, place, staff, applicant, count_queries
+):
+    client.force_login(applicant)
+    url = reverse("cohorts:meeting_detail", args=[meeting.pk])
+    client.get(url)
+    one = count_queries(lambda: client.get(url))
+    for index in range(3):
+        organisation = factories.OrganisationFactory(
+            leader=applicant, priority_field=place.cohort.priority_field
+        )
+        for _ in range(3):
+            Membership.objects.create(organisation=organisation, user=factories.UserFactory())
+        factories.admit(organisation, place.cycle, staff)
+        services.respond(meeting, organisation=organisation, answer="yes", by=applicant,
+                         attendees=[applicant])
+    page = client.get(url).content.decode()
+    assert page.count("Saglabāt atbildi") == 4
+    assert count_queries(lambda: client.get(url)) == one

@@ -4,7 +4,7 @@ every email starts from."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from applications.models import Application
@@ -12,7 +12,7 @@ from incubator.models import Membership
 from incubator.permissions import is_staff
 
 from .. import audiences
-from ..models import Cohort, CohortMembership, Deadline, JointMeeting
+from ..models import Cohort, CohortMembership, Deadline, JointMeeting, MeetingResponse
 
 VISIBLE = [CohortMembership.Status.ACTIVE, CohortMembership.Status.COMPLETED]
 
@@ -85,6 +85,22 @@ def meeting_organisations(meeting, user):
     if meeting.cohort_id:
         places = places.filter(cohort_id=meeting.cohort_id)
     return places.select_related("organisation")
+
+
+def answering_places(meeting, user):
+    """The user's organisations invited to ``meeting``, each with its active people
+    (``organisation.active_people``) and its answer, if any
+    (``organisation.answers_here``), in three queries however many there are."""
+    people = (
+        Membership.objects.filter(user__is_active=True)
+        .select_related("user")
+        .order_by("-role", "created_at")
+    )
+    answers = MeetingResponse.objects.filter(meeting=meeting).prefetch_related("attendees")
+    return meeting_organisations(meeting, user).prefetch_related(
+        Prefetch("organisation__memberships", queryset=people, to_attr="active_people"),
+        Prefetch("organisation__meeting_responses", queryset=answers, to_attr="answers_here"),
+    )
 
 
 def participant_people(cycle_ids):

@@ -72,8 +72,8 @@ def schedule_meeting(*, cycle, by, now=None, **fields):
 
 @transaction.atomic
 def update_meeting(meeting, *, by, now=None, **fields):
-    """Staff change a meeting. A new time, place or link is a change people are
-    told about, with an updated calendar invitation; its reminders follow the new
+    """Staff change a meeting, until it has ended. A new time, place or link is a
+    change people are told about, with an updated calendar invitation; its reminders follow the new
     time. Given to another cohort (or to the whole cycle), a meeting ahead invites
     the people it newly concerns and withdraws itself from those it no longer does.
     Returns the meeting and whether anyone was told."""
@@ -83,8 +83,10 @@ def update_meeting(meeting, *, by, now=None, **fields):
         .select_related("cycle", "created_by")
         .get(pk=meeting.pk)
     )
-    if meeting.is_cancelled:
-        raise ValidationError(_("A cancelled meeting can no longer be changed."))
+    if not meeting.is_editable(now):
+        if meeting.is_cancelled:
+            raise ValidationError(_("A cancelled meeting can no longer be changed."))
+        raise ValidationError(_("A meeting that has taken place can no longer be changed."))
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
         raise ValueError(f"Not a meeting field: {', '.join(sorted(unknown))}")
@@ -129,7 +131,7 @@ def cancel_meeting(meeting, *, reason, by, now=None):
     )
     if meeting.is_cancelled:
         return meeting
-    if meeting.ends_at <= now:
+    if not meeting.is_editable(now):
         raise ValidationError(_("A meeting that has taken place cannot be cancelled."))
     meeting.status = JointMeeting.Status.CANCELLED
     meeting.cancellation_reason = reason.strip()
@@ -178,14 +180,14 @@ def respond(meeting, *, organisation, answer, by, attendees=(), note="", now=Non
     now = now or timezone.now()
     if answer not in MeetingResponse.Answer.values:
         raise ValidationError({"answer": _("Choose whether you will come.")})
-    if meeting.is_cancelled:
-        raise ValidationError(_("This meeting has been cancelled."), code="cancelled")
-    if meeting.starts_at <= now:
+    if not meeting.accepts_answers(now):
+        if meeting.is_cancelled:
+            raise ValidationError(_("This meeting has been cancelled."), code="cancelled")
         raise ValidationError(_("This meeting has already started."), code="started")
     invited = selectors.meeting_organisations(meeting, by).filter(organisation=organisation)
     if not invited.exists():
         raise ValidationError(_("Your organisation is not invited to this meeting."))
-    people = set(organisation.people.values_list("pk", flat=True))
+    people = set(organisation.people.filter(is_active=True).values_list("pk", flat=True))
     attendees = list(attendees)
     if any(person.pk not in people for person in attendees):
         raise ValidationError(
@@ -208,9 +210,9 @@ def record_attendance(meeting, rows, *, by, now=None):
     list of (organisation, status, people, note); an organisation left out keeps its
     record. Refused before the meeting's day."""
     now = now or timezone.now()
-    if meeting.is_cancelled:
-        raise ValidationError(_("This meeting was cancelled."), code="cancelled")
-    if timezone.localdate(meeting.starts_at) > timezone.localdate(now):
+    if not meeting.attendance_open(now):
+        if meeting.is_cancelled:
+            raise ValidationError(_("This meeting was cancelled."), code="cancelled")
         raise ValidationError(
             _("Attendance can be recorded from the day of the meeting."), code="early"
         )
