@@ -5,6 +5,7 @@ apps.py; the engine's sweep calls them with a batch of due reminders."""
 from collections import defaultdict
 
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from incubator.notifications.reminders import Recipient, ReminderSource
 
@@ -15,6 +16,7 @@ from .models import Deadline, JointMeeting, MeetingResponse
 
 class MeetingReminders(ReminderSource):
     name = services.MEETING_SOURCE
+    label = _("Joint meetings")
     template = "cohorts/emails/meeting_reminder"
 
     def recipients(self, reminders):
@@ -71,6 +73,7 @@ class MeetingReminders(ReminderSource):
 
 class DeadlineReminders(ReminderSource):
     name = services.DEADLINE_SOURCE
+    label = _("Deadlines")
     template = "cohorts/emails/deadline_reminder"
 
     def sync(self, now):

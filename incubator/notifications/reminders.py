@@ -49,12 +49,15 @@ class Recipient:
 
 
 class ReminderSource:
-    """What an app registers: a name (the first part of the outbox key), the email
-    template, and ``recipients(reminders)``, which loads the events and their people
-    for a whole batch in a constant number of queries and yields ``Recipient`` items.
-    ``sync(now)`` may bring the app's reminders in line with data edited elsewhere."""
+    """What an app registers: a name (the first part of the outbox key), a label
+    (for the staff's outbox filter), the email template, and
+    ``recipients(reminders)``, which loads the events and their people for a whole
+    batch in a constant number of queries and yields ``Recipient`` items, in the
+    order of ``reminders``, all of one reminder's people together. ``sync(now)`` may
+    bring the app's reminders in line with data edited elsewhere."""
 
     name = ""
+    label = ""
     template = ""
     # Optional reminders are not written for people who switched them off.
     optional = True
