@@ -447,3 +447,19 @@ def test_reminders_of_a_source_nobody_registers_wait_and_are_reported(
     orphan.refresh_from_db()
     assert (orphan.status, orphan.emails_written) == ("pending", 0)
     assert "1 due reminders of 'consultation' are left pending" in caplog.text
+
+
+def test_cycles_whose_milestones_are_out_of_step_are_found_in_one_query(
+    running_cycle, cycle, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        assert {c.pk for c in services.cycles_out_of_step()} == {running_cycle.pk, cycle.pk}
+    services.sync_cycle_deadlines(running_cycle)
+    services.sync_cycle_deadlines(cycle)
+    assert services.cycles_out_of_step() == []
+    cycle.incubation_ends_on += datetime.timedelta(days=1)
+    cycle.save()
+    running_cycle.call_closes_at -= datetime.timedelta(minutes=5)
+    running_cycle.save()
+    with django_assert_num_queries(1):
+        assert {c.pk for c in services.cycles_out_of_step()} == {running_cycle.pk, cycle.pk}

@@ -17,11 +17,12 @@ from ..models import Cohort, CohortMembership, Deadline, JointMeeting, MeetingRe
 VISIBLE = [CohortMembership.Status.ACTIVE, CohortMembership.Status.COMPLETED]
 
 
+CYCLE_END_TIME = datetime.time(23, 59)
+
+
 def cycle_end(cycle):
     """The last moment of the incubation: 23:59 on its last day, Riga time."""
-    return timezone.make_aware(
-        datetime.datetime.combine(cycle.incubation_ends_on, datetime.time(23, 59))
-    )
+    return timezone.make_aware(datetime.datetime.combine(cycle.incubation_ends_on, CYCLE_END_TIME))
 
 
 def cycle_window(cycle):

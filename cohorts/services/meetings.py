@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from incubator.notifications import reminders
@@ -14,28 +13,23 @@ from incubator.uploads import check_document
 from .. import selectors
 from ..models import Attendance, JointMeeting, MeetingMaterial, MeetingResponse
 from . import invitations
+from .checks import cycle_errors
 from .schedule import MEETING_SOURCE, schedule_meeting_reminders
 
 MATERIALS_PER_MEETING = 20
 
 
-def _date(moment):
-    return date_format(timezone.localtime(moment), "DATE_FORMAT")
-
-
 def _check_meeting(meeting):
-    errors = {}
+    """The meeting's rules, for the staff's form (whose fields show these errors)
+    and any other caller alike."""
+    errors = cycle_errors(
+        meeting.cycle, meeting.cohort, meeting.starts_at, field="starts_at",
+        outside=_("The meeting must take place within the cycle, between %(start)s and %(end)s."),
+    )
     if meeting.starts_at and meeting.ends_at and meeting.ends_at <= meeting.starts_at:
         errors["ends_at"] = _("The meeting must end after it starts.")
     if not meeting.place.strip() and not meeting.online_url.strip():
         errors["place"] = _("Give the place, the online link, or both.")
-    if meeting.cohort is not None and meeting.cohort.cycle_id != meeting.cycle_id:
-        errors["cohort"] = _("Choose a cohort of this cycle.")
-    opens, ends = selectors.cycle_window(meeting.cycle)
-    if meeting.starts_at and not (opens <= meeting.starts_at <= ends):
-        errors["starts_at"] = _(
-            "The meeting must take place within the cycle, between %(start)s and %(end)s."
-        ) % {"start": _date(opens), "end": _date(ends)}
     if errors:
         raise ValidationError(errors)
 
