@@ -184,3 +184,39 @@ def _local(moment):
     from django.utils.formats import date_format
 
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def test_a_reminder_half_written_when_its_meeting_is_cancelled_sends_nothing_more(
+    meeting, staff, place, monkeypatch
+):
+    from incubator.models import Membership
+    from incubator.notifications.models import Reminder
+
+    Membership.objects.create(organisation=place.organisation, user=factories.UserFactory())
+    monkeypatch.setattr(reminders, "EMAILS_PER_BATCH", 1)
+    with time_machine.travel(meeting.starts_at - 7 * DAY, tick=False):
+        reminders._sweep_batch(timezone.now())  # one of its two people so far
+        services.cancel_meeting(meeting, reason="Slimība", by=staff)
+        assert reminders.sweep() == 0
+    reminder = Reminder.objects.get(source="meeting", label="before-7d")
+    assert (reminder.status, reminder.emails_written) == ("cancelled", 1)
+    assert [e.status for e in reminder.emails.all()] == ["cancelled"]
+
+
+def test_a_meeting_moved_away_and_back_reminds_at_its_time_again(meeting, staff):
+    from incubator.notifications.models import Reminder
+
+    start = meeting.starts_at
+    later = start + 2 * DAY
+    meeting, _told = services.update_meeting(meeting, by=staff, **_fields(
+        meeting, starts_at=later, ends_at=later + 3 * HOUR
+    ))
+    services.update_meeting(meeting, by=staff, **_fields(
+        meeting, starts_at=start, ends_at=start + 3 * HOUR
+    ))
+    pending = Reminder.objects.filter(source="meeting", status="pending")
+    assert {(r.label, r.event_at) for r in pending} == {
+        ("before-7d", start), ("before-1d", start)
+    }
+    with time_machine.travel(start - 7 * DAY, tick=False):
+        assert reminders.sweep() == 1

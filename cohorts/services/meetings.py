@@ -73,7 +73,7 @@ def update_meeting(meeting, *, by, now=None, **fields):
     Returns the meeting and whether anyone was told."""
     now = now or timezone.now()
     meeting = (
-        JointMeeting.objects.select_for_update()
+        JointMeeting.objects.select_for_update(of=("self",))
         .select_related("cycle", "created_by")
         .get(pk=meeting.pk)
     )
@@ -119,7 +119,7 @@ def cancel_meeting(meeting, *, reason, by, now=None):
     told, with a calendar cancellation."""
     now = now or timezone.now()
     meeting = (
-        JointMeeting.objects.select_for_update()
+        JointMeeting.objects.select_for_update(of=("self",))
         .select_related("cycle", "created_by")
         .get(pk=meeting.pk)
     )

@@ -91,7 +91,8 @@ class Reminder(models.Model):
     """One reminder moment of one event: "7 days before joint meeting 42".
 
     Apps write these rows when they schedule, move or cancel an event (through
-    ``reminders.schedule``/``reminders.cancel``). The sweep, every minute, takes the
+    ``reminders.schedule``/``reminders.cancel``); a reminder is never deleted, so
+    the emails written for it can always be found and withdrawn. The sweep, every minute, takes the
     pending rows that are due, asks the app that registered ``source`` who is to be
     reminded, and writes their emails to the outbox in the same transaction that
     marks the row written. Nothing is ever scheduled in the broker.
@@ -101,6 +102,7 @@ class Reminder(models.Model):
         PENDING = "pending", _("Pending")
         WRITTEN = "written", _("Written")
         MISSED = "missed", _("Missed (the event had started)")
+        CANCELLED = "cancelled", _("Cancelled (the event was cancelled or moved)")
 
     source = models.CharField(_("source"), max_length=40)
     object_id = models.PositiveBigIntegerField(_("object"))

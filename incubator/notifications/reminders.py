@@ -113,32 +113,43 @@ OFFSET_HELP = _("Moments before the event, e.g. “7d, 1d” (days), “12h” (
 
 
 def schedule(*, source, object_id, event_at, offsets, now=None):
-    """(Re)schedules the reminders of one event at ``event_at``: its pending
-    reminders are replaced by one per offset whose moment is still ahead. Reminders
-    already written stay written; if the event moved, the new moments remind again,
-    and the emails of its old moments that are still in the outbox are not sent."""
+    """(Re)schedules the reminders of one event at ``event_at``: one per offset whose
+    moment is still ahead. Its pending reminders of another moment (the event moved)
+    or of an offset no longer wanted are cancelled, and their emails still waiting in
+    the outbox are not sent. Reminders already written stay written; if the event
+    moved, the new moments remind again. Returns how many reminders are ahead."""
     now = now or timezone.now()
-    # On PostgreSQL this waits for a sweep that has claimed these reminders, so the
-    # emails it wrote are seen (and withdrawn) below.
-    Reminder.objects.filter(
-        source=source, object_id=object_id, status=Reminder.Status.PENDING
-    ).delete()
+    wanted = {}
+    for label, offset in offsets.items():
+        due_at = due_moment(event_at, label, offset)
+        if due_at > now:
+            wanted[label] = due_at
+    mine = Reminder.objects.filter(source=source, object_id=object_id)
+    # An UPDATE, not a DELETE: on PostgreSQL it waits for a sweep that has claimed one
+    # of these reminders and then skips it, written; the emails that sweep wrote are
+    # seen, and withdrawn, by the next statement.
+    mine.filter(status=Reminder.Status.PENDING).exclude(
+        event_at=event_at, label__in=list(wanted)
+    ).update(status=Reminder.Status.CANCELLED, processed_at=now)
     _withdraw_queued(source, object_id, keep_event_at=event_at)
-    moments = {label: due_moment(event_at, label, offset) for label, offset in offsets.items()}
-    rows = [
-        Reminder(
-            source=source,
-            object_id=object_id,
+    for label, due_at in wanted.items():
+        # One of this very moment cancelled earlier (moved away and back) is armed again.
+        mine.filter(
             label=label,
-            due_at=due_at,
             event_at=event_at,
-            created_at=now,
-        )
-        for label, due_at in moments.items()
-        if due_at > now
-    ]
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
+            status__in=[Reminder.Status.PENDING, Reminder.Status.CANCELLED],
+        ).update(status=Reminder.Status.PENDING, due_at=due_at, processed_at=None)
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                source=source, object_id=object_id, label=label, due_at=due_at,
+                event_at=event_at, created_at=now,
+            )
+            for label, due_at in wanted.items()
+        ],
+        ignore_conflicts=True,  # those of this moment already there stay as they are
+    )
+    return len(wanted)
 
 
 def due_moment(event_at, label, offset):
@@ -153,14 +164,14 @@ def due_moment(event_at, label, offset):
     return event_at - offset
 
 
-def cancel(*, source, object_id):
-    """Drops the pending reminders of a cancelled or deleted event, and withdraws its
-    reminder emails still waiting in the outbox."""
-    dropped = Reminder.objects.filter(
+def cancel(*, source, object_id, now=None):
+    """Cancels the pending reminders of a cancelled or deleted event, and withdraws its
+    reminder emails still waiting in the outbox (see ``schedule`` on the order)."""
+    cancelled = Reminder.objects.filter(
         source=source, object_id=object_id, status=Reminder.Status.PENDING
-    ).delete()[0]
+    ).update(status=Reminder.Status.CANCELLED, processed_at=now or timezone.now())
     _withdraw_queued(source, object_id)
-    return dropped
+    return cancelled
 
 
 def _withdraw_queued(source, object_id, keep_event_at=None):
