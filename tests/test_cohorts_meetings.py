@@ -436,28 +436,6 @@ def test_the_attendance_report_counts_in_the_database_and_exports_csv(
     assert lines[(other_place.organisation.name, "Trešā")][7] == ""
 
 
-@pytest.mark.parametrize("organisations", [3, 25])
-def test_the_attendance_page_and_report_run_a_constant_number_of_queries(
-    client, staff, running_cycle, priority_fields, organisations, django_assert_max_num_queries
-):
-    for index in range(organisations):
-        factories.admit(
-            factories.OrganisationFactory(leader=factories.UserFactory(),
-                                          priority_field=priority_fields[index % 5]),
-            running_cycle, staff,
-        )
-    held = services.schedule_meeting(
-        cycle=running_cycle, by=staff,
-        **meeting_fields(starts_at=_moment(-7), ends_at=_moment(-7, 18)),
-    )
-    client.force_login(staff)
-    with django_assert_max_num_queries(12):
-        assert client.get(reverse("cohorts:attendance", args=[held.pk])).status_code == 200
-    with django_assert_max_num_queries(10):
-        response = client.get(reverse("cohorts:attendance_report", args=[running_cycle.pk]))
-    assert response.status_code == 200
-
-
 def test_the_staff_meeting_page_lists_the_answers(client, meeting, place, staff, applicant):
     services.respond(meeting, organisation=place.organisation, answer="maybe", by=applicant,
                      attendees=[applicant])
