@@ -164,6 +164,9 @@ def _delivered():
 def test_dispatching_twice_or_twice_at_once_sends_each_reminder_once(
     worker, priority_fields, staff
 ):
+    """Two dispatch tasks handed to a worker with two processes, then a third: each
+    reminder is written and sent once. Whether the first two sweeps overlap in time
+    is up to the worker (test_reminders_concurrency.py forces the overlap)."""
     cycle = factories.RunningCycleFactory()
     for index in range(4):
         factories.admit(

@@ -381,3 +381,31 @@ def test_the_kinds_come_from_the_apps_that_send_them(client, staff, monkeypatch)
     # Any kind, registered or not, can be found by the start of its key.
     page = client.get(url, {"q": "consultation:"}).content.decode()
     assert "anna@example.lv" in page and "juris@example.lv" not in page
+
+
+def test_the_dispatch_loop_goes_on_after_a_failed_run(db, monkeypatch, caplog):
+    """Next to ``make run``'s web process, SQLite can be busy for a moment: the loop
+    logs the failure and runs again a minute later instead of stopping."""
+    from django.db import OperationalError
+
+    from incubator.notifications.management.commands import dispatch_notifications
+
+    runs = []
+
+    def dispatch(**options):
+        runs.append(options)
+        if len(runs) == 1:
+            raise OperationalError("database is locked")
+        return 0, 0
+
+    def sleep(seconds):
+        assert seconds == 60
+        if len(runs) == 2:
+            raise KeyboardInterrupt  # the person stops make run
+
+    monkeypatch.setattr(services, "dispatch", dispatch)
+    monkeypatch.setattr(dispatch_notifications.time, "sleep", sleep)
+    with pytest.raises(KeyboardInterrupt):
+        call_command("dispatch_notifications", "--loop")
+    assert len(runs) == 2
+    assert "The dispatch failed; trying again in a minute" in caplog.text
