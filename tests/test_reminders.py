@@ -137,7 +137,8 @@ def test_a_cancelled_meeting_reminds_nobody(meeting, staff):
         assert reminders.sweep() == 0
         call_command("dispatch_notifications")
     assert [e.status for e in reminder_emails()] == ["cancelled"]
-    assert [m.subject for m in mail.outbox] == ["Atcelts: Kopīgā tikšanās"] * 2  # and to the organiser
+    # To the participant and to the organiser.
+    assert [m.subject for m in mail.outbox] == ["Atcelts: Kopīgā tikšanās"] * 2
 
 
 def test_a_person_who_opted_out_gets_no_reminder_but_still_the_notice(
@@ -458,7 +459,8 @@ def test_a_sweep_goes_through_many_more_reminders_than_one_batch_claims(
         )
     with time_machine.travel(_moment(14), tick=False):  # seven 7-day reminders are due
         assert reminders.sweep() == 7
-    assert not Reminder.objects.filter(source="meeting", label="before-7d", status="pending").exists()
+    pending = Reminder.objects.filter(source="meeting", label="before-7d", status="pending")
+    assert not pending.exists()
 
 
 def test_reminders_of_a_source_nobody_registers_wait_and_are_reported(
