@@ -244,3 +244,21 @@ def test_a_person_in_two_organisations_gets_one_reminder_with_both_answers(
     text = " ".join(reminder.text_body.split())
     assert f"{place.organisation.name} vēl nav atbildējusi" in text
     assert "Nodibinājums “Jūra” atbildēja: Nē, nevarēsim ierasties." in text
+
+
+def test_an_admission_at_the_same_moment_as_another_tells_only_its_own_people(
+    place, staff, newcomer
+):
+    """Two admissions whose transactions overlap: the one that takes its picture
+    first sees the other's people appear too, but invites only its own."""
+    from cohorts.services.invitations import Audiences
+
+    meeting = _schedule(place.cycle, staff, "Otrā tikšanās")
+    first = Audiences(place.cycle_id, timezone.now())  # taken by the first admission
+    factories.admit(  # the second admission commits in between, inviting its leader
+        factories.OrganisationFactory(leader=newcomer,
+                                      priority_field=place.cohort.priority_field),
+        place.cycle, staff,
+    )
+    first.tell_changes(revision="@first", withdraw=False, organisation=place.organisation)
+    assert _kinds(newcomer, meeting) == ["invited"]

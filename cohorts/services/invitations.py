@@ -101,16 +101,22 @@ class Audiences:
             for meeting in self.meetings
         }
 
-    def tell_changes(self, *, revision, withdraw=True, **context):
+    def tell_changes(self, *, revision, withdraw=True, organisation=None, **context):
         """Invites the people the meetings newly concern; with ``withdraw``, tells
-        those they no longer concern. ``context`` goes to the "withdrawn" email.
-        Returns the ids of the people invited and of those withdrawn from."""
+        those they no longer concern. With ``organisation`` (the one that joined or
+        moved), only its people: another organisation admitted at the same moment
+        tells its own. ``context`` goes to the "withdrawn" email. Returns the ids of
+        the people invited and of those withdrawn from."""
         after = self._current()
         invited, withdrawn = set(), set()
+
+        def concerned(invitee):
+            return organisation is None or organisation in invitee.organisations
+
         for meeting in self.meetings:
             before, now_for = self.before.get(meeting.pk, {}), after.get(meeting.pk, {})
-            gone = [invitee for pk, invitee in before.items() if pk not in now_for]
-            new = [invitee for pk, invitee in now_for.items() if pk not in before]
+            gone = [i for pk, i in before.items() if pk not in now_for and concerned(i)]
+            new = [i for pk, i in now_for.items() if pk not in before and concerned(i)]
             if gone and withdraw:
                 withdrawn |= {invitee.user.pk for invitee in gone}
                 withdraw_queued(meeting, users=[invitee.user for invitee in gone])

@@ -62,7 +62,9 @@ def place_admitted(application, now=None):
             return CohortMembership.objects.get(
                 cycle=application.cycle, organisation=application.organisation
             )
-        audiences.tell_changes(revision=revision(now), withdraw=False)
+        audiences.tell_changes(
+            revision=revision(now), withdraw=False, organisation=application.organisation
+        )
         return membership
     if membership.status == CohortMembership.Status.LEFT:
         audiences = Audiences(application.cycle_id, now)
@@ -71,7 +73,9 @@ def place_admitted(application, now=None):
         membership.ended_at = None
         membership.application = application
         membership.save()
-        audiences.tell_changes(revision=revision(now), withdraw=False)
+        audiences.tell_changes(
+            revision=revision(now), withdraw=False, organisation=application.organisation
+        )
     return membership
 
 
@@ -110,7 +114,8 @@ def move_membership(membership, *, cohort, by, now=None):
     _history_by(membership, by)
     membership.save()
     audiences.tell_changes(
-        revision=revision(now), moved_to=cohort, moved=membership.organisation
+        revision=revision(now), organisation=membership.organisation,
+        moved_to=cohort, moved=membership.organisation,
     )
     return membership
 
@@ -139,5 +144,7 @@ def set_membership_status(membership, *, status, reason="", by, now=None):
     _history_by(membership, by)
     membership.save()
     if audiences is not None:
-        audiences.tell_changes(revision=revision(now), withdraw=False)
+        audiences.tell_changes(
+            revision=revision(now), withdraw=False, organisation=membership.organisation
+        )
     return membership
