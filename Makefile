@@ -23,6 +23,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## make run: the portal with demo data on the embedded default (SQLite, eager tasks, email to var/mail/)
+## and, next to it, the every-minute dispatch that writes the reminders due (as cron would)
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
 	DEBUG=1 $(BIN)/python manage.py load_demo
@@ -30,7 +31,10 @@ run: install
 	@echo "  The portal: http://localhost:$(PORT)/  (English: http://localhost:$(PORT)/en/)"
 	@echo "  Administration: http://localhost:$(PORT)/admin/"
 	@echo "  Emails are written to var/mail/"
+	@echo "  Reminders: dispatch_notifications --loop runs alongside, once a minute (log: var/dispatch.log)"
 	@echo ""
+	@mkdir -p var; DEBUG=1 $(BIN)/python manage.py dispatch_notifications --loop >> var/dispatch.log 2>&1 & \
+	dispatcher=$$!; trap 'kill $$dispatcher 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
 
 ## make test: the whole suite (browser tests run when Chromium is found)

@@ -93,6 +93,9 @@ class JointMeetingAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancelled on the staff pages: people are told, reminders withdrawn
+
 
 @admin.register(MeetingMaterial)
 class MeetingMaterialAdmin(admin.ModelAdmin):
@@ -134,3 +137,6 @@ class DeadlineAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleted on the staff pages, which withdraw its reminders

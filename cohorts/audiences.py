@@ -87,8 +87,8 @@ def _participants_recipients(deadlines):
     people = selectors.participant_people({d.cycle_id for d in deadlines})
     for deadline in deadlines:
         audience = selectors.audience_of(people, deadline.cycle_id, deadline.cohort_id)
-        for user, organisation in audience:
-            yield deadline, user, {"organisation": organisation}
+        for user, organisations in audience:
+            yield deadline, user, {"organisation": organisations[0], "organisations": organisations}
 
 
 def _participants_concern(user):

@@ -16,7 +16,9 @@ from . import selectors
 FEED_HISTORY = datetime.timedelta(days=180)
 
 
-def meeting_event(meeting):
+def meeting_event(meeting, withdrawn=False):
+    """The meeting as a calendar event. ``withdrawn``: for someone it no longer
+    concerns, a cancellation of their copy, though the meeting itself takes place."""
     url = settings.SITE_URL + reverse("cohorts:meeting_detail", args=[meeting.pk])
     description = "\n\n".join(
         part for part in [meeting.agenda.strip(), meeting.online_url, url] if part
@@ -33,7 +35,7 @@ def meeting_event(meeting):
         location=meeting.place or meeting.online_url,
         url=url,
         sequence=meeting.sequence,
-        cancelled=meeting.is_cancelled,
+        cancelled=meeting.is_cancelled or withdrawn,
         updated_at=meeting.updated_at,
     )
 
@@ -50,7 +52,7 @@ def deadline_event(deadline):
     )
 
 
-def meeting_invitations(meeting, users):
+def meeting_invitations(meeting, users, withdrawn=False):
     """The ``.ics`` attached to a meeting email, for each of ``users`` in their
     language: {user id: text}. Built once per language, not once per person."""
     by_language = {}
@@ -59,7 +61,8 @@ def meeting_invitations(meeting, users):
     result = {}
     for language, people in by_language.items():
         with translation.override(language):
-            texts = invitations(meeting_event(meeting), [person.email for person in people])
+            event = meeting_event(meeting, withdrawn=withdrawn)
+            texts = invitations(event, [person.email for person in people])
         result.update({person.pk: texts[person.email] for person in people})
     return result
 

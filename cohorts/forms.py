@@ -91,19 +91,9 @@ class MeetingForm(forms.ModelForm):
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
-    def clean(self):
-        cleaned = super().clean()
-        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("The meeting must end after it starts."))
-        if not cleaned.get("place", "").strip() and not cleaned.get("online_url", "").strip():
-            if "place" not in self.errors and "online_url" not in self.errors:
-                self.add_error("place", _("Give the place, the online link, or both."))
-        return cleaned
-
     def _post_clean(self):
-        # The service validates against the cycle; the model's own full_clean would
-        # need the cycle set first.
+        # The service checks the meeting (end after start, a place or a link, within
+        # the cycle); the view shows its errors on these fields (apply_errors).
         pass
 
 

@@ -212,6 +212,23 @@ class JointMeeting(models.Model):
     def has_started(self, now=None):
         return self.starts_at <= (now or timezone.now())
 
+    # The meeting's rules, for services, views and templates alike (a template calls
+    # them without ``now``).
+
+    def accepts_answers(self, now=None):
+        """Organisations answer, and change their answer, until it starts."""
+        return not self.is_cancelled and not self.has_started(now)
+
+    def attendance_open(self, now=None):
+        """Staff record attendance from the meeting's day on (Riga time), also
+        before it starts: people sign in at the door."""
+        today = timezone.localdate(now or timezone.now())
+        return not self.is_cancelled and timezone.localdate(self.starts_at) <= today
+
+    def is_editable(self, now=None):
+        """Staff change or cancel it until it has ended."""
+        return not self.is_cancelled and self.ends_at > (now or timezone.now())
+
 
 def material_path(material, filename):
     """Stored under a random name: the uploader's filename never reaches the disk."""

@@ -4,6 +4,9 @@ apps.py; the engine's sweep calls them with a batch of due reminders."""
 
 from collections import defaultdict
 
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
 from incubator.notifications.reminders import Recipient, ReminderSource
 
 from . import audiences, selectors, services
@@ -13,39 +16,64 @@ from .models import Deadline, JointMeeting, MeetingResponse
 
 class MeetingReminders(ReminderSource):
     name = services.MEETING_SOURCE
+    label = _("Joint meetings")
     template = "cohorts/emails/meeting_reminder"
 
     def recipients(self, reminders):
         meetings = JointMeeting.objects.filter(
             pk__in={r.object_id for r in reminders}, status=JointMeeting.Status.SCHEDULED
-        ).select_related("cycle", "cohort__priority_field")
+        ).select_related("cycle", "cohort__priority_field", "created_by")
         meetings = {meeting.pk: meeting for meeting in meetings}
         people = selectors.participant_people({m.cycle_id for m in meetings.values()})
+        hosts = selectors.meeting_hosts(list(meetings.values()))
         responses = {
             (response.meeting_id, response.organisation_id): response
             for response in MeetingResponse.objects.filter(meeting_id__in=meetings)
         }
+        answers = defaultdict(dict)
+        for meeting_id, answer, count in (
+            MeetingResponse.objects.filter(meeting_id__in=meetings)
+            .values_list("meeting_id", "answer")
+            .annotate(count=Count("pk"))
+            .order_by()
+        ):
+            answers[meeting_id][answer] = count
         for reminder in reminders:
             meeting = meetings.get(reminder.object_id)
             if meeting is None:
                 continue
-            audience = selectors.audience_of(people, meeting.cycle_id, meeting.cohort_id)
-            calendars = meeting_invitations(meeting, [user for user, _org in audience])
-            for user, organisation in audience:
+            invitees = selectors.meeting_invitees(meeting, people, hosts[meeting.pk])
+            calendars = meeting_invitations(meeting, [invitee.user for invitee in invitees])
+            invited = len({
+                organisation.pk for invitee in invitees for organisation in invitee.organisations
+            })
+            for invitee in invitees:
+                context = {"meeting": meeting}
+                if invitee.is_host:
+                    counts = answers[meeting.pk]
+                    context["answers"] = {
+                        "yes": counts.get(MeetingResponse.Answer.YES, 0),
+                        "maybe": counts.get(MeetingResponse.Answer.MAYBE, 0),
+                        "no": counts.get(MeetingResponse.Answer.NO, 0),
+                        "invited": invited,
+                    }
+                else:
+                    context["organisation"] = invitee.organisations[0]
+                    context["responses"] = [
+                        (organisation, responses.get((meeting.pk, organisation.pk)))
+                        for organisation in invitee.organisations
+                    ]
                 yield Recipient(
                     reminder=reminder,
-                    user=user,
-                    context={
-                        "meeting": meeting,
-                        "organisation": organisation,
-                        "response": responses.get((meeting.pk, organisation.pk)),
-                    },
-                    calendar=calendars[user.pk],
+                    user=invitee.user,
+                    context=context,
+                    calendar=calendars[invitee.user.pk],
                 )
 
 
 class DeadlineReminders(ReminderSource):
     name = services.DEADLINE_SOURCE
+    label = _("Deadlines")
     template = "cohorts/emails/deadline_reminder"
 
     def sync(self, now):

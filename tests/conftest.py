@@ -131,3 +131,18 @@ def review():
         )
 
     return score
+
+
+@pytest.fixture
+def count_queries(db):
+    """count_queries(callable) -> how many database queries the call ran. Query-count
+    tests compare a small and a large case: the number must not grow with the rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(call):
+        with CaptureQueriesContext(connection) as queries:
+            call()
+        return len(queries)
+
+    return count

@@ -3,9 +3,15 @@
 A ``celery -A incubator worker`` subprocess consumes from the broker in
 CELERY_BROKER_URL and works on this test run's database (on SQLite, a file: see
 ``django_db_modify_db_settings`` in conftest.py). It shows that running the
-dispatch twice, or twice at once, sends each reminder once; that an SMTP error is
-retried and the email then sent once; and that a worker killed in the middle of a
-batch loses nothing and sends nothing again that was recorded as sent.
+dispatch twice, or twice at once in two worker processes, sends each reminder once;
+that an SMTP error is retried (by the every-minute dispatch, never a broker
+countdown) and the email then sent once; and that a worker killed in the middle of
+a batch loses nothing and sends nothing again that was recorded as sent, whether
+the broker hands the unacknowledged batch to the next worker (acks_late) or the
+sweep hands its rows on first.
+
+Whether two sweeps really overlap is up to the workers here; the forced overlap of
+two sweeps, and of a sweep with a cancellation, is in test_reminders_concurrency.py.
 
 When to run: these tests need a Redis: CELERY_BROKER_URL when it names one, else
 the one answering on 127.0.0.1:6379 (database 13). Without one they are skipped
@@ -70,7 +76,7 @@ class Worker:
         self.process = None
         self.name = None
 
-    def start(self, concurrency=2):
+    def start(self, concurrency=2, visibility_timeout=None):
         self.name = f"test-{uuid.uuid4().hex[:8]}@%h"
         env = {
             **os.environ,
@@ -81,6 +87,8 @@ class Worker:
             "TEST_MAIL_DIR": str(self.mail_dir),
             "TEST_CELERY_QUEUE": self.queue,
         }
+        if visibility_timeout is not None:
+            env["TEST_VISIBILITY_TIMEOUT"] = str(visibility_timeout)
         log = open(self.log_dir / f"worker-{self.name.split('@')[0]}.log", "w")
         self.process = subprocess.Popen(
             [
@@ -156,6 +164,9 @@ def _delivered():
 def test_dispatching_twice_or_twice_at_once_sends_each_reminder_once(
     worker, priority_fields, staff
 ):
+    """Two dispatch tasks handed to a worker with two processes, then a third: each
+    reminder is written and sent once. Whether the first two sweeps overlap in time
+    is up to the worker (test_reminders_concurrency.py forces the overlap)."""
     cycle = factories.RunningCycleFactory()
     for index in range(4):
         factories.admit(
@@ -179,26 +190,40 @@ def test_dispatching_twice_or_twice_at_once_sends_each_reminder_once(
 
     def reminders_sent():
         emails = Email.objects.filter(key__contains=":before-7d@")
-        return emails.count() == 4 and not emails.exclude(status="sent").exists()
+        # The four organisations' leaders and the staff member who scheduled it.
+        return emails.count() == 5 and not emails.exclude(status="sent").exists()
 
     _wait_for(reminders_sent, what="the reminders to be sent")
     dispatch.delay()  # and once more, afterwards
-    _wait_for(lambda: not Reminder.objects.filter(status="pending", source="meeting", label="before-7d").exists())
+    _wait_for(lambda: not Reminder.objects.filter(
+        status="pending", source="meeting", label="before-7d"
+    ).exists())
     time.sleep(2)
     delivered = {k: n for k, n in _delivered().items() if ":before-7d@" in k}
-    assert len(delivered) == 4
+    assert len(delivered) == 5
     assert set(delivered.values()) == {1}
-    assert Reminder.objects.get(label="before-7d", source="meeting").emails_written == 4
+    assert Reminder.objects.get(label="before-7d", source="meeting").emails_written == 5
 
 
-def test_an_smtp_error_is_retried_and_the_email_then_sent_once(worker):
+def test_an_smtp_error_is_retried_by_the_dispatch_and_the_email_then_sent_once(worker):
     _control(fail_first=2)
     worker.start(concurrency=1)
     with transaction.atomic():
         email = services.queue_rendered(
             key="test:smtp-error", to="anna@example.lv", subject="Sveiki", text="Teksts"
         )
-    _wait_for(lambda: Email.objects.get(pk=email.pk).status == "sent", what="the retries")
+    _wait_for(lambda: Email.objects.get(pk=email.pk).attempts == 1, what="the first attempt")
+    # Due again after one second, but nothing is scheduled in the broker: without a
+    # dispatch the worker does not try again.
+    time.sleep(3)
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("queued", 1)
+
+    def sent_after_dispatching():
+        dispatch.delay()  # as beat does every minute
+        return Email.objects.get(pk=email.pk).status == "sent"
+
+    _wait_for(sent_after_dispatching, what="the retries")
     email.refresh_from_db()
     assert email.attempts == 3
     assert "SMTPServerDisconnected" in email.last_error
@@ -206,35 +231,30 @@ def test_an_smtp_error_is_retried_and_the_email_then_sent_once(worker):
     assert log == {"attempt": 3, "failed": 2, "delivered": 1}
 
 
-def test_a_worker_killed_mid_batch_loses_nothing_and_resends_nothing_recorded_as_sent(worker):
-    _control(delay=0.3)
-    worker.start(concurrency=1)
-    keys = [f"test:batch:{n}" for n in range(20)]
-    # Twenty rows written together and handed to the workers as one batch task, as
-    # the sweep does with the reminders it writes.
+def _write_batch(keys):
+    """Rows written together and handed to the workers as one batch task, as the sweep
+    does with the reminders it writes."""
     with transaction.atomic():
         ids = [
             Email.objects.create(
-                key=key, to=f"p{n}@example.lv", language="lv", subject="Sveiki", text_body="x"
+                key=key, to=f"p{n}@example.lv", language="lv", subject="Sveiki",
+                text_body="x", enqueued_at=timezone.now(),
             ).pk
             for n, key in enumerate(keys)
         ]
         services.enqueue_batches_on_commit(ids)
+
+
+def _kill_mid_batch(worker, keys):
     _wait_for(lambda: sum(_delivered().values()) >= 5, what="the first deliveries")
     worker.kill()
     sent_before = set(Email.objects.filter(status="sent").values_list("key", flat=True))
-    delivered_before = _delivered()
     assert 5 <= len(sent_before) < len(keys), "killed in the middle of the batch"
     assert Email.objects.filter(status="queued").exists()
+    return sent_before, _delivered()
 
-    worker.start(concurrency=1)
-    _control(delay=0)
-    # The every-minute sweep finds the rows whose task died with the worker.
-    services.dispatch(grace=datetime.timedelta(0))
-    _wait_for(
-        lambda: not Email.objects.filter(key__in=keys).exclude(status="sent").exists(),
-        what="the rest of the batch",
-    )
+
+def _assert_nothing_lost_nothing_recorded_sent_again(keys, sent_before, delivered_before):
     delivered = _delivered()
     assert set(delivered) == set(keys)  # nothing lost
     for key in sent_before:
@@ -243,3 +263,42 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_resends_nothing_recorded_as
     # recorded) can go out twice: that is the only unrecorded moment.
     assert sum(n - 1 for n in delivered.values()) <= 1
     assert sum(delivered_before.values()) >= len(sent_before)
+
+
+def test_a_batch_whose_worker_was_killed_comes_back_from_the_broker(worker):
+    """acks_late: the batch task of a worker killed half-way stays unacknowledged in
+    Redis, which hands it to the next worker once its visibility timeout has passed
+    (an hour in production, three seconds here). No dispatch runs in this test."""
+    _control(delay=0.3)
+    worker.start(concurrency=1)
+    keys = [f"test:batch:{n}" for n in range(20)]
+    _write_batch(keys)
+    sent_before, delivered_before = _kill_mid_batch(worker, keys)
+
+    _control(delay=0)
+    worker.start(concurrency=1, visibility_timeout=3)
+    _wait_for(
+        lambda: not Email.objects.filter(key__in=keys).exclude(status="sent").exists(),
+        what="the broker to hand the batch back",
+    )
+    _assert_nothing_lost_nothing_recorded_sent_again(keys, sent_before, delivered_before)
+
+
+def test_a_batch_whose_worker_was_killed_is_finished_by_the_sweep_first(worker):
+    """In production the broker waits an hour before handing a dead worker's task on;
+    the every-minute sweep hands the batch's rows on two minutes after they were
+    enqueued (here without waiting: grace 0)."""
+    _control(delay=0.3)
+    worker.start(concurrency=1)
+    keys = [f"test:batch:{n}" for n in range(20)]
+    _write_batch(keys)
+    sent_before, delivered_before = _kill_mid_batch(worker, keys)
+
+    worker.start(concurrency=1)
+    _control(delay=0)
+    services.dispatch(grace=datetime.timedelta(0))
+    _wait_for(
+        lambda: not Email.objects.filter(key__in=keys).exclude(status="sent").exists(),
+        what="the rest of the batch",
+    )
+    _assert_nothing_lost_nothing_recorded_sent_again(keys, sent_before, delivered_before)

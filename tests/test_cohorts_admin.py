@@ -67,3 +67,18 @@ def test_the_membership_history_opens(client, records, place):
     client.force_login(factories.AdminFactory())
     url = reverse("admin:cohorts_cohortmembership_history", args=[place.pk])
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("label", ["cohorts.JointMeeting", "cohorts.Deadline"])
+def test_meetings_and_deadlines_are_not_deleted_in_the_admin(client, records, label):
+    """Deleting bypasses the services: nobody would be told, reminders would stay."""
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    instance = model.objects.first()
+    client.force_login(factories.AdminFactory())
+    info = model._meta.app_label, model._meta.model_name
+    assert client.get(reverse("admin:%s_%s_delete" % info, args=[instance.pk])).status_code == 403
+    page = client.get(reverse("admin:%s_%s_changelist" % info)).content.decode()
+    assert "delete_selected" not in page
+    assert model.objects.filter(pk=instance.pk).exists()

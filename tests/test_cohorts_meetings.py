@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -61,8 +62,12 @@ def test_scheduling_invites_everyone_of_the_cycle_with_a_calendar_file(
     meeting = services.schedule_meeting(cycle=place.cycle, by=staff, **meeting_fields())
     invitations = outbox_emails(key__startswith=f"meeting:{meeting.pk}:")
     assert {e.to for e in invitations} == {
-        applicant.email, colleague.email, other_place.organisation.people.get().email
+        applicant.email, colleague.email, other_place.organisation.people.get().email,
+        staff.email,  # who scheduled it: a host, with the calendar file too
     }
+    host = next(e for e in invitations if e.to == staff.email)
+    assert "kā tās organizators vai kohortas koordinators" in host.text_body
+    assert "BEGIN:VCALENDAR" in host.calendar
     latvian = next(e for e in invitations if e.to == applicant.email)
     assert latvian.subject.startswith("Ielūgums: Otrā kopīgā tikšanās")
     assert "Lielā iela 3, Liepāja" in latvian.text_body
@@ -79,9 +84,9 @@ def test_a_cohort_meeting_invites_only_that_cohort(place, other_place, staff, ou
     meeting = services.schedule_meeting(
         cycle=place.cycle, by=staff, **meeting_fields(cohort=place.cohort)
     )
-    assert {e.recipient for e in outbox_emails(key__startswith=f"meeting:{meeting.pk}:")} == set(
-        place.organisation.people.all()
-    )
+    assert {e.recipient for e in outbox_emails(key__startswith=f"meeting:{meeting.pk}:")} == {
+        *place.organisation.people.all(), staff
+    }
 
 
 @pytest.mark.parametrize(
@@ -431,28 +436,6 @@ def test_the_attendance_report_counts_in_the_database_and_exports_csv(
     assert lines[(other_place.organisation.name, "Trešā")][7] == ""
 
 
-@pytest.mark.parametrize("organisations", [3, 25])
-def test_the_attendance_page_and_report_run_a_constant_number_of_queries(
-    client, staff, running_cycle, priority_fields, organisations, django_assert_max_num_queries
-):
-    for index in range(organisations):
-        factories.admit(
-            factories.OrganisationFactory(leader=factories.UserFactory(),
-                                          priority_field=priority_fields[index % 5]),
-            running_cycle, staff,
-        )
-    held = services.schedule_meeting(
-        cycle=running_cycle, by=staff,
-        **meeting_fields(starts_at=_moment(-7), ends_at=_moment(-7, 18)),
-    )
-    client.force_login(staff)
-    with django_assert_max_num_queries(12):
-        assert client.get(reverse("cohorts:attendance", args=[held.pk])).status_code == 200
-    with django_assert_max_num_queries(10):
-        response = client.get(reverse("cohorts:attendance_report", args=[running_cycle.pk]))
-    assert response.status_code == 200
-
-
 def test_the_staff_meeting_page_lists_the_answers(client, meeting, place, staff, applicant):
     services.respond(meeting, organisation=place.organisation, answer="maybe", by=applicant,
                      attendees=[applicant])
@@ -546,3 +529,99 @@ def test_staff_add_change_and_delete_a_deadline_from_the_pages(client, place, st
     }
     client.post(reverse("cohorts:deadline_delete", args=[deadline.pk]))
     assert not Deadline.objects.filter(pk=deadline.pk).exists()
+
+
+# --- when a meeting takes answers, attendance and changes ---------------------------------
+
+
+def test_staff_record_attendance_from_the_meeting_page_on_its_day_before_it_starts(
+    client, place, staff
+):
+    meeting = services.schedule_meeting(
+        cycle=place.cycle, by=staff, **meeting_fields(starts_at=_moment(3), ends_at=_moment(3, 18))
+    )
+    client.force_login(staff)
+    detail = reverse("cohorts:meeting_detail", args=[meeting.pk])
+    with time_machine.travel(_moment(2, 9), tick=False):  # the day before
+        assert "Reģistrēt apmeklējumu" not in client.get(detail).content.decode()
+    with time_machine.travel(_moment(3, 9), tick=False):  # its morning, people arriving
+        assert "Reģistrēt apmeklējumu" in client.get(detail).content.decode()
+        prefix = f"org{place.organisation_id}"
+        response = client.post(
+            reverse("cohorts:attendance", args=[meeting.pk]),
+            {f"{prefix}-status": "present", f"{prefix}-people": "2", f"{prefix}-note": ""},
+        )
+    assert response.status_code == 302
+    assert Attendance.objects.get().people == 2
+
+
+def test_a_meeting_that_has_ended_can_no_longer_be_changed(client, place, staff):
+    held = services.schedule_meeting(
+        cycle=place.cycle, by=staff,
+        **meeting_fields(starts_at=_moment(-2), ends_at=_moment(-2, 18)),
+    )
+    with pytest.raises(ValidationError) as error:
+        services.update_meeting(held, by=staff, **meeting_fields(
+            starts_at=_moment(-2), ends_at=_moment(-2, 18), title="Pārdēvēta"
+        ))
+    assert "vairs nevar mainīt" in " ".join(error.value.messages)
+    client.force_login(staff)
+    response = client.get(reverse("cohorts:meeting_edit", args=[held.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("cohorts:meeting_detail", args=[held.pk])
+    assert "vairs nevar mainīt" in response.content.decode()
+    assert "Mainīt</a>" not in response.content.decode()
+    response = client.get(reverse("cohorts:meeting_cancel", args=[held.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("cohorts:meeting_detail", args=[held.pk])
+    held.refresh_from_db()
+    assert held.title == "Otrā kopīgā tikšanās"
+
+
+def test_a_meeting_under_way_no_longer_asks_for_an_answer(client, place, staff, applicant):
+    meeting = services.schedule_meeting(
+        cycle=place.cycle, by=staff, **meeting_fields(starts_at=_moment(3), ends_at=_moment(3, 18))
+    )
+    client.force_login(applicant)
+    with time_machine.travel(_moment(3, 16), tick=False):
+        page = client.get(reverse("cohorts:my_programme")).content.decode()
+        assert "Atbildiet, vai ieradīsieties uz “Otrā kopīgā tikšanās”" not in page
+        assert "Tikšanās ir sākusies; atbildes vairs netiek pieņemtas." in page
+        page = client.get(reverse("cohorts:meeting_detail", args=[meeting.pk])).content.decode()
+        assert "Saglabāt atbildi" not in page
+
+
+def test_only_active_people_can_be_named_as_coming(client, meeting, place, applicant):
+    gone = factories.UserFactory(is_active=False, first_name="Aizgājusī")
+    Membership.objects.create(organisation=place.organisation, user=gone)
+    client.force_login(applicant)
+    page = client.get(reverse("cohorts:meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Aizgājusī" not in page
+    prefix = f"m{meeting.pk}"
+    response = client.post(
+        reverse("cohorts:rsvp", args=[meeting.pk, place.organisation_id]),
+        {f"{prefix}-answer": "yes", f"{prefix}-attendees": [gone.pk]},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert not MeetingResponse.objects.exists()
+
+
+def test_a_participants_meeting_page_runs_the_same_queries_for_one_or_four_organisations(
+    client, meeting, place, staff, applicant, count_queries
+):
+    services.respond(meeting, organisation=place.organisation, answer="maybe", by=applicant)
+    client.force_login(applicant)
+    url = reverse("cohorts:meeting_detail", args=[meeting.pk])
+    client.get(url)
+    one = count_queries(lambda: client.get(url))
+    for _index in range(3):
+        organisation = factories.OrganisationFactory(
+            leader=applicant, priority_field=place.cohort.priority_field
+        )
+        for _ in range(3):
+            Membership.objects.create(organisation=organisation, user=factories.UserFactory())
+        factories.admit(organisation, place.cycle, staff)
+        services.respond(meeting, organisation=organisation, answer="yes", by=applicant,
+                         attendees=[applicant])
+    page = client.get(url).content.decode()
+    assert page.count("Saglabāt atbildi") == 4
+    assert count_queries(lambda: client.get(url)) == one

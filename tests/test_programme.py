@@ -100,27 +100,3 @@ def test_answering_does_not_redirect_elsewhere(client, place, staff, applicant):
         {f"m{meeting.pk}-answer": "maybe", "next": "https://evil.example.com/"},
     )
     assert response.url == reverse("cohorts:meeting_detail", args=[meeting.pk])
-
-
-@pytest.mark.parametrize("rows", [3, 30])
-def test_my_programme_runs_a_constant_number_of_queries(
-    client, place, staff, applicant, rows, django_assert_max_num_queries
-):
-    for index in range(rows):
-        meeting = _meeting(place, staff, index - rows // 2, f"Tikšanās {index}")
-        services.create_deadline(
-            cycle=place.cycle, by=staff, cohort=None, title=f"Termiņš {index}", description="",
-            due_at=_moment(index + 1), audience="participants",
-        )
-        factories.admit(
-            factories.OrganisationFactory(leader=factories.UserFactory(),
-                                          priority_field=place.cohort.priority_field),
-            place.cycle, staff,
-        )
-        if index % 2 and meeting.starts_at > timezone.now():
-            services.respond(meeting, organisation=place.organisation, answer="yes",
-                             by=applicant, attendees=[applicant])
-    client.force_login(applicant)
-    with django_assert_max_num_queries(14):
-        response = client.get(reverse("cohorts:my_programme"))
-    assert response.content.decode().count("Tikšanās ") >= rows

@@ -2,8 +2,9 @@
 every email starts from."""
 
 import datetime
+from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from applications.models import Application
@@ -11,16 +12,17 @@ from incubator.models import Membership
 from incubator.permissions import is_staff
 
 from .. import audiences
-from ..models import Cohort, CohortMembership, Deadline, JointMeeting
+from ..models import Cohort, CohortMembership, Deadline, JointMeeting, MeetingResponse
 
 VISIBLE = [CohortMembership.Status.ACTIVE, CohortMembership.Status.COMPLETED]
 
 
+CYCLE_END_TIME = datetime.time(23, 59)
+
+
 def cycle_end(cycle):
     """The last moment of the incubation: 23:59 on its last day, Riga time."""
-    return timezone.make_aware(
-        datetime.datetime.combine(cycle.incubation_ends_on, datetime.time(23, 59))
-    )
+    return timezone.make_aware(datetime.datetime.combine(cycle.incubation_ends_on, CYCLE_END_TIME))
 
 
 def cycle_window(cycle):
@@ -86,6 +88,22 @@ def meeting_organisations(meeting, user):
     return places.select_related("organisation")
 
 
+def answering_places(meeting, user):
+    """The user's organisations invited to ``meeting``, each with its active people
+    (``organisation.active_people``) and its answer, if any
+    (``organisation.answers_here``), in three queries however many there are."""
+    people = (
+        Membership.objects.filter(user__is_active=True)
+        .select_related("user")
+        .order_by("-role", "created_at")
+    )
+    answers = MeetingResponse.objects.filter(meeting=meeting).prefetch_related("attendees")
+    return meeting_organisations(meeting, user).prefetch_related(
+        Prefetch("organisation__memberships", queryset=people, to_attr="active_people"),
+        Prefetch("organisation__meeting_responses", queryset=answers, to_attr="answers_here"),
+    )
+
+
 def participant_people(cycle_ids):
     """Everyone to tell about a cycle's meetings and deadlines: a list of
     (cycle_id, cohort_id, organisation, user) for the people of every organisation
@@ -109,16 +127,67 @@ def participant_people(cycle_ids):
 
 
 def audience_of(people, cycle_id, cohort_id):
-    """From ``participant_people``: the (user, organisation) pairs a meeting or
-    deadline of ``cycle_id`` (and ``cohort_id``, if any) concerns, each person once."""
-    seen, result = set(), []
+    """From ``participant_people``: the people a meeting or deadline of ``cycle_id``
+    (and ``cohort_id``, if any) concerns, as (user, [their organisations it is for])
+    pairs, each person once, in the order of ``people``."""
+    by_user = {}
     for person_cycle, person_cohort, organisation, user in people:
         if person_cycle != cycle_id or (cohort_id and person_cohort != cohort_id):
             continue
-        if user.pk not in seen:
-            seen.add(user.pk)
-            result.append((user, organisation))
-    return result
+        organisations = by_user.setdefault(user.pk, (user, []))[1]
+        if organisation not in organisations:
+            organisations.append(organisation)
+    return list(by_user.values())
+
+
+@dataclass
+class Invitee:
+    """One person a meeting is for: a participant, with the organisations through
+    which it concerns them, or a host (its coordinator or organiser, on the staff)."""
+
+    user: object
+    organisations: list = field(default_factory=list)
+
+    @property
+    def is_host(self):
+        return not self.organisations
+
+
+def meeting_hosts(meetings):
+    """{meeting id: [users]}: the staff told about each meeting besides its
+    participants: the coordinator of its cohort (of every cohort of the cycle, for a
+    meeting of the whole cycle) and whoever scheduled it. One query; ``meetings``
+    come with ``created_by`` selected."""
+    coordinated = list(
+        Cohort.objects.filter(
+            cycle_id__in={m.cycle_id for m in meetings},
+            coordinator__is_active=True,
+            coordinator__is_staff=True,
+        ).select_related("coordinator")
+    )
+    hosts = {}
+    for meeting in meetings:
+        users = {}
+        for cohort in coordinated:
+            if cohort.cycle_id == meeting.cycle_id and meeting.cohort_id in (None, cohort.pk):
+                users.setdefault(cohort.coordinator_id, cohort.coordinator)
+        organiser = meeting.created_by
+        if organiser is not None and organiser.is_active and organiser.is_staff:
+            users.setdefault(organiser.pk, organiser)
+        hosts[meeting.pk] = list(users.values())
+    return hosts
+
+
+def meeting_invitees(meeting, people, hosts):
+    """Everyone ``meeting`` is for, from ``participant_people`` and its hosts (from
+    ``meeting_hosts``): participants first, each person once."""
+    invitees = [
+        Invitee(user, organisations)
+        for user, organisations in audience_of(people, meeting.cycle_id, meeting.cohort_id)
+    ]
+    participants = {invitee.user.pk for invitee in invitees}
+    invitees += [Invitee(user) for user in hosts if user.pk not in participants]
+    return invitees
 
 
 def draft_people(cycle_ids):

@@ -50,7 +50,7 @@ def programme_for(user, now=None):
         peers.setdefault(peer.cohort_id, []).append(peer.organisation)
     people = {}
     for membership in Membership.objects.filter(
-        organisation_id__in=organisation_ids
+        organisation_id__in=organisation_ids, user__is_active=True
     ).select_related("user").order_by("-role", "created_at"):
         people.setdefault(membership.organisation_id, []).append(membership.user)
 
@@ -83,9 +83,7 @@ def programme_for(user, now=None):
             "timeline": timeline(cycle, own, own_deadlines, now),
             "peers": [o for o in peers.get(place.cohort_id, []) if o.pk != place.organisation_id],
             "people": people.get(place.organisation_id, []),
-            "to_answer": [
-                m for m in ahead if not m.is_cancelled and m.response is None
-            ],
+            "to_answer": [m for m in ahead if m.accepts_answers(now) and m.response is None],
         })
     return result
 

@@ -71,14 +71,24 @@ def deadlines_of_cycle(cycle, cohort=None):
     return deadlines
 
 
-def cohort_members(cohort):
-    """The cohort's organisations with their people and how many of the cycle's
-    meetings each attended."""
-    people = Membership.objects.select_related("user").order_by("-role", "created_at")
+def cohort_members(cohort, staff=False):
+    """The cohort's organisations with their contact people (``organisation.contacts``)
+    and how many of the cycle's meetings each attended. Staff see every place, those
+    that left too, with all the organisation's active people; a participant sees the
+    organisations taking part or completed, each with its active leaders only."""
+    people = (
+        Membership.objects.filter(user__is_active=True)
+        .select_related("user")
+        .order_by("-role", "created_at")
+    )
+    places = CohortMembership.objects.filter(cohort=cohort)
+    if not staff:
+        people = people.filter(role=Membership.Role.LEADER)
+        places = places.filter(status__in=VISIBLE)
     return (
-        CohortMembership.objects.filter(cohort=cohort)
-        .select_related("organisation")
-        .prefetch_related(Prefetch("organisation__memberships", queryset=people))
+        places.select_related("organisation")
+        .prefetch_related(Prefetch("organisation__memberships", queryset=people,
+                                   to_attr="contacts"))
         .annotate(
             attended=Count(
                 "organisation__meeting_attendance",
@@ -90,6 +100,17 @@ def cohort_members(cohort):
         )
         .order_by("status", "organisation__name")
     )
+
+
+def meetings_held(cycle, cohort=None, now=None):
+    """How many of the cycle's meetings (for everyone, or for ``cohort``) have taken
+    place, counted in the database."""
+    meetings = JointMeeting.objects.filter(
+        cycle=cycle, status=JointMeeting.Status.SCHEDULED, starts_at__lte=now or timezone.now()
+    )
+    if cohort is not None:
+        meetings = meetings.filter(Q(cohort=cohort) | Q(cohort__isnull=True))
+    return meetings.count()
 
 
 def meeting_roster(meeting):

@@ -2,9 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate, TruncTime
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from incubator.models import Cycle
@@ -12,29 +12,22 @@ from incubator.notifications import reminders
 
 from .. import audiences, selectors
 from ..models import Deadline
+from .checks import cycle_errors
 from .schedule import DEADLINE_SOURCE, schedule_deadline_reminders
 
 
-def _date(moment):
-    return date_format(timezone.localtime(moment), "DATE_FORMAT")
-
-
 def _check_deadline(deadline):
-    errors = {}
+    errors = cycle_errors(
+        deadline.cycle, deadline.cohort, deadline.due_at, field="due_at",
+        outside=_("The deadline must fall within the cycle, between %(start)s and %(end)s."),
+    )
     audience = audiences.get(deadline.audience)
     if audience is None:
         errors["audience"] = _("Choose for whom the deadline is.")
     elif deadline.cohort is not None and not audience.cohort_scoped:
         errors["audience"] = _("This audience is for the whole cycle: leave the cohort empty.")
-    if deadline.cohort is not None and deadline.cohort.cycle_id != deadline.cycle_id:
-        errors["cohort"] = _("Choose a cohort of this cycle.")
     if deadline.kind == Deadline.Kind.CUSTOM and not deadline.title.strip():
         errors["title"] = _("Give the deadline a title.")
-    opens, ends = selectors.cycle_window(deadline.cycle)
-    if deadline.due_at and not (opens <= deadline.due_at <= ends):
-        errors["due_at"] = _(
-            "The deadline must fall within the cycle, between %(start)s and %(end)s."
-        ) % {"start": _date(opens), "end": _date(ends)}
     if errors:
         raise ValidationError(errors)
 
@@ -106,18 +99,26 @@ def sync_cycle_deadlines(cycle, now=None):
 
 def cycles_out_of_step(now=None):
     """Cycles still running whose milestones do not match their dates (new cycles,
-    or dates changed in the administration), found in one query."""
+    or dates changed in the administration), found by the database in one query."""
     today = timezone.localdate(now or timezone.now())
+    riga = timezone.get_current_timezone()
 
     def due(kind):
         return Subquery(
             Deadline.objects.filter(cycle=OuterRef("pk"), kind=kind).values("due_at")[:1]
         )
 
-    cycles = Cycle.objects.filter(incubation_ends_on__gte=today).annotate(
-        closes=due(Deadline.Kind.CALL_CLOSES), ends=due(Deadline.Kind.CYCLE_ENDS)
+    return list(
+        Cycle.objects.filter(incubation_ends_on__gte=today)
+        .annotate(closes=due(Deadline.Kind.CALL_CLOSES), ends=due(Deadline.Kind.CYCLE_ENDS))
+        .annotate(
+            ends_day=TruncDate("ends", tzinfo=riga), ends_time=TruncTime("ends", tzinfo=riga)
+        )
+        .filter(
+            Q(closes__isnull=True)
+            | Q(ends__isnull=True)
+            | ~Q(closes=F("call_closes_at"))
+            | ~Q(ends_day=F("incubation_ends_on"))
+            | ~Q(ends_time=selectors.CYCLE_END_TIME)
+        )
     )
-    return [
-        cycle for cycle in cycles
-        if cycle.closes != cycle.call_closes_at or cycle.ends != selectors.cycle_end(cycle)
-    ]

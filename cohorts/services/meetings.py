@@ -5,59 +5,41 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from incubator.notifications import reminders
-from incubator.notifications.services import Outgoing, queue_many
 from incubator.uploads import check_document
 
 from .. import selectors
-from ..calendar import meeting_invitations
 from ..models import Attendance, JointMeeting, MeetingMaterial, MeetingResponse
+from . import invitations
+from .checks import cycle_errors
 from .schedule import MEETING_SOURCE, schedule_meeting_reminders
 
 MATERIALS_PER_MEETING = 20
 
 
-def _date(moment):
-    return date_format(timezone.localtime(moment), "DATE_FORMAT")
-
-
 def _check_meeting(meeting):
-    errors = {}
+    """The meeting's rules, for the staff's form (whose fields show these errors)
+    and any other caller alike."""
+    errors = cycle_errors(
+        meeting.cycle, meeting.cohort, meeting.starts_at, field="starts_at",
+        outside=_("The meeting must take place within the cycle, between %(start)s and %(end)s."),
+    )
     if meeting.starts_at and meeting.ends_at and meeting.ends_at <= meeting.starts_at:
         errors["ends_at"] = _("The meeting must end after it starts.")
     if not meeting.place.strip() and not meeting.online_url.strip():
         errors["place"] = _("Give the place, the online link, or both.")
-    if meeting.cohort is not None and meeting.cohort.cycle_id != meeting.cycle_id:
-        errors["cohort"] = _("Choose a cohort of this cycle.")
-    opens, ends = selectors.cycle_window(meeting.cycle)
-    if meeting.starts_at and not (opens <= meeting.starts_at <= ends):
-        errors["starts_at"] = _(
-            "The meeting must take place within the cycle, between %(start)s and %(end)s."
-        ) % {"start": _date(opens), "end": _date(ends)}
     if errors:
         raise ValidationError(errors)
 
 
-def _tell_participants(meeting, notice, now):
-    """Writes a mandatory notice (invited, changed, cancelled) to everyone the
-    meeting is for, each with the calendar invitation in their language."""
-    people = selectors.participant_people([meeting.cycle_id])
-    audience = selectors.audience_of(people, meeting.cycle_id, meeting.cohort_id)
-    calendars = meeting_invitations(meeting, [user for user, _organisation in audience])
-    messages = [
-        Outgoing(
-            key=f"meeting:{meeting.pk}:user:{user.pk}:{notice}",
-            recipient=user,
-            template=f"cohorts/emails/meeting_{notice.split('-')[0]}",
-            context={"meeting": meeting, "organisation": organisation},
-            calendar=calendars[user.pk],
-        )
-        for user, organisation in audience
-    ]
-    return queue_many(messages, now=now)
+def _tell_everyone(meeting, notice, now, exclude=()):
+    """Writes a mandatory notice (invited, changed-N, cancelled) to everyone the
+    meeting is for, each with the calendar file in their language."""
+    people = [i for i in invitations.invitees(meeting) if i.user.pk not in exclude]
+    template = f"meeting_{notice.split('-')[0]}"
+    return invitations.tell(meeting, people, notice=notice, template=template, now=now)
 
 
 MEETING_FIELDS = ["cohort", "title", "starts_at", "ends_at", "place", "online_url", "agenda"]
@@ -78,28 +60,40 @@ def schedule_meeting(*, cycle, by, now=None, **fields):
     meeting.save()
     if meeting.starts_at > now:
         schedule_meeting_reminders(meeting, now)
-        _tell_participants(meeting, "invited", now)
+        _tell_everyone(meeting, "invited", now)
     return meeting
 
 
 @transaction.atomic
 def update_meeting(meeting, *, by, now=None, **fields):
-    """Staff change a meeting. A new time, place or link is a change people are
-    told about, with an updated calendar invitation; its reminders follow the new
-    time. Returns the meeting and whether people were notified."""
+    """Staff change a meeting, until it has ended. A new time, place or link is a
+    change people are told about, with an updated calendar invitation; its reminders follow the new
+    time. Given to another cohort (or to the whole cycle), a meeting ahead invites
+    the people it newly concerns and withdraws itself from those it no longer does.
+    Returns the meeting and whether anyone was told."""
     now = now or timezone.now()
-    meeting = JointMeeting.objects.select_for_update().select_related("cycle").get(pk=meeting.pk)
-    if meeting.is_cancelled:
-        raise ValidationError(_("A cancelled meeting can no longer be changed."))
+    meeting = (
+        JointMeeting.objects.select_for_update(of=("self",))
+        .select_related("cycle", "created_by")
+        .get(pk=meeting.pk)
+    )
+    if not meeting.is_editable(now):
+        if meeting.is_cancelled:
+            raise ValidationError(_("A cancelled meeting can no longer be changed."))
+        raise ValidationError(_("A meeting that has taken place can no longer be changed."))
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
         raise ValueError(f"Not a meeting field: {', '.join(sorted(unknown))}")
     changed = {name for name, value in fields.items() if getattr(meeting, name) != value}
+    audiences = None
+    if "cohort" in changed:
+        audiences = invitations.Audiences(meeting.cycle_id, now, meetings=[meeting])
     for name in changed:
         setattr(meeting, name, fields[name])
     _check_meeting(meeting)
     notify = bool(changed & NOTIFIED_FIELDS) and meeting.ends_at > now
-    if notify:
+    regrouped = audiences is not None and meeting.starts_at > now
+    if notify or regrouped:
         meeting.sequence += 1
     meeting.save()
     if "starts_at" in changed or "cohort" in changed:
@@ -107,9 +101,16 @@ def update_meeting(meeting, *, by, now=None, **fields):
             schedule_meeting_reminders(meeting, now)
         else:
             reminders.cancel(source=MEETING_SOURCE, object_id=meeting.pk)
+    invited, withdrawn = set(), set()
     if notify:
-        _tell_participants(meeting, f"changed-{meeting.sequence}", now)
-    return meeting, notify
+        invitations.withdraw_queued(meeting)
+    if regrouped:
+        invited, withdrawn = audiences.tell_changes(
+            revision=f"-{meeting.sequence}", now_for_cohort=meeting.cohort
+        )
+    if notify:
+        _tell_everyone(meeting, f"changed-{meeting.sequence}", now, exclude=invited | withdrawn)
+    return meeting, notify or bool(invited or withdrawn)
 
 
 @transaction.atomic
@@ -117,17 +118,22 @@ def cancel_meeting(meeting, *, reason, by, now=None):
     """Staff cancel a meeting: its reminders are dropped and everyone it was for is
     told, with a calendar cancellation."""
     now = now or timezone.now()
-    meeting = JointMeeting.objects.select_for_update().select_related("cycle").get(pk=meeting.pk)
+    meeting = (
+        JointMeeting.objects.select_for_update(of=("self",))
+        .select_related("cycle", "created_by")
+        .get(pk=meeting.pk)
+    )
     if meeting.is_cancelled:
         return meeting
-    if meeting.ends_at <= now:
+    if not meeting.is_editable(now):
         raise ValidationError(_("A meeting that has taken place cannot be cancelled."))
     meeting.status = JointMeeting.Status.CANCELLED
     meeting.cancellation_reason = reason.strip()
     meeting.sequence += 1
     meeting.save()
     reminders.cancel(source=MEETING_SOURCE, object_id=meeting.pk)
-    _tell_participants(meeting, "cancelled", now)
+    invitations.withdraw_queued(meeting)
+    _tell_everyone(meeting, "cancelled", now)
     return meeting
 
 
@@ -168,14 +174,14 @@ def respond(meeting, *, organisation, answer, by, attendees=(), note="", now=Non
     now = now or timezone.now()
     if answer not in MeetingResponse.Answer.values:
         raise ValidationError({"answer": _("Choose whether you will come.")})
-    if meeting.is_cancelled:
-        raise ValidationError(_("This meeting has been cancelled."), code="cancelled")
-    if meeting.starts_at <= now:
+    if not meeting.accepts_answers(now):
+        if meeting.is_cancelled:
+            raise ValidationError(_("This meeting has been cancelled."), code="cancelled")
         raise ValidationError(_("This meeting has already started."), code="started")
     invited = selectors.meeting_organisations(meeting, by).filter(organisation=organisation)
     if not invited.exists():
         raise ValidationError(_("Your organisation is not invited to this meeting."))
-    people = set(organisation.people.values_list("pk", flat=True))
+    people = set(organisation.people.filter(is_active=True).values_list("pk", flat=True))
     attendees = list(attendees)
     if any(person.pk not in people for person in attendees):
         raise ValidationError(
@@ -198,9 +204,9 @@ def record_attendance(meeting, rows, *, by, now=None):
     list of (organisation, status, people, note); an organisation left out keeps its
     record. Refused before the meeting's day."""
     now = now or timezone.now()
-    if meeting.is_cancelled:
-        raise ValidationError(_("This meeting was cancelled."), code="cancelled")
-    if timezone.localdate(meeting.starts_at) > timezone.localdate(now):
+    if not meeting.attendance_open(now):
+        if meeting.is_cancelled:
+            raise ValidationError(_("This meeting was cancelled."), code="cancelled")
         raise ValidationError(
             _("Attendance can be recorded from the day of the meeting."), code="early"
         )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from applications.models import Application
 
 from ..models import Cohort, CohortMembership
+from .invitations import Audiences, revision
 
 
 def _history_by(obj, user):
@@ -31,7 +32,9 @@ def _cohort_for(cycle, priority_field):
 def place_admitted(application, now=None):
     """Places an admitted organisation in its cycle's cohort for the application's
     priority field, creating the cohort when it is the first. Idempotent: a place
-    that exists stays where staff put it (an organisation that had left returns)."""
+    that exists stays where staff put it (an organisation that had left returns).
+    Its people are invited to the meetings ahead that they now take part in."""
+    now = now or timezone.now()
     application = Application.objects.select_related("organisation", "cycle").get(
         pk=application.pk
     )
@@ -45,6 +48,7 @@ def place_admitted(application, now=None):
         .first()
     )
     if membership is None:
+        audiences = Audiences(application.cycle_id, now)
         try:
             with transaction.atomic():
                 membership = CohortMembership.objects.create(
@@ -52,19 +56,26 @@ def place_admitted(application, now=None):
                     cycle=application.cycle,
                     organisation=application.organisation,
                     application=application,
-                    joined_at=now or timezone.now(),
+                    joined_at=now,
                 )
         except IntegrityError:
-            membership = CohortMembership.objects.get(
+            return CohortMembership.objects.get(
                 cycle=application.cycle, organisation=application.organisation
             )
+        audiences.tell_changes(
+            revision=revision(now), withdraw=False, organisation=application.organisation
+        )
         return membership
     if membership.status == CohortMembership.Status.LEFT:
+        audiences = Audiences(application.cycle_id, now)
         membership.status = CohortMembership.Status.ACTIVE
         membership.reason = ""
         membership.ended_at = None
         membership.application = application
         membership.save()
+        audiences.tell_changes(
+            revision=revision(now), withdraw=False, organisation=application.organisation
+        )
     return membership
 
 
@@ -88,14 +99,24 @@ def revoke_place(application, now=None):
 
 
 @transaction.atomic
-def move_membership(membership, *, cohort, by):
-    """Staff move an organisation to another cohort of the same cycle."""
+def move_membership(membership, *, cohort, by, now=None):
+    """Staff move an organisation to another cohort of the same cycle. Its people are
+    invited to the new cohort's meetings ahead, and told that the old cohort's are no
+    longer on their programme."""
     if cohort.cycle_id != membership.cycle_id:
         raise ValidationError(_("An organisation can only move to a cohort of the same cycle."))
+    now = now or timezone.now()
     membership = CohortMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.cohort_id == cohort.pk:
+        return membership
+    audiences = Audiences(membership.cycle_id, now)
     membership.cohort = cohort
     _history_by(membership, by)
     membership.save()
+    audiences.tell_changes(
+        revision=revision(now), organisation=membership.organisation,
+        moved_to=cohort, moved=membership.organisation,
+    )
     return membership
 
 
@@ -110,10 +131,20 @@ def set_membership_status(membership, *, status, reason="", by, now=None):
         raise ValidationError(
             {"reason": _("Say why the organisation leaves the programme.")}, code="reason"
         )
+    now = now or timezone.now()
     membership = CohortMembership.objects.select_for_update().get(pk=membership.pk)
+    # An organisation taking part again is invited to the meetings ahead; one that
+    # leaves or completes is not sent a notice for each meeting.
+    audiences = None
+    if status == Status.ACTIVE and membership.status != Status.ACTIVE:
+        audiences = Audiences(membership.cycle_id, now)
     membership.status = status
     membership.reason = reason if status == Status.LEFT else ""
-    membership.ended_at = None if status == Status.ACTIVE else (now or timezone.now())
+    membership.ended_at = None if status == Status.ACTIVE else now
     _history_by(membership, by)
     membership.save()
+    if audiences is not None:
+        audiences.tell_changes(
+            revision=revision(now), withdraw=False, organisation=membership.organisation
+        )
     return membership

@@ -53,8 +53,8 @@ def meeting_create(request, cycle_pk):
 @staff_required
 def meeting_edit(request, pk):
     meeting = get_object_or_404(selectors.meetings_for(request.user), pk=pk)
-    if meeting.is_cancelled:
-        messages.error(request, _("A cancelled meeting can no longer be changed."))
+    if not meeting.is_editable():
+        messages.error(request, _not_editable(meeting))
         return redirect("cohorts:meeting_detail", pk=pk)
     form = MeetingForm(request.POST or None, instance=meeting, cycle=meeting.cycle)
     if request.method == "POST" and form.is_valid():
@@ -77,9 +77,18 @@ def meeting_edit(request, pk):
     )
 
 
+def _not_editable(meeting):
+    if meeting.is_cancelled:
+        return _("A cancelled meeting can no longer be changed.")
+    return _("A meeting that has taken place can no longer be changed.")
+
+
 @staff_required
 def meeting_cancel(request, pk):
     meeting = get_object_or_404(selectors.meetings_for(request.user), pk=pk)
+    if not meeting.is_editable():
+        messages.error(request, _not_editable(meeting))
+        return redirect("cohorts:meeting_detail", pk=pk)
     form = CancelMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,17 +115,13 @@ def _detail_context(request, meeting, **extra):
     if staff:
         context["roster"] = selectors.meeting_roster(meeting)
     else:
-        places = list(selectors.meeting_organisations(meeting, request.user))
         forms = []
-        for place in places:
-            people = list(place.organisation.people.all())
-            response = (
-                MeetingResponse.objects.filter(meeting=meeting, organisation=place.organisation)
-                .prefetch_related("attendees")
-                .first()
-            )
+        for place in selectors.answering_places(meeting, request.user):
+            organisation = place.organisation
+            people = [membership.user for membership in organisation.active_people]
+            response = organisation.answers_here[0] if organisation.answers_here else None
             form = ResponseForm.for_response(response, people, prefix=f"m{meeting.pk}")
-            forms.append((place.organisation, response, form))
+            forms.append((organisation, response, form))
         context["response_forms"] = forms
     context.update(extra)
     return context
@@ -186,7 +191,7 @@ def rsvp(request, pk, organisation_pk):
         organisation=organisation
     ).exists():
         raise Http404
-    people = list(organisation.people.all())
+    people = list(organisation.people.filter(is_active=True))
     form = ResponseForm(request.POST, people=people, prefix=f"m{meeting.pk}")
     response, status = None, 200
     if form.is_valid():
@@ -278,7 +283,6 @@ def attendance(request, pk):
             "meeting": meeting,
             "rows": rows,
             "errors": errors,
-            "can_record": timezone.localdate(meeting.starts_at) <= timezone.localdate(),
             "statuses": Attendance.Status,
         },
         status=400 if errors else 200,

@@ -51,12 +51,10 @@ def cohort_detail(request, pk):
     also see attendance and can move organisations or mark them as left."""
     cohort = get_object_or_404(selectors.cohorts_for(request.user), pk=pk)
     staff = is_staff(request.user)
-    members = list(selectors.cohort_members(cohort))
-    if not staff:
-        members = [m for m in members if m.status in selectors.VISIBLE]
-    meetings = list(selectors.meetings_of_cycle(cohort.cycle, cohort=cohort))
     now = timezone.now()
-    held = sum(1 for m in meetings if m.starts_at <= now and not m.is_cancelled)
+    members = list(selectors.cohort_members(cohort, staff=staff))
+    meetings = list(selectors.meetings_of_cycle(cohort.cycle, cohort=cohort))
+    held = selectors.meetings_held(cohort.cycle, cohort, now) if staff else None
     if staff:
         cohorts = list(cohort.cycle.cohorts.select_related("priority_field"))
         for member in members:

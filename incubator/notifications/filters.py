@@ -3,16 +3,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import kinds
 from .models import Email
-
-# The first part of an email's key names what caused it.
-KINDS = [
-    ("meeting", _("Joint meetings")),
-    ("deadline", _("Deadlines")),
-    ("application", _("Applications")),
-    ("organisation", _("Organisations and people")),
-    ("account", _("Account (sign-in links)")),
-]
 
 
 class OutboxFilter(django_filters.FilterSet):
@@ -24,8 +16,9 @@ class OutboxFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Email.Status.choices, empty_label=_("All statuses")
     )
+    # The apps' kinds, read when the form is built (they register in ready()).
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=KINDS, method="filter_kind", empty_label=_("All kinds")
+        label=_("Kind"), choices=kinds.choices, method="filter_kind", empty_label=_("All kinds")
     )
     since = django_filters.DateFilter(
         label=_("Written from"),
@@ -42,7 +35,9 @@ class OutboxFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(to__icontains=value) | Q(subject__icontains=value))
+        return queryset.filter(
+            Q(to__icontains=value) | Q(subject__icontains=value) | Q(key__startswith=value)
+        )
 
     def filter_kind(self, queryset, name, value):
         return queryset.filter(key__startswith=f"{value}:")

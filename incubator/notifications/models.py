@@ -50,12 +50,25 @@ class Email(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # When a send task was last handed to the workers (none after a failed attempt:
+    # the next dispatch once it is due hands it on again).
+    enqueued_at = models.DateTimeField(_("handed to the workers"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     expires_at = models.DateTimeField(
         _("send before"),
         null=True,
         blank=True,
         help_text=_("A reminder is not sent once its event has started."),
+    )
+    # The reminder moment this email was written for (none for notices): when its
+    # event is cancelled or moved, a reminder still waiting here is not sent.
+    reminder = models.ForeignKey(
+        "Reminder",
+        verbose_name=_("reminder"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="emails",
     )
 
     class Meta:
@@ -78,7 +91,8 @@ class Reminder(models.Model):
     """One reminder moment of one event: "7 days before joint meeting 42".
 
     Apps write these rows when they schedule, move or cancel an event (through
-    ``reminders.schedule``/``reminders.cancel``). The sweep, every minute, takes the
+    ``reminders.schedule``/``reminders.cancel``); a reminder is never deleted, so
+    the emails written for it can always be found and withdrawn. The sweep, every minute, takes the
     pending rows that are due, asks the app that registered ``source`` who is to be
     reminded, and writes their emails to the outbox in the same transaction that
     marks the row written. Nothing is ever scheduled in the broker.
@@ -88,6 +102,7 @@ class Reminder(models.Model):
         PENDING = "pending", _("Pending")
         WRITTEN = "written", _("Written")
         MISSED = "missed", _("Missed (the event had started)")
+        CANCELLED = "cancelled", _("Cancelled (the event was cancelled or moved)")
 
     source = models.CharField(_("source"), max_length=40)
     object_id = models.PositiveBigIntegerField(_("object"))

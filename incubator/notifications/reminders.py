@@ -13,19 +13,27 @@ Nothing is scheduled in the broker (a Celery ETA would be redelivered by Redis
 after its visibility timeout, and sent twice).
 """
 
+import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Reminder
+from .models import Email, Reminder
 
-BATCH = 100  # reminders claimed per transaction
-MAX_BATCHES = 50  # per sweep; the next minute's sweep continues
+REMINDERS_PER_BATCH = 500  # reminders claimed per transaction
+EMAILS_PER_BATCH = 1000  # emails written per transaction, at most
+MAX_BATCHES = 100  # per sweep; the next minute's sweep continues
+
+logger = logging.getLogger(__name__)
 
 _sources = {}
 
@@ -41,12 +49,15 @@ class Recipient:
 
 
 class ReminderSource:
-    """What an app registers: a name (the first part of the outbox key), the email
-    template, and ``recipients(reminders)``, which loads the events and their people
-    for a whole batch in a constant number of queries and yields ``Recipient`` items.
-    ``sync(now)`` may bring the app's reminders in line with data edited elsewhere."""
+    """What an app registers: a name (the first part of the outbox key), a label
+    (for the staff's outbox filter), the email template, and
+    ``recipients(reminders)``, which loads the events and their people for a whole
+    batch in a constant number of queries and yields ``Recipient`` items, in the
+    order of ``reminders``, all of one reminder's people together. ``sync(now)`` may
+    bring the app's reminders in line with data edited elsewhere."""
 
     name = ""
+    label = ""
     template = ""
     # Optional reminders are not written for people who switched them off.
     optional = True
@@ -102,105 +113,202 @@ OFFSET_HELP = _("Moments before the event, e.g. “7d, 1d” (days), “12h” (
 
 
 def schedule(*, source, object_id, event_at, offsets, now=None):
-    """(Re)schedules the reminders of one event at ``event_at``: its pending
-    reminders are replaced by one per offset whose moment is still ahead. Reminders
-    already written stay written; if the event moved, the new moments remind again."""
+    """(Re)schedules the reminders of one event at ``event_at``: one per offset whose
+    moment is still ahead. Its pending reminders of another moment (the event moved)
+    or of an offset no longer wanted are cancelled, and their emails still waiting in
+    the outbox are not sent. Reminders already written stay written; if the event
+    moved, the new moments remind again. Returns how many reminders are ahead."""
     now = now or timezone.now()
-    Reminder.objects.filter(
-        source=source, object_id=object_id, status=Reminder.Status.PENDING
-    ).delete()
-    rows = [
-        Reminder(
-            source=source,
-            object_id=object_id,
+    wanted = {}
+    for label, offset in offsets.items():
+        due_at = due_moment(event_at, label, offset)
+        if due_at > now:
+            wanted[label] = due_at
+    mine = Reminder.objects.filter(source=source, object_id=object_id)
+    # An UPDATE, not a DELETE: on PostgreSQL it waits for a sweep that has claimed one
+    # of these reminders and then skips it, written; the emails that sweep wrote are
+    # seen, and withdrawn, by the next statement.
+    mine.filter(status=Reminder.Status.PENDING).exclude(
+        event_at=event_at, label__in=list(wanted)
+    ).update(status=Reminder.Status.CANCELLED, processed_at=now)
+    _withdraw_queued(source, object_id, keep_event_at=event_at)
+    for label, due_at in wanted.items():
+        # One of this very moment cancelled earlier (moved away and back) is armed again.
+        mine.filter(
             label=label,
-            due_at=event_at - offset,
             event_at=event_at,
-            created_at=now,
-        )
-        for label, offset in offsets.items()
-        if event_at - offset > now
-    ]
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
+            status__in=[Reminder.Status.PENDING, Reminder.Status.CANCELLED],
+        ).update(status=Reminder.Status.PENDING, due_at=due_at, processed_at=None)
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                source=source, object_id=object_id, label=label, due_at=due_at,
+                event_at=event_at, created_at=now,
+            )
+            for label, due_at in wanted.items()
+        ],
+        ignore_conflicts=True,  # those of this moment already there stay as they are
+    )
+    return len(wanted)
 
 
-def cancel(*, source, object_id):
-    """Drops the pending reminders of a cancelled or deleted event."""
-    return Reminder.objects.filter(
+def due_moment(event_at, label, offset):
+    """When the reminder ``label`` of an event at ``event_at`` is due. Days count on
+    the portal's clock: "7d" before a meeting at 10:00 is 10:00 a week earlier, Riga
+    time, even across a daylight saving change; hours and minutes are exact spans."""
+    if label.endswith("d"):
+        local = event_at.astimezone(ZoneInfo(settings.TIME_ZONE))
+        # Aware arithmetic within one zone keeps the wall clock; the offset from UTC
+        # is that of the earlier day.
+        return local - offset
+    return event_at - offset
+
+
+def cancel(*, source, object_id, now=None):
+    """Cancels the pending reminders of a cancelled or deleted event, and withdraws its
+    reminder emails still waiting in the outbox (see ``schedule`` on the order)."""
+    cancelled = Reminder.objects.filter(
         source=source, object_id=object_id, status=Reminder.Status.PENDING
-    ).delete()[0]
+    ).update(status=Reminder.Status.CANCELLED, processed_at=now or timezone.now())
+    _withdraw_queued(source, object_id)
+    return cancelled
+
+
+def _withdraw_queued(source, object_id, keep_event_at=None):
+    emails = Email.objects.filter(reminder__source=source, reminder__object_id=object_id)
+    if keep_event_at is not None:
+        emails = emails.exclude(reminder__event_at=keep_event_at)
+    return services.cancel_queued(emails)
 
 
 # --- the sweep ---------------------------------------------------------------------
 
 
-def sweep(now=None, batch=BATCH, max_batches=MAX_BATCHES):
+def sweep(now=None, max_batches=None):
     """Writes the emails of every reminder that is due; returns how many emails.
 
     A reminder whose moment passed while nothing ran is still written if its event
-    is ahead; one whose event has started is marked missed and never sent.
+    is ahead; one whose event has started is marked missed and never sent. Each
+    transaction claims up to REMINDERS_PER_BATCH reminders and writes at most
+    EMAILS_PER_BATCH emails: a reminder with more people than that is written over
+    several transactions, and stays pending until all of them are.
     """
     now = now or timezone.now()
     for source in _sources.values():
         source.sync(now)
+    _report_unregistered(now)
     written = 0
-    for _batch in range(max_batches):
-        count, claimed = _sweep_batch(now, batch)
+    for _batch in range(max_batches or MAX_BATCHES):
+        count, more = _sweep_batch(now)
         written += count
-        if claimed < batch:
+        if not more:
             break
     return written
 
 
+def _report_unregistered(now):
+    """Reminders of a source no app registers (an app removed, a name changed) are
+    left pending, and said so, rather than marked written with nobody reminded."""
+    unknown = (
+        Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lte=now)
+        .exclude(source__in=list(_sources))
+        .values_list("source")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for name, count in unknown:
+        logger.error(
+            "%d due reminders of %r are left pending: no app registers that source.",
+            count, name,
+        )
+
+
+def _outgoing(source, reminders):
+    """(reminder, Outgoing) for each person ``source`` names, in reminder order."""
+    for item in source.recipients(reminders):
+        user = item.user
+        if source.optional and not user.optional_reminders:
+            continue
+        if not user.is_active or not user.email:
+            continue
+        yield item.reminder, services.Outgoing(
+            key=item.reminder.key_for(user.pk),
+            recipient=user,
+            template=source.template,
+            context={"reminder": item.reminder, **item.context},
+            calendar=item.calendar,
+            expires_at=item.reminder.event_at,
+            reminder=item.reminder,
+        )
+
+
+def _chunks(items, size):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 @transaction.atomic
-def _sweep_batch(now, batch):
+def _sweep_batch(now):
+    """One transaction: claims due reminders, writes up to EMAILS_PER_BATCH of their
+    emails, and marks written those whose emails are all in the outbox. Returns
+    (emails written, whether more may be due)."""
     claimed = list(
         Reminder.objects.select_for_update(skip_locked=True)
-        .filter(status=Reminder.Status.PENDING, due_at__lte=now)
-        .order_by("due_at", "pk")[:batch]
+        .filter(status=Reminder.Status.PENDING, due_at__lte=now, source__in=list(_sources))
+        .order_by("due_at", "pk")[:REMINDERS_PER_BATCH]
     )
     if not claimed:
-        return 0, 0
+        return 0, False
     missed = [r.pk for r in claimed if r.event_at <= now]
-    live = [r for r in claimed if r.event_at > now]
     if missed:
         Reminder.objects.filter(pk__in=missed).update(
             status=Reminder.Status.MISSED, processed_at=now
         )
-    counts = {reminder.pk: 0 for reminder in live}
-    messages = []
     by_source = {}
-    for reminder in live:
-        by_source.setdefault(reminder.source, []).append(reminder)
+    for reminder in claimed:
+        if reminder.event_at > now:
+            by_source.setdefault(reminder.source, []).append(reminder)
+
+    messages, counts, complete, seen = [], Counter(), [], set()
+    full = False
     for name, reminders in by_source.items():
-        source = _sources.get(name)
-        if source is None:
-            continue  # the app is gone; its reminders are marked written with no email
-        for item in source.recipients(reminders):
-            user = item.user
-            if source.optional and not user.optional_reminders:
-                continue
-            if not user.is_active or not user.email:
-                continue
-            counts[item.reminder.pk] += 1
-            messages.append(
-                services.Outgoing(
-                    key=item.reminder.key_for(user.pk),
-                    recipient=user,
-                    template=source.template,
-                    context={"reminder": item.reminder, **item.context},
-                    calendar=item.calendar,
-                    expires_at=item.reminder.event_at,
-                )
-            )
-    new = services.queue_many(messages, now=now)
+        unfinished = None  # the first reminder whose emails did not all fit
+        for chunk in _chunks(_outgoing(_sources[name], reminders), EMAILS_PER_BATCH):
+            in_outbox = services.existing_keys(message.key for _r, message in chunk)
+            for reminder, message in chunk:
+                if message.key in in_outbox or message.key in seen:
+                    continue
+                if len(messages) == EMAILS_PER_BATCH:
+                    unfinished = reminder
+                    break
+                seen.add(message.key)
+                messages.append(message)
+                counts[reminder.pk] += 1
+            if unfinished is not None:
+                break
+        if unfinished is None:
+            complete += reminders
+        else:
+            position = next(i for i, r in enumerate(reminders) if r.pk == unfinished.pk)
+            complete += reminders[:position]
+            full = True
+            break
+
+    services.queue_many(messages, now=now)
+    done = {reminder.pk for reminder in complete}
     # One statement per distinct count (usually one or two), not one per reminder.
     by_count = {}
-    for pk, count in counts.items():
-        by_count.setdefault(count, []).append(pk)
-    for count, pks in by_count.items():
-        Reminder.objects.filter(pk__in=pks).update(
-            status=Reminder.Status.WRITTEN, processed_at=now, emails_written=count
-        )
-    return len(new), len(claimed)
+    for pk in done | set(counts):
+        by_count.setdefault((pk in done, counts[pk]), []).append(pk)
+    for (finished, count), pks in by_count.items():
+        changes = {"emails_written": F("emails_written") + count}
+        if finished:
+            changes.update(status=Reminder.Status.WRITTEN, processed_at=now)
+        Reminder.objects.filter(pk__in=pks).update(**changes)
+    return len(messages), full or len(claimed) == REMINDERS_PER_BATCH

@@ -1,13 +1,17 @@
 """The outbox: queue an email with the event that causes it, deliver it exactly once."""
 
+import hashlib
 import logging
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import parseaddr
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -15,9 +19,11 @@ from .models import Email
 
 logger = logging.getLogger(__name__)
 
-# A queued row whose send task has not run this long after it was due is
-# enqueued again by the sweep (the task was lost, or the workers were down).
+# A queued row whose send task was handed to the workers this long ago and has not
+# run is handed on again by the sweep (the task was lost, or the workers were down).
 SWEEP_GRACE = timedelta(minutes=2)
+# At most this many are handed on per sweep; the next minute's sweep continues.
+SWEEP_LIMIT = 5000
 # Rows written together are inserted, and handed to the workers, in chunks this size.
 CHUNK = 500
 TASK_BATCH = 50
@@ -85,6 +91,7 @@ def queue_rendered(*, key, to, subject, text, html="", language=None, recipient=
                 calendar=calendar,
                 sensitive=sensitive,
                 expires_at=expires_at,
+                enqueued_at=timezone.now(),
             )
     except IntegrityError:
         return None
@@ -95,7 +102,8 @@ def queue_rendered(*, key, to, subject, text, html="", language=None, recipient=
 @dataclass
 class Outgoing:
     """One email to write with ``queue_many``: to a person (``recipient``) or an
-    address (``to``), rendered from ``template`` in their language."""
+    address (``to``), rendered from ``template`` in their language. ``reminder``: the
+    reminder moment it was written for, if any (see ``reminders``)."""
 
     key: str
     template: str
@@ -105,16 +113,34 @@ class Outgoing:
     language: str = ""
     calendar: str = ""
     expires_at: datetime | None = None
+    reminder: object = None
+
+
+def existing_keys(keys):
+    """The keys among ``keys`` that the outbox already holds, a few queries in all."""
+    keys = list(keys)
+    found = set()
+    for start in range(0, len(keys), CHUNK):
+        found.update(
+            Email.objects.filter(key__in=keys[start : start + CHUNK]).values_list("key", flat=True)
+        )
+    return found
 
 
 def queue_many(messages, now=None):
     """Writes many emails at once: rendered in each recipient's language, inserted in
     a few statements, each key at most once (rows that exist already are left as they
-    are). Call it inside the event's transaction; the new rows are handed to the
-    workers in batches after it commits. Returns the ids of the rows written."""
+    are, and not rendered again). Call it inside the event's transaction; the new rows
+    are handed to the workers in batches after it commits. Returns the ids of the rows
+    written."""
     now = now or timezone.now()
+    unique = {}
+    for message in messages:
+        unique.setdefault(message.key, message)
+    taken = existing_keys(unique)
+    fresh = [message for key, message in unique.items() if key not in taken]
     rows = []
-    for message in sorted(messages, key=lambda m: _language(m.recipient, m.language)):
+    for message in sorted(fresh, key=lambda m: _language(m.recipient, m.language)):
         language = _language(message.recipient, message.language)
         subject, text, html = render(
             message.template, {"recipient": message.recipient, **message.context}, language
@@ -130,20 +156,31 @@ def queue_many(messages, now=None):
                 html_body=html,
                 calendar=message.calendar,
                 expires_at=message.expires_at,
+                reminder=message.reminder,
                 created_at=now,
                 next_attempt_at=now,
+                enqueued_at=now,
             )
         )
     ids = []
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
+        # A concurrent transaction may have written one of these keys since we looked:
+        # its row stays (and is counted here too; enqueued twice, it is still sent once).
         Email.objects.bulk_create(chunk, ignore_conflicts=True)
-        # A key that existed already kept its older row; only this batch's rows are new.
-        ids += Email.objects.filter(
-            key__in=[row.key for row in chunk], created_at=now, attempts=0
-        ).values_list("pk", flat=True)
+        ids += Email.objects.filter(key__in=[row.key for row in chunk]).values_list(
+            "pk", flat=True
+        )
     enqueue_batches_on_commit(ids)
     return ids
+
+
+def cancel_queued(emails):
+    """The queued emails among ``emails`` (a queryset) are not to be sent: what they
+    say is no longer true (their meeting was cancelled, moved or changed). An email
+    being handed to the mail server at this moment is waited for, and left as sent.
+    Returns how many were cancelled."""
+    return emails.filter(status=Email.Status.QUEUED).update(status=Email.Status.CANCELLED)
 
 
 def enqueue_on_commit(email_id):
@@ -159,21 +196,51 @@ def enqueue_batches_on_commit(email_ids):
         send_emails.delay_on_commit(list(email_ids[start : start + TASK_BATCH]))
 
 
+def _domain():
+    """The domain of the sender address (else of the site), for Message-IDs."""
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return address.rpartition("@")[2] or urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def message_id(key):
+    """The same Message-ID for every attempt at one email: should a message go out
+    twice (a worker killed between the mail server's acceptance and the commit),
+    mail servers and clients can tell it is one message."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+    return f"<{digest}@{_domain()}>"
+
+
+def calendar_method(calendar):
+    """The METHOD of an iCalendar text (REQUEST when none), read from the calendar's
+    own lines: an agenda that mentions "METHOD:CANCEL" is inside its event."""
+    for line in calendar.splitlines():
+        if line.startswith("BEGIN:VEVENT"):
+            break
+        name, _colon, value = line.partition(":")
+        if name.upper() == "METHOD":
+            return value.strip().upper()
+    return "REQUEST"
+
+
 def _message(email, connection=None):
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.text_body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
-        headers={"X-Incubator-Key": email.key},
+        headers={"X-Incubator-Key": email.key, "Message-ID": message_id(email.key)},
         connection=connection,
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
     if email.calendar:
-        method = "CANCEL" if "METHOD:CANCEL" in email.calendar else "REQUEST"
+        method = calendar_method(email.calendar)
         message.attach("invite.ics", email.calendar, f"text/calendar; method={method}")
     return message
+
+
+def _describe(error):
+    return f"{type(error).__name__}: {error}"[:2000]
 
 
 def retry_delay(attempts):
@@ -210,15 +277,26 @@ def deliver(email_id, now=None, connection=None):
             logger.warning("Sending email %s failed: %s", email.pk, error)
             if connection is not None:
                 connection.close()  # the next message opens a fresh one
-            email.last_error = f"{type(error).__name__}: {error}"[:2000]
+            email.last_error = _describe(error)
             if email.attempts >= max_attempts():
                 email.status = Email.Status.FAILED
                 email.save(update_fields=["attempts", "last_error", "status"])
                 return None
             delay = retry_delay(email.attempts)
             email.next_attempt_at = now + timedelta(seconds=delay)
-            email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            email.enqueued_at = None  # the next dispatch once it is due hands it on
+            email.save(update_fields=["attempts", "last_error", "next_attempt_at", "enqueued_at"])
             return delay
+        except Exception as error:
+            # Not the mail server: the message itself cannot be built or encoded. Trying
+            # again would fail the same way, so it fails now, visibly, for staff to see.
+            logger.exception("Email %s cannot be sent", email.pk)
+            if connection is not None:
+                connection.close()
+            email.last_error = _describe(error)
+            email.status = Email.Status.FAILED
+            email.save(update_fields=["attempts", "last_error", "status"])
+            return None
         email.status = Email.Status.SENT
         email.sent_at = timezone.now()
         # last_error stays: "sent on the 3rd attempt, after ..." is worth seeing.
@@ -251,25 +329,28 @@ def deliver_batch(email_ids):
     return retry
 
 
-def stalled(now=None, grace=SWEEP_GRACE):
-    """Ids of queued emails that are due and whose send task seems lost."""
+def stalled(now=None, grace=SWEEP_GRACE, limit=None):
+    """Ids of queued emails that are due and have no send task on its way: never
+    handed to the workers, handed on more than ``grace`` ago (the task was lost), or
+    due again after a failed attempt. The longest waiting first, at most ``limit``."""
     now = now or timezone.now()
     return list(
-        Email.objects.filter(status=Email.Status.QUEUED, next_attempt_at__lte=now - grace)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)
+        Email.objects.filter(status=Email.Status.QUEUED, next_attempt_at__lte=now)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - grace))
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[: limit or SWEEP_LIMIT]
     )
 
 
 def dispatch(now=None, grace=SWEEP_GRACE, synchronous=False):
     """The every-minute run: writes the reminders that are due (``reminders.sweep``),
-    then enqueues every queued email that is due and whose send task seems lost.
+    then hands on every queued email that is due and has no send task on its way.
 
     Beat calls this every minute with a grace period, so that fresh emails, whose
     task is already on its way, are left alone. The management command calls it
     with ``synchronous=True`` and no grace, to send everything due right away
     (for sites that run it from cron instead of Celery). Returns (reminder emails
-    written, stalled emails handed on).
+    written, emails handed on).
     """
     from . import reminders
 
@@ -281,6 +362,8 @@ def dispatch(now=None, grace=SWEEP_GRACE, synchronous=False):
     else:
         from .tasks import send_emails
 
+        # Marked first, so that the next minute's sweep leaves them to these tasks.
+        Email.objects.filter(pk__in=due).update(enqueued_at=now)
         for start in range(0, len(due), TASK_BATCH):
             send_emails.delay(due[start : start + TASK_BATCH])
     return written, len(due)
@@ -288,8 +371,9 @@ def dispatch(now=None, grace=SWEEP_GRACE, synchronous=False):
 
 def retry_failed(email):
     """Staff put a failed email back in the queue for a fresh series of attempts."""
+    now = timezone.now()
     updated = Email.objects.filter(pk=email.pk, status=Email.Status.FAILED).update(
-        status=Email.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
+        status=Email.Status.QUEUED, attempts=0, next_attempt_at=now, enqueued_at=now
     )
     if updated:
         enqueue_on_commit(email.pk)

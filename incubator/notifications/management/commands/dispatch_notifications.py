@@ -1,9 +1,13 @@
+import logging
 import time
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from incubator.notifications import services
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -21,9 +25,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, loop=False, **options):
+        if not loop:
+            self.dispatch()
+            return
         while True:
-            written, sent = services.dispatch(grace=timedelta(0), synchronous=True)
-            self.stdout.write(f"{written} reminder emails written, {sent} emails due")
-            if not loop:
-                return
+            try:
+                self.dispatch()
+            except Exception:
+                # A busy database (SQLite next to the web process) or a passing error:
+                # logged, and the next minute's run tries again, as cron would.
+                logger.exception("The dispatch failed; trying again in a minute")
+            finally:
+                close_old_connections()
             time.sleep(60)
+
+    def dispatch(self):
+        written, sent = services.dispatch(grace=timedelta(0), synchronous=True)
+        self.stdout.write(f"{written} reminder emails written, {sent} emails due")
