@@ -387,33 +387,33 @@ class Score(models.Model):
 
 
 class ReviewerLine(models.Model):
-    """How one committee member's scores are normalised: a database view (see the
-    migration ``0005_reviewer_lines``) over the submitted scores of the member's cycle.
+    """How one committee member's scores are normalised, from the submitted scores
+    of the member's cycle.
 
     On a 0–1 scale, each score u of the member becomes u' = intercept + slope · u,
     where slope = σ / σ_member and intercept = μ − slope · μ_member (μ, σ: the mean
     and standard deviation of the whole committee's scores; μ_member, σ_member: the
     member's own), which is the member's z-score rescaled to the committee's. A
     member who gave every score alike has slope 0: their scores all become μ.
-    Being a view, it is never out of date."""
+
+    Written only by ``services.refresh_reviewer_lines``, which the scoring services
+    call in the same transaction whenever a review is submitted or reopened, so the
+    lines always follow the submitted scores."""
 
     member = models.OneToOneField(
         CommitteeMember,
         verbose_name=_("reviewer"),
         primary_key=True,
-        on_delete=models.DO_NOTHING,
+        on_delete=models.CASCADE,
         related_name="line",
-        db_column="member_id",
     )
-    scores = models.IntegerField(_("scores"))
+    scores = models.PositiveIntegerField(_("scores"))
     mean = models.FloatField(_("mean score (0–1)"))
     committee_mean = models.FloatField(_("committee's mean score (0–1)"))
     slope = models.FloatField(_("slope"))
     intercept = models.FloatField(_("intercept"))
 
     class Meta:
-        managed = False
-        db_table = "applications_reviewerline"
         verbose_name = _("reviewer normalisation")
         verbose_name_plural = _("reviewer normalisation")
         ordering = ["member"]

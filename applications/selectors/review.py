@@ -123,7 +123,9 @@ def other_reviews(assignment):
 
 
 def committee(cycle):
-    """The cycle's committee members with how far each has got."""
+    """The cycle's committee members with how far each has got and ``mean_given``:
+    the mean of the scores they submitted, on a 0–1 scale (how harsh or lenient
+    they are; None before their first submitted review)."""
     active = Q(assignments__application__status__in=REVIEWED_STATUSES)
     return (
         CommitteeMember.objects.filter(cycle=cycle)
@@ -136,7 +138,6 @@ def committee(cycle):
                 "assignments", filter=active & Q(assignments__status=Status.ASSIGNED)
             ),
             recusals=Count("assignments", filter=active & Q(assignments__status=Status.RECUSED)),
-            # How harsh or lenient the member is, from the normalisation view.
             mean_given=F("line__mean"),
         )
         .order_by("user__last_name", "user__first_name", "user__email")

@@ -6,8 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Criterion, ReviewAssignment, Score
-from ..selectors.figures import RANKED_STATUSES
+from incubator.models import Cycle
+
+from ..models import Criterion, ReviewAssignment, ReviewerLine, Score
+from ..selectors.figures import RANKED_STATUSES, line_of_each_member, normalisation_lines
 from .common import record_author, require_open_ranking
 
 Status = ReviewAssignment.Status
@@ -134,6 +136,8 @@ def save_review(assignment, *, by, scores, overall_comment="", submit=False, now
     else:
         assignment.status = Status.DRAFT
     record_author(assignment, by).save()
+    if submit:
+        refresh_reviewer_lines(cycle)
     return assignment
 
 
@@ -151,6 +155,32 @@ def reopen_review(assignment, *, by):
     assignment.status = Status.DRAFT
     assignment.submitted_at = None
     record_author(assignment, by).save()
+    refresh_reviewer_lines(assignment.application.cycle)
     return assignment
+
+
+@transaction.atomic
+def refresh_reviewer_lines(cycle):
+    """Recomputes the normalisation line of every member of ``cycle``'s committee
+    from the submitted scores (see ``ReviewerLine``). Called whenever a review is
+    submitted or reopened, in the same transaction; the cycle's row is locked so
+    that two reviews submitted at the same moment are both counted."""
+    Cycle.objects.select_for_update().filter(pk=cycle.pk).first()
+    lines = [
+        ReviewerLine(member_id=member_id, scores=n, mean=mean, committee_mean=committee_mean,
+                     slope=slope, intercept=intercept)
+        for member_id, n, mean, committee_mean, slope, intercept
+        in normalisation_lines(line_of_each_member(cycle))
+    ]
+    ReviewerLine.objects.filter(member__cycle=cycle).exclude(
+        member_id__in=[line.member_id for line in lines]
+    ).delete()
+    ReviewerLine.objects.bulk_create(
+        lines,
+        update_conflicts=True,
+        unique_fields=["member"],
+        update_fields=["scores", "mean", "committee_mean", "slope", "intercept"],
+    )
+    return lines
 
 
