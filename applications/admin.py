@@ -39,7 +39,7 @@ class AttachmentInline(admin.TabularInline):
 class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
-    fields = ["status", "changed_by", "changed_at", "note"]
+    fields = ["status", "changed_by", "changed_at", "note", "published_at"]
     readonly_fields = fields
     can_delete = False
 
@@ -67,11 +67,14 @@ class ApplicationAdmin(admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     # Status changes go through the services (submit, withdraw), never a raw edit.
     readonly_fields = [
-        "status", "submitted_at", "decision_published_at", "created_by", "created_at", "updated_at"
+        "status", "submitted_at", "decision_published_at", "published_decision", "created_by",
+        "created_at", "updated_at",
     ]
     autocomplete_fields = ["organisation"]
     inlines = [AttachmentInline, StatusChangeInline]
-    actions = ["admit", "waitlist", "reject", "publish"]
+    # Deciding is internal; the organisation is told with the letter, sent from the
+    # cycle's "Decisions and letters" page (there is no publishing without a letter).
+    actions = ["admit", "waitlist", "reject"]
 
     def _decide(self, request, queryset, decision):
         done, refused = 0, []
@@ -102,26 +105,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     def reject(self, request, queryset):
         self._decide(request, queryset, Application.Status.REJECTED)
 
-    @admin.action(description=_("Publish the decisions on the selected applications"))
-    def publish(self, request, queryset):
-        published = 0
-        for application in queryset:
-            try:
-                services.publish_decision(application, by=request.user)
-                published += 1
-            except ValidationError as error:
-                self.message_user(
-                    request, f"{application.organisation}: {' '.join(error.messages)}",
-                    messages.ERROR,
-                )
-        if published:
-            self.message_user(
-                request,
-                ngettext("%d decision published.", "%d decisions published.", published)
-                % published,
-                messages.SUCCESS,
-            )
-
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
@@ -134,11 +117,12 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 @admin.register(StatusChange)
 class StatusChangeAdmin(admin.ModelAdmin):
-    list_display = ["application", "status", "changed_by", "changed_at"]
+    list_display = ["application", "status", "changed_by", "changed_at", "published_at"]
     list_filter = ["status", "application__cycle"]
     search_fields = ["application__organisation__name", "note"]
     list_select_related = ["application__organisation", "application__cycle", "changed_by"]
-    readonly_fields = ["application", "status", "changed_by", "changed_at", "note"]
+    readonly_fields = ["application", "status", "changed_by", "changed_at", "note",
+                       "published_at"]
 
 
 # --- evaluation ---------------------------------------------------------------------

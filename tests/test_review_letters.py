@@ -147,7 +147,9 @@ def test_staff_read_the_letters_then_send_them_from_the_pages(
     dashboard = client.get(reverse("applications:dashboard")).content.decode()
     assert "Uzņemts" in dashboard
     detail = client.get(reverse("applications:edit", args=[scored.pk])).content.decode()
-    assert "decision-letter" in detail and "Augsts vērtējums" in detail
+    assert "decision-letter" in detail
+    # The reason is staff's; this letter does not quote it.
+    assert "Augsts vērtējums" not in detail
 
 
 def test_feedback_per_criterion_only_when_the_cycle_allows(
@@ -180,22 +182,66 @@ def test_an_ineligible_application_is_only_rejected_and_told_why(
 # --- changed decisions and withdrawals --------------------------------------------------
 
 
-def test_changing_a_published_admission_announces_its_revocation(
+def test_changing_a_published_admission_announces_its_revocation_when_published(
     cycle, scored, staff, revoked_events, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.decide(scored, decision="admitted", by=staff)
         services.decide(scored, decision="waitlisted", by=staff, reason="Kļūda")
-    assert revoked_events == []  # never published: the organisation never joined
+        services.publish_decision(scored, by=staff)
+    assert revoked_events == []  # the organisation was never admitted
     with django_capture_on_commit_callbacks(execute=True):
         services.decide(scored, decision="admitted", by=staff, reason="Labots")
         services.publish_decision(scored, by=staff)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
+        # Changed again, but not yet told: the organisation keeps its place.
         services.decide(scored, decision="rejected", by=staff, reason="Neatbilst")
+    assert revoked_events == []
+    scored.refresh_from_db()
+    assert scored.visible_status == Application.Status.ADMITTED
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.publish_decision(scored, by=staff)
     assert revoked_events == []
     for callback in callbacks:
         callback()
     assert revoked_events == [scored.pk]
+
+
+def test_the_applicant_never_sees_an_internal_decision_or_its_reason(
+    client, cycle, scored, staff, applicant
+):
+    services.decide(scored, decision="admitted", by=staff, reason="IEKŠĒJI: vēl jāpārrunā")
+    services.decide(scored, decision="rejected", by=staff, reason="Zem sliekšņa")
+    services.save_letter_template(
+        cycle, decision="rejected", by=staff, subject_lv="Lēmums: {organisation}",
+        body_lv="Diemžēl {organisation} netika uzņemta.", subject_en="", body_en="",
+    )
+    client.force_login(applicant)
+    detail_url = reverse("applications:edit", args=[scored.pk])
+    for url in (detail_url, reverse("applications:dashboard")):
+        page = client.get(url).content.decode()
+        assert "Uzņemts" not in page and "Noraidīts" not in page and "IEKŠĒJI" not in page
+    services.send_decision_letters(cycle, [scored], by=staff)
+    for url in (detail_url, reverse("applications:dashboard")):
+        page = client.get(url).content.decode()
+        assert "Noraidīts" in page
+        assert "Uzņemts" not in page and "IEKŠĒJI" not in page and "Zem sliekšņa" not in page
+
+
+def test_a_corrected_published_decision_stays_as_told_until_its_letter_is_sent(
+    client, cycle, scored, staff, applicant, review
+):
+    services.decide(scored, decision="waitlisted", by=staff, reason="Rezervē")
+    services.send_decision_letters(cycle, [scored], by=staff)
+    services.decide(scored, decision="admitted", by=staff, reason="Atbrīvojās vieta")
+    client.force_login(applicant)
+    page = client.get(reverse("applications:edit", args=[scored.pk])).content.decode()
+    # What the organisation was told, with the letter it received.
+    assert "Gaidīšanas sarakstā" in page and "Uzņemts" not in page
+    assert "decision-letter" in page and "gaidīšanas sarakstā" in page
+    services.send_decision_letters(cycle, [scored], by=staff)
+    page = client.get(reverse("applications:edit", args=[scored.pk])).content.decode()
+    assert "Uzņemts" in page and "ir uzņemta" in page
 
 
 def test_an_admitted_organisation_leaving_frees_its_place_for_the_waiting_list(

@@ -317,14 +317,8 @@ class ScoreForm(forms.Form):
         }
 
 
-DECISION_CHOICES = [
-    (value, label) for value, label in Application.Status.choices
-    if value in Application.DECISIONS
-]
-
-
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=DECISION_CHOICES)
+    decision = forms.ChoiceField(label=_("Decision"), choices=Application.DECISION_CHOICES)
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),

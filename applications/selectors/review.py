@@ -211,7 +211,7 @@ def published_decision(application):
     """What the organisation sees of a published decision: the letter, the unmet
     eligibility requirements with staff's notes, and — when the cycle allows it —
     the feedback per criterion (mean score and the reviewers' comments, unnamed)."""
-    if application.decision_published_at is None or not application.is_decided:
+    if not application.published_decision or not application.is_decided:
         return {}
     from .ranking import figures_for
 
