@@ -27,6 +27,12 @@ def scored(cycle, review, application):
     return application
 
 
+def send_letters(cycle, applications, *, by, **kwargs):
+    """Sends the letters as staff do: from a finalised ranking."""
+    services.finalise_ranking(cycle, by=by)
+    return services.send_decision_letters(cycle, applications, by=by, **kwargs)
+
+
 @pytest.fixture
 def english_colleague(organisation):
     colleague = factories.UserFactory(email="kolega@biedriba.lv", language="en")
@@ -63,7 +69,7 @@ def test_sending_queues_one_letter_per_person_and_publishes_the_decision(
 ):
     services.decide(scored, decision="admitted", by=staff, reason="Augsts vērtējums")
     with django_capture_on_commit_callbacks(execute=True):
-        sent, skipped = services.send_decision_letters(cycle, [scored], by=staff)
+        sent, skipped = send_letters(cycle, [scored], by=staff)
     assert (len(sent), skipped) == (1, [])
     scored.refresh_from_db()
     assert scored.decision_published_at is not None
@@ -79,15 +85,15 @@ def test_sending_queues_one_letter_per_person_and_publishes_the_decision(
 def test_a_letter_is_sent_exactly_once(cycle, scored, staff, django_capture_on_commit_callbacks):
     services.decide(scored, decision="rejected", by=staff, reason="Zem sliekšņa")
     with django_capture_on_commit_callbacks(execute=True):
-        services.send_decision_letters(cycle, [scored], by=staff)
-        sent, skipped = services.send_decision_letters(cycle, [scored], by=staff)
+        send_letters(cycle, [scored], by=staff)
+        sent, skipped = send_letters(cycle, [scored], by=staff)
     assert sent == [] and len(skipped) == 1
     assert Email.objects.filter(key__contains=":letter:").count() == 1
     assert len(mail.outbox) == 1
     # A changed decision is a new decision, with its own letter.
     services.decide(scored, decision="waitlisted", by=staff, reason="Pārskatīts")
     with django_capture_on_commit_callbacks(execute=True):
-        sent, _skipped = services.send_decision_letters(cycle, [scored], by=staff)
+        sent, _skipped = send_letters(cycle, [scored], by=staff)
     assert len(sent) == 1 and len(mail.outbox) == 2
 
 
@@ -99,7 +105,7 @@ def test_letters_that_changed_since_the_preview_are_not_sent(cycle, scored, staf
         body_lv="Apsveicam!", subject_en="", body_en="",
     )
     with pytest.raises(ValidationError, match="mainījušās"):
-        services.send_decision_letters(cycle, [scored], by=staff, expected_fingerprint=previewed)
+        send_letters(cycle, [scored], by=staff, expected_fingerprint=previewed)
     assert not Email.objects.filter(key__contains=":letter:").exists()
     scored.refresh_from_db()
     assert scored.decision_published_at is None
@@ -128,6 +134,7 @@ def test_staff_read_the_letters_then_send_them_from_the_pages(
     client, cycle, scored, staff, applicant, django_capture_on_commit_callbacks
 ):
     services.decide(scored, decision="admitted", by=staff, reason="Augsts vērtējums")
+    services.finalise_ranking(cycle, by=staff)
     client.force_login(staff)
     preview = client.get(
         reverse("applications:review_letters_preview", args=[cycle.pk]), {"unsent": "1"}
@@ -156,7 +163,7 @@ def test_feedback_per_criterion_only_when_the_cycle_allows(
     client, cycle, scored, staff, applicant
 ):
     services.decide(scored, decision="rejected", by=staff, reason="Zem sliekšņa")
-    services.send_decision_letters(cycle, [scored], by=staff)
+    send_letters(cycle, [scored], by=staff)
     client.force_login(applicant)
     url = reverse("applications:edit", args=[scored.pk])
     assert "Pārliecinoši" not in client.get(url).content.decode()
@@ -173,7 +180,7 @@ def test_an_ineligible_application_is_only_rejected_and_told_why(
     with pytest.raises(ValidationError, match="atbilstības prasībai"):
         services.decide(scored, decision="admitted", by=staff)
     services.decide(scored, decision="rejected", by=staff, reason="Neatbilst")
-    services.send_decision_letters(cycle, [scored], by=staff)
+    send_letters(cycle, [scored], by=staff)
     client.force_login(applicant)
     page = client.get(reverse("applications:edit", args=[scored.pk])).content.decode()
     assert "Darbojas Liepājā" in page and "Rīgā" in page
@@ -221,7 +228,7 @@ def test_the_applicant_never_sees_an_internal_decision_or_its_reason(
     for url in (detail_url, reverse("applications:dashboard")):
         page = client.get(url).content.decode()
         assert "Uzņemts" not in page and "Noraidīts" not in page and "IEKŠĒJI" not in page
-    services.send_decision_letters(cycle, [scored], by=staff)
+    send_letters(cycle, [scored], by=staff)
     for url in (detail_url, reverse("applications:dashboard")):
         page = client.get(url).content.decode()
         assert "Noraidīts" in page
@@ -232,14 +239,14 @@ def test_a_corrected_published_decision_stays_as_told_until_its_letter_is_sent(
     client, cycle, scored, staff, applicant, review
 ):
     services.decide(scored, decision="waitlisted", by=staff, reason="Rezervē")
-    services.send_decision_letters(cycle, [scored], by=staff)
+    send_letters(cycle, [scored], by=staff)
     services.decide(scored, decision="admitted", by=staff, reason="Atbrīvojās vieta")
     client.force_login(applicant)
     page = client.get(reverse("applications:edit", args=[scored.pk])).content.decode()
     # What the organisation was told, with the letter it received.
     assert "Gaidīšanas sarakstā" in page and "Uzņemts" not in page
     assert "decision-letter" in page and "gaidīšanas sarakstā" in page
-    services.send_decision_letters(cycle, [scored], by=staff)
+    send_letters(cycle, [scored], by=staff)
     page = client.get(reverse("applications:edit", args=[scored.pk])).content.decode()
     assert "Uzņemts" in page and "ir uzņemta" in page
 
@@ -255,7 +262,7 @@ def test_an_admitted_organisation_leaving_frees_its_place_for_the_waiting_list(
     review(factories.UserFactory(), waiting, {criterion: 3})
     services.decide(scored, decision="admitted", by=staff)
     services.decide(waiting, decision="waitlisted", by=staff)
-    services.send_decision_letters(cycle, [scored, waiting], by=staff)
+    send_letters(cycle, [scored, waiting], by=staff)
 
     client.force_login(applicant)
     url = reverse("applications:withdraw", args=[scored.pk])
@@ -297,3 +304,50 @@ def test_bulk_decisions_report_what_was_refused(cycle, scored, staff):
     )
     assert decided == [scored]
     assert [application for application, _message in refused] == [draft]
+
+
+# --- sending only what was read, from a finalised ranking ------------------------------
+
+
+def test_letters_wait_for_a_finalised_ranking(client, cycle, scored, staff):
+    services.decide(scored, decision="admitted", by=staff, reason="Labi")
+    with pytest.raises(ValidationError, match="apstipriniet"):
+        services.send_decision_letters(cycle, [scored], by=staff)
+    client.force_login(staff)
+    preview = client.get(
+        reverse("applications:review_letters_preview", args=[cycle.pk]), {"unsent": "1"}
+    ).content.decode()
+    assert 'name="fingerprint"' not in preview and "apstipriniet rangu sarakstu" in preview
+    assert not DecisionLetter.objects.exists()
+
+
+def test_nothing_is_sent_without_the_fingerprint_of_what_was_read(client, cycle, scored, staff):
+    services.decide(scored, decision="admitted", by=staff, reason="Labi")
+    services.finalise_ranking(cycle, by=staff)
+    client.force_login(staff)
+    response = client.post(
+        reverse("applications:review_letters_send", args=[cycle.pk]),
+        {"applications": [scored.pk]}, follow=True,
+    )
+    assert "Izlasiet vēstules" in response.content.decode()
+    assert not DecisionLetter.objects.exists()
+    scored.refresh_from_db()
+    assert scored.decision_published_at is None
+
+
+def test_the_feedback_stays_as_the_letter_said_when_scores_change_later(
+    client, cycle, scored, staff, applicant
+):
+    services.update_review_settings(cycle, by=staff, applicants_see_feedback=True)
+    services.decide(scored, decision="admitted", by=staff, reason="Labi")
+    send_letters(cycle, [scored], by=staff)
+    # The ranking is reopened and the reviewer lowers the score afterwards.
+    services.reopen_ranking(cycle, by=staff)
+    assignment = scored.assignments.get()
+    services.reopen_review(assignment, by=assignment.member.user)
+    services.save_review(assignment, by=assignment.member.user,
+                         scores={cycle.criteria.get().pk: (1, "Vāji")}, submit=True)
+    client.force_login(applicant)
+    page = client.get(reverse("applications:edit", args=[scored.pk])).content.decode()
+    assert "4,0 / 5" in page and "80,0 %" in page and "Pārliecinoši" in page
+    assert "Vāji" not in page

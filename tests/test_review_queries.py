@@ -44,8 +44,9 @@ def evaluation(db, cycle, staff, priority_fields):
             applications.append(application)
         decided = [a for i, a in enumerate(applications) if i % 2 == 0 and i % 7 != 6]
         services.decide_in_bulk(decided, decision="waitlisted", by=staff, reason="Rezervē")
-        services.send_decision_letters(cycle, decided[: len(decided) // 2], by=staff)
         services.update_review_settings(cycle, by=staff, normalise_scores=True)
+        services.finalise_ranking(cycle, by=staff)
+        services.send_decision_letters(cycle, decided[: len(decided) // 2], by=staff)
         return applications, members
 
     return build

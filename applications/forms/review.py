@@ -355,7 +355,8 @@ class LetterSelectionForm(forms.Form):
         label=_("Applications"), queryset=Application.objects.none(),
         error_messages={"required": _("Tick at least one application.")},
     )
-    fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)
+    # What staff read on the preview page: without it nothing is sent.
+    fingerprint = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, cycle, **kwargs):
         super().__init__(*args, **kwargs)

@@ -58,6 +58,16 @@ class DecisionLetter(Localised, models.Model):
     body_lv = models.TextField(_("text (Latvian)"))
     subject_en = models.CharField(_("subject (English)"), max_length=300)
     body_en = models.TextField(_("text (English)"))
+    feedback = models.JSONField(
+        _("feedback"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The figures and the reviewers' comments (unnamed) as they were when the "
+            "letter was sent; the organisation's feedback page shows these, so that it "
+            "always agrees with the letter."
+        ),
+    )
     recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.SET_NULL,

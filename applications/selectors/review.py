@@ -2,6 +2,7 @@
 assignments; everything else here is for staff pages."""
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.utils.translation import get_language
 
 from ..models import (
     Application,
@@ -208,42 +209,32 @@ def reviews_of(application):
 
 
 def published_decision(application):
-    """What the organisation sees of a published decision: the letter, the unmet
+    """What the organisation sees of the decision it was told: the letter, the unmet
     eligibility requirements with staff's notes, and — when the cycle allows it —
-    the feedback per criterion (mean score and the reviewers' comments, unnamed)."""
+    the feedback per criterion as it was when the letter was sent (mean score and
+    the reviewers' comments, unnamed)."""
     if not application.published_decision or not application.is_decided:
         return {}
-    from .ranking import figures_for
-
     letter = application.decision_letters.order_by("-sent_at", "-pk").first()
     unmet = list(
         application.eligibility_checks.filter(met=False).select_related("requirement")
     )
     context = {"letter": letter, "unmet_requirements": unmet}
-    settings = review_settings(application.cycle)
-    if not settings.applicants_see_feedback:
+    feedback = letter.feedback if letter else {}
+    if not feedback or not review_settings(application.cycle).applicants_see_feedback:
         return context
-    criteria, rows = figures_for(application.cycle, settings, [application.pk])
-    row = rows.get(application.pk)
-    reviews = list(
-        ReviewAssignment.objects.filter(application=application, status=Status.SUBMITTED)
-        .prefetch_related("scores")
-        .order_by("submitted_at", "pk")
-    )
-    comments = {c.pk: [] for c in criteria}
-    for number, review in enumerate(reviews, start=1):
-        for score in review.scores.all():
-            if score.comment and score.criterion_id in comments:
-                comments[score.criterion_id].append((number, score.comment))
+    english = get_language() == "en"
     context["feedback"] = [
-        {"criterion": c, "mean": row.means[i] if row else None, "comments": comments[c.pk]}
-        for i, c in enumerate(criteria)
+        {
+            "name": (english and item["name_en"]) or item["name_lv"],
+            "mean": item["mean"],
+            "scale_max": item["scale_max"],
+            "comments": item["comments"],
+        }
+        for item in feedback["criteria"]
     ]
-    context["feedback_total"] = row.total if row else None
-    context["overall_comments"] = [
-        (number, review.overall_comment)
-        for number, review in enumerate(reviews, start=1) if review.overall_comment
-    ]
+    context["feedback_total"] = feedback["total"]
+    context["overall_comments"] = feedback["overall"]
     return context
 
 

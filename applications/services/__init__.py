@@ -19,6 +19,7 @@ from .application import (
 )
 from .letters import (
     PLACEHOLDERS,
+    check_placeholders,
     fingerprint,
     prepare_letters,
     save_letter_template,
@@ -46,7 +47,7 @@ from .scoring import declare_conflict, refresh_reviewer_lines, reopen_review, sa
 
 __all__ = [
     "DECISION_FROM", "DRAFT_FIELDS", "PLACEHOLDERS", "REQUIRED_TO_SUBMIT", "add_attachment",
-    "assign", "auto_assign", "can_withdraw", "decide", "decide_in_bulk", "declare_conflict",
+    "assign", "auto_assign", "can_withdraw", "check_placeholders", "decide", "decide_in_bulk", "declare_conflict",
     "delete_attachment", "finalise_ranking", "fingerprint", "invite_reviewer", "missing_items",
     "prepare_letters", "publish_decision", "record_eligibility", "refresh_reviewer_lines",
     "remove_member",

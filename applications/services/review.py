@@ -38,16 +38,26 @@ def _settings_for_update(cycle):
 FIGURE_SETTINGS = {"normalise_scores", "spread_threshold"}
 
 
-@transaction.atomic
-def update_review_settings(cycle, *, by, quotas=None, **values):
-    """Saves the cycle's review settings and, when given, the places per priority
-    field: ``quotas`` maps a priority field to (minimum, maximum or None)."""
-    row = _settings_for_update(cycle)
+def check_review_settings(cycle, *, quotas=None, **values):
+    """Refuses settings (and places per priority field) that ``update_review_settings``
+    would refuse, without saving anything: for forms that check before saving."""
+    row = ReviewSettings.objects.filter(cycle=cycle).first() or ReviewSettings(cycle=cycle)
     changed = {name for name, value in values.items() if getattr(row, name) != value}
     if row.is_finalised and (changed & FIGURE_SETTINGS or quotas is not None and _quotas_change(
         cycle, quotas
     )):
         require_open_ranking(cycle)
+    if quotas is not None:
+        _check_quotas(cycle, quotas)
+
+
+@transaction.atomic
+def update_review_settings(cycle, *, by, quotas=None, **values):
+    """Saves the cycle's review settings and, when given, the places per priority
+    field: ``quotas`` maps every priority field with a quota to (minimum, maximum or
+    None); (0, None) removes a field's quota."""
+    row = _settings_for_update(cycle)
+    check_review_settings(cycle, quotas=quotas, **values)
     for name, value in values.items():
         setattr(row, name, value)
     row.full_clean(exclude=["cycle"])
@@ -66,7 +76,7 @@ def _quotas_change(cycle, quotas):
     return current != wanted
 
 
-def _save_quotas(cycle, quotas, by):
+def _check_quotas(cycle, quotas):
     errors = []
     for field, (minimum, maximum) in quotas.items():
         if maximum is not None and maximum < minimum:
@@ -87,6 +97,9 @@ def _save_quotas(cycle, quotas, by):
         )
     if errors:
         raise ValidationError(errors, code="quotas")
+
+
+def _save_quotas(cycle, quotas, by):
     existing = {q.priority_field_id: q for q in FieldQuota.objects.filter(cycle=cycle)}
     for field, (minimum, maximum) in quotas.items():
         quota = existing.get(field.pk)
@@ -118,28 +131,15 @@ CRITERION_FIELDS = [
 LOCKED_ONCE_SCORED = {"scale_min", "scale_max"}
 
 
-@transaction.atomic
-def save_criteria(cycle, *, by, changes):
-    """Adds, changes and deletes the cycle's criteria in one go.
-
-    ``changes`` is a list of (criterion or None for a new one, {field: value},
-    delete?). Until the first score exists everything may change; after that the
-    scales are locked and criteria can be neither added nor deleted (weights, texts
-    and order still can, and every figure follows). A finalised ranking locks them
-    all. Nothing is saved unless every change is allowed."""
+def check_criteria_changes(cycle, changes):
+    """Refuses changes to the criteria that ``save_criteria`` would refuse, without
+    saving anything. ``changes`` as for ``save_criteria``, its criteria as stored."""
     require_open_ranking(cycle)
-    started = scoring_started(cycle)
-    # Compare with the rows as stored: a form may already have changed the objects.
-    stored = {c.pk: c for c in Criterion.objects.select_for_update().filter(cycle=cycle)}
-    changes = [
-        (_stored(stored, criterion, "criterion"), values, delete)
-        for criterion, values, delete in changes
-    ]
+    if not scoring_started(cycle):
+        return
     errors = []
     for criterion, values, delete in changes:
         name = values.get("name_lv") or (criterion and criterion.name_lv) or ""
-        if not started:
-            continue
         if criterion is None:
             errors.append(
                 _("“%(name)s” cannot be added: applications are already being scored.")
@@ -160,6 +160,24 @@ def save_criteria(cycle, *, by, changes):
             )
     if errors:
         raise ValidationError(errors, code="locked")
+
+
+@transaction.atomic
+def save_criteria(cycle, *, by, changes):
+    """Adds, changes and deletes the cycle's criteria in one go.
+
+    ``changes`` is a list of (criterion or None for a new one, {field: value},
+    delete?). Until the first score exists everything may change; after that the
+    scales are locked and criteria can be neither added nor deleted (weights, texts
+    and order still can, and every figure follows). A finalised ranking locks them
+    all. Nothing is saved unless every change is allowed."""
+    # Compare with the rows as stored: a form may already have changed the objects.
+    stored = {c.pk: c for c in Criterion.objects.select_for_update().filter(cycle=cycle)}
+    changes = [
+        (_stored(stored, criterion, "criterion"), values, delete)
+        for criterion, values, delete in changes
+    ]
+    check_criteria_changes(cycle, changes)
     saved = []
     for criterion, values, delete in changes:
         if delete:
@@ -178,26 +196,36 @@ def save_criteria(cycle, *, by, changes):
     return saved
 
 
+def check_requirement_changes(cycle, changes):
+    """Refuses changes to the eligibility requirements that ``save_requirements``
+    would refuse, without saving anything."""
+    require_open_ranking(cycle)
+    for requirement, _values, delete in changes:
+        if delete and requirement is not None and requirement.checks.exists():
+            raise ValidationError(
+                _("“%(text)s” has already been checked for some applications and cannot "
+                  "be deleted; change its text instead.") % {"text": requirement.text_lv},
+                code="in_use",
+            )
+
+
 @transaction.atomic
 def save_requirements(cycle, *, by, changes):
     """Adds, changes and deletes eligibility requirements (same shape as
     ``save_criteria``). A requirement already checked for some application cannot
     be deleted."""
-    require_open_ranking(cycle)
     stored = {
         r.pk: r for r in EligibilityRequirement.objects.select_for_update().filter(cycle=cycle)
     }
+    changes = [
+        (_stored(stored, requirement, "requirement"), values, delete)
+        for requirement, values, delete in changes
+    ]
+    check_requirement_changes(cycle, changes)
     for requirement, values, delete in changes:
-        requirement = _stored(stored, requirement, "requirement")
         if requirement is None and delete:
             continue
         if delete:
-            if requirement.checks.exists():
-                raise ValidationError(
-                    _("“%(text)s” has already been checked for some applications and cannot "
-                      "be deleted; change its text instead.") % {"text": requirement.text_lv},
-                    code="in_use",
-                )
             record_author(requirement, by).delete()
             continue
         requirement = requirement or EligibilityRequirement(cycle=cycle)

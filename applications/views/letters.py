@@ -102,14 +102,17 @@ def letters_send(request, cycle_pk):
     cycle = cycle_or_404(cycle_pk)
     form = LetterSelectionForm(request.POST, cycle=cycle)
     if not form.is_valid():
-        messages.error(request, _("There were no letters to send."))
+        if "fingerprint" in form.errors:
+            messages.error(request, _("Read the letters before sending them."))
+        else:
+            messages.error(request, _("There were no letters to send."))
         return redirect("applications:review_decisions", cycle_pk=cycle.pk)
     try:
         sent, skipped = services.send_decision_letters(
             cycle,
             form.cleaned_data["applications"],
             by=request.user,
-            expected_fingerprint=form.cleaned_data["fingerprint"] or None,
+            expected_fingerprint=form.cleaned_data["fingerprint"],
         )
     except ValidationError as error:
         messages.error(request, message_of(error))
