@@ -351,3 +351,82 @@ def test_the_feedback_stays_as_the_letter_said_when_scores_change_later(
     page = client.get(reverse("applications:edit", args=[scored.pk])).content.decode()
     assert "4,0 / 5" in page and "80,0 %" in page and "Pārliecinoši" in page
     assert "Vāji" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_recorded_while_letters_are_sent_waits_for_them(
+    monkeypatch, staff, priority_fields
+):
+    """Staff send a letter while another staff member changes that decision. The
+    sender locks the application before reading its decision, so the change waits
+    and stays internal, and the letter that left is the decision published."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from applications.services import letters as letters_module
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Two connections holding row locks: runs on PostgreSQL (as in CI)")
+    cycle = factories.CycleFactory()
+    criterion = factories.CriterionFactory(cycle=cycle)
+    application = factories.ApplicationFactory(cycle=cycle, submitted=True)
+    member = factories.CommitteeMemberFactory(cycle=cycle)
+    assignment = services.assign(application, member, by=staff)
+    services.declare_conflict(assignment, by=member.user, has_conflict=False)
+    services.save_review(assignment, by=member.user, scores={criterion.pk: (4, "")}, submit=True)
+    services.decide(application, decision="admitted", by=staff, reason="Labi")
+    services.finalise_ranking(cycle, by=staff)
+    read = services.fingerprint(services.prepare_letters(cycle, [application]))
+
+    letters_ready, go_on, decided = threading.Event(), threading.Event(), threading.Event()
+    build = letters_module.prepare_letters
+
+    def build_then_pause(*args, **kwargs):
+        letters = build(*args, **kwargs)
+        letters_ready.set()
+        go_on.wait(10)
+        return letters
+
+    monkeypatch.setattr(letters_module, "prepare_letters", build_then_pause)
+
+    def in_thread(action, done=None):
+        def run():
+            try:
+                action()
+            finally:
+                connection.close()
+                if done is not None:
+                    done.set()
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    sender = in_thread(lambda: services.send_decision_letters(
+        cycle, [application], by=staff, expected_fingerprint=read
+    ))
+    assert letters_ready.wait(10)
+    decider = in_thread(
+        lambda: services.decide(application, decision="rejected", by=staff, reason="Pārdomāts"),
+        decided,
+    )
+    waiting = False
+    for _attempt in range(100):
+        if decided.is_set():
+            break
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                waiting = True
+                break
+        time.sleep(0.05)
+    go_on.set()
+    sender.join(10)
+    decider.join(10)
+
+    assert waiting, "the change of decision did not wait for the letters"
+    application.refresh_from_db()
+    letter = DecisionLetter.objects.get()
+    assert letter.decision.status == application.published_decision == "admitted"
+    assert application.status == "rejected" and application.decision_published_at is None
