@@ -281,6 +281,9 @@ CASES = {
     ),
     "applications:assign": ("post", lambda w: [w.reviewed.pk], {}, staff_only(302)),
     "applications:unassign": ("post", lambda w: [w.assignment.pk], {}, staff_only(302)),
+    "applications:staff_reopen_review": (
+        "post", lambda w: [w.assignment.pk], {}, staff_only(302)
+    ),
     "applications:review_home": ("get", lambda w: [], None, staff_only(302)),
     "applications:review_settings": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_criteria": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),

@@ -152,6 +152,46 @@ def test_reviewing_is_blind_until_ones_own_review_is_submitted(
     assert "Citas domas" in client.get(review_url(assignment)).content.decode()
 
 
+def test_a_reviewer_who_read_the_others_cannot_reopen_and_rewrite(
+    client, reviewer, assignment, criteria, review, staff
+):
+    cycle = assignment.application.cycle
+    services.update_review_settings(cycle, by=staff, reviewers_see_other_reviews=True)
+    review(factories.UserFactory(), assignment.application,
+           {criteria[0]: 1, criteria[1]: 2}, comment="Citas domas")
+    services.declare_conflict(assignment, by=reviewer, has_conflict=False)
+    services.save_review(assignment, by=reviewer, scores={c.pk: (4, "") for c in criteria},
+                         submit=True)
+    page = client.get(review_url(assignment)).content.decode()
+    assert "Citas domas" in page  # shown once the own review is in ...
+    assert review_url(assignment, "applications:review_reopen") not in page  # ... for good
+    response = client.post(review_url(assignment, "applications:review_reopen"), follow=True)
+    assert "esat izlasījis" in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.status == "submitted" and assignment.others_seen_at is not None
+    # Staff can reopen it for them (to correct a mistake), which the audit records.
+    client.force_login(staff)
+    client.post(reverse("applications:staff_reopen_review", args=[assignment.pk]))
+    assignment.refresh_from_db()
+    assert assignment.status == "draft"
+    assert assignment.history.latest().history_user == staff
+
+
+def test_a_reviewer_with_nothing_to_read_yet_may_still_reopen(
+    client, reviewer, assignment, criteria, staff
+):
+    services.update_review_settings(assignment.application.cycle, by=staff,
+                                    reviewers_see_other_reviews=True)
+    services.declare_conflict(assignment, by=reviewer, has_conflict=False)
+    services.save_review(assignment, by=reviewer, scores={c.pk: (4, "") for c in criteria},
+                         submit=True)
+    page = client.get(review_url(assignment)).content.decode()
+    assert review_url(assignment, "applications:review_reopen") in page
+    client.post(review_url(assignment, "applications:review_reopen"))
+    assignment.refresh_from_db()
+    assert assignment.status == "draft" and assignment.others_seen_at is None
+
+
 def test_the_dashboard_splits_to_review_and_done(client, reviewer, assignment, criteria, cycle,
                                                  staff):
     done = services.assign(factories.ApplicationFactory(cycle=cycle, submitted=True),

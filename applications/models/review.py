@@ -308,6 +308,13 @@ class ReviewAssignment(models.Model):
     )
     assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    others_seen_at = models.DateTimeField(
+        _("read the other reviews"), null=True, blank=True,
+        help_text=_(
+            "When the reviewer was first shown the other reviews of the application. "
+            "From then on only staff can reopen their review."
+        ),
+    )
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -345,6 +352,12 @@ class ReviewAssignment(models.Model):
     @property
     def is_submitted(self):
         return self.status == self.Status.SUBMITTED
+
+    @property
+    def can_be_taken_back(self):
+        """Staff may take back a review the reviewer has not started (a recusal stays
+        on record, and a started review is the reviewer's work)."""
+        return self.status == self.Status.ASSIGNED
 
 
 class Score(models.Model):

@@ -208,7 +208,7 @@ def unassign(assignment, *, by):
     recusal stays on record, and a started review is the reviewer's work."""
     assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
     require_open_ranking(assignment.application.cycle)
-    if assignment.status != Status.ASSIGNED or assignment.scores.exists():
+    if not assignment.can_be_taken_back or assignment.scores.exists():
         raise ValidationError(
             _("Only a review that has not been started can be taken back."), code="started"
         )

@@ -141,17 +141,44 @@ def save_review(assignment, *, by, scores, overall_comment="", submit=False, now
     return assignment
 
 
+def record_other_reviews_seen(assignment, *, now=None):
+    """Notes that the reviewer has been shown the other reviews of the application
+    (the first time only): reviewing is blind, so from then on they can no longer
+    reopen their own review themselves."""
+    ReviewAssignment.objects.filter(pk=assignment.pk, others_seen_at__isnull=True).update(
+        others_seen_at=now or timezone.now()
+    )
+
+
+def can_reopen(assignment):
+    """Whether the reviewer may reopen their own review: a submitted one, as long as
+    they have not been shown the others' (staff can still reopen it for them)."""
+    return assignment.is_submitted and assignment.others_seen_at is None
+
+
 @transaction.atomic
-def reopen_review(assignment, *, by):
-    """The reviewer takes back their submitted review to change it, which they may
-    until staff finalise the ranking."""
+def reopen_review(assignment, *, by, as_staff=False):
+    """Takes back a submitted review to change it, which is possible until staff
+    finalise the ranking: by its reviewer, unless they have read the other reviews
+    of the application (they could otherwise rewrite theirs after reading them), or
+    by staff (``as_staff``) for them."""
     assignment = ReviewAssignment.objects.select_for_update().select_related(
         "member", "application__cycle"
     ).get(pk=assignment.pk)
-    _reviewers_own(assignment, by)
+    if not as_staff:
+        _reviewers_own(assignment, by)
     require_open_ranking(assignment.application.cycle)
     if not assignment.is_submitted:
         raise ValidationError(_("Only a submitted review can be reopened."), code="not_submitted")
+    if not as_staff and assignment.others_seen_at is not None:
+        raise ValidationError(
+            _(
+                "You have read the other reviews of this application, so you can no longer "
+                "reopen your own: reviewing is blind. Ask the programme staff to reopen it "
+                "if it needs a correction."
+            ),
+            code="others_seen",
+        )
     assignment.status = Status.DRAFT
     assignment.submitted_at = None
     record_author(assignment, by).save()

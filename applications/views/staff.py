@@ -188,3 +188,25 @@ def unassign(request, pk):
                "organisation": assignment.application.organisation},
         )
     return redirect_back(request, "applications:staff_detail", assignment.application_id)
+
+
+@staff_required
+@require_POST
+def reopen_review(request, pk):
+    """Staff reopen a submitted review for its reviewer (who cannot once they have
+    read the other reviews)."""
+    assignment = get_object_or_404(
+        ReviewAssignment.objects.select_related("member__user", "application__organisation"),
+        pk=pk,
+    )
+    try:
+        services.reopen_review(assignment, by=request.user, as_staff=True)
+    except ValidationError as error:
+        messages.error(request, message_of(error))
+    else:
+        messages.success(
+            request,
+            _("The review of %(person)s is open again; they can change and submit it.")
+            % {"person": assignment.member.user.display_name},
+        )
+    return redirect_back(request, "applications:staff_detail", assignment.application_id)
