@@ -39,18 +39,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Floor, Greatest, Least, Rank, RowNumber
 
+from incubator.models import Organisation, PriorityField
+
 from ..models import Application, Criterion, EligibilityCheck, ReviewAssignment, Score
 
 SUBMITTED = ReviewAssignment.Status.SUBMITTED
 OPEN_REVIEW = [ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.DRAFT]
 RECUSED = ReviewAssignment.Status.RECUSED
-# Applications that take part in the ranking (drafts and withdrawals do not).
-RANKED_STATUSES = [
-    Application.Status.SUBMITTED,
-    Application.Status.ADMITTED,
-    Application.Status.WAITLISTED,
-    Application.Status.REJECTED,
-]
 
 
 class WindowMax(Func):
@@ -180,7 +175,7 @@ def ranked_applications(cycle, criteria, *, normalised=False, rank_by_normalised
                 _normalised_unit(), filter=in_criterion, output_field=FloatField()
             )
     queryset = (
-        Application.objects.filter(cycle=cycle, status__in=RANKED_STATUSES)
+        Application.objects.filter(cycle=cycle, status__in=Application.EVALUATED)
         .exclude(is_ineligible())
         .only("pk", "cycle", "organisation", "status", "priority_field", "submitted_at",
               "decision_published_at")
@@ -222,8 +217,6 @@ def ranked_applications(cycle, criteria, *, normalised=False, rank_by_normalised
 def attach_organisations(applications, fields=None):
     """Gives each application its organisation and priority field (from ``fields``
     when the caller has them), read in one query each for all of them."""
-    from incubator.models import Organisation, PriorityField
-
     organisations = Organisation.objects.in_bulk({a.organisation_id for a in applications})
     if fields is None:
         fields = PriorityField.objects.in_bulk(
@@ -235,6 +228,18 @@ def attach_organisations(applications, fields=None):
         application.organisation = organisations[application.organisation_id]
         application.priority_field = fields.get(application.priority_field_id)
     return applications
+
+
+def reviews_missing(done, open_reviews, wanted):
+    """How many more reviewers an application needs: ``wanted`` minus its reviews
+    submitted or still open (recusals do not count)."""
+    return max(wanted - done - open_reviews, 0)
+
+
+def reviews_incomplete(done, open_reviews, wanted):
+    """An application's figures are not final while it lacks reviewers or a review
+    is still open."""
+    return reviews_missing(done, open_reviews, wanted) > 0 or open_reviews > 0
 
 
 def review_counts(*, application_ids=None, cycle=None):

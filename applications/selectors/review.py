@@ -1,29 +1,42 @@
 """Reads of the evaluation, scoped to who asks: a reviewer reaches only their own
 assignments; everything else here is for staff pages."""
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.utils.translation import get_language
 
 from ..models import (
     Application,
     CommitteeMember,
     Criterion,
+    DecisionLetter,
+    EligibilityCheck,
     EligibilityRequirement,
     FieldQuota,
     LetterTemplate,
     ReviewAssignment,
     ReviewSettings,
     Score,
+    StatusChange,
 )
+from .figures import is_ineligible, reviews_missing, span_of
 
 Status = ReviewAssignment.Status
 # Applications a reviewer still works on (a withdrawn one disappears from their list).
-REVIEWED_STATUSES = [
-    Application.Status.SUBMITTED,
-    Application.Status.ADMITTED,
-    Application.Status.WAITLISTED,
-    Application.Status.REJECTED,
-]
+REVIEWED_STATUSES = Application.EVALUATED
 
 
 def review_settings(cycle):
@@ -115,7 +128,14 @@ def other_reviews(assignment):
         )
         .exclude(pk=assignment.pk)
         .select_related("member__user")
-        .prefetch_related(Prefetch("scores", queryset=Score.objects.order_by("criterion__order", "criterion")))
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=Score.objects.select_related("criterion").order_by(
+                    "criterion__order", "criterion"
+                ),
+            )
+        )
         .order_by("submitted_at", "pk")
     )
 
@@ -148,8 +168,6 @@ def committee(cycle):
 def application_progress(cycle):
     """The cycle's reviewed applications with their reviews counted by status, and
     whether each has an eligibility problem."""
-    from .figures import is_ineligible
-
     return (
         Application.objects.filter(cycle=cycle, status__in=REVIEWED_STATUSES)
         .select_related("organisation", "priority_field")
@@ -166,16 +184,24 @@ def application_progress(cycle):
     )
 
 
-def assignment_rows(applications):
-    """Applications (a page of them) with their assignments and reviewers."""
-    return applications.prefetch_related(
+def assignment_rows(applications, settings):
+    """Applications (a page of them) with their assignments and reviewers, and
+    ``missing``: how many more reviewers each needs."""
+    applications = list(applications.prefetch_related(
         Prefetch(
             "assignments",
             queryset=ReviewAssignment.objects.select_related("member__user").order_by(
                 "assigned_at", "pk"
             ),
         )
-    )
+    ))
+    for application in applications:
+        application.missing = reviews_missing(
+            application.submitted_reviews,
+            application.active_reviews - application.submitted_reviews,
+            settings.reviewers_per_application,
+        )
+    return applications
 
 
 def conflicts(cycle):
@@ -241,11 +267,6 @@ def published_decision(application):
 def running_total(assignment, criteria):
     """The review's weighted total so far, as a percentage of the maximum (unscored
     criteria count as nothing yet), computed by the database from the saved scores."""
-    from django.db.models import F, FloatField, Sum
-    from django.db.models.functions import Cast
-
-    from .figures import span_of
-
     figures = Score.objects.filter(assignment=assignment, value__isnull=False).aggregate(
         points=Sum(
             Cast(F("criterion__weight"), FloatField())
@@ -262,9 +283,6 @@ def running_total(assignment, criteria):
 def ineligible_applications(cycle):
     """Applications that left the ranking for an unmet eligibility requirement,
     each with ``unmet``: its failed checks."""
-    from ..models import EligibilityCheck
-    from .figures import is_ineligible
-
     return (
         Application.objects.filter(cycle=cycle, status__in=REVIEWED_STATUSES)
         .filter(is_ineligible())
@@ -287,10 +305,6 @@ def quota_rows(cycle):
 def decisions(cycle):
     """The cycle's decided applications with their current decision (the latest
     status change), who took it, and when its letter was sent (None: not yet)."""
-    from django.db.models import Subquery
-
-    from ..models import DecisionLetter, StatusChange
-
     latest = StatusChange.objects.filter(
         application=OuterRef("pk"), status=OuterRef("status")
     ).order_by("-changed_at", "-pk")
@@ -313,6 +327,12 @@ def decisions(cycle):
         )
         .order_by("decision_order", "organisation__name", "pk")
     )
+
+
+def places_taken(cycle):
+    """(admitted organisations, free places) of ``cycle``."""
+    admitted = Application.objects.filter(cycle=cycle, status=Application.Status.ADMITTED).count()
+    return admitted, max(cycle.places - admitted, 0)
 
 
 def left_after_admission(cycle):

@@ -20,7 +20,7 @@ from incubator.models import Membership, User
 from incubator.notifications import services as notifications
 
 from ..models import Application, CommitteeMember, ReviewAssignment
-from ..selectors.figures import RANKED_STATUSES, is_ineligible
+from ..selectors.figures import is_ineligible
 from ..selectors.review import review_settings
 from .common import record_author, require_open_ranking
 
@@ -173,7 +173,7 @@ def assign(application, member, *, by):
     if member.cycle_id != application.cycle_id:
         raise ValueError("A committee member of another cycle")
     require_open_ranking(application.cycle)
-    if application.status not in RANKED_STATUSES:
+    if application.status not in Application.EVALUATED:
         raise ValidationError(
             _("Only submitted applications are reviewed."), code="not_submitted"
         )
@@ -230,7 +230,7 @@ def auto_assign(cycle, *, by, per_application=None):
             _("Invite the evaluation committee first."), code="no_committee"
         )
     applications = list(
-        Application.objects.filter(cycle=cycle, status__in=RANKED_STATUSES)
+        Application.objects.filter(cycle=cycle, status__in=Application.EVALUATED)
         .exclude(is_ineligible())
         .select_related("organisation")
         .order_by("submitted_at", "pk")

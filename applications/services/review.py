@@ -20,7 +20,6 @@ from ..models import (
     ReviewAssignment,
     ReviewSettings,
 )
-from ..selectors.figures import RANKED_STATUSES
 from ..selectors.review import scoring_started
 from .common import record_author, require_open_ranking
 
@@ -244,7 +243,7 @@ def record_eligibility(application, *, by, findings):
     organisation is given."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     require_open_ranking(application.cycle)
-    if application.status not in RANKED_STATUSES:
+    if application.status not in Application.EVALUATED:
         raise ValidationError(
             _("Only submitted applications are checked for eligibility."), code="not_submitted"
         )
@@ -284,7 +283,7 @@ def finalise_ranking(cycle, *, by, now=None):
         return row
     open_reviews = ReviewAssignment.objects.filter(
         application__cycle=cycle,
-        application__status__in=RANKED_STATUSES,
+        application__status__in=Application.EVALUATED,
         status__in=[Status.ASSIGNED, Status.DRAFT],
     ).count()
     if open_reviews:

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from incubator.models import Cycle
 
-from ..models import Criterion, ReviewAssignment, ReviewerLine, Score
-from ..selectors.figures import RANKED_STATUSES, line_of_each_member, normalisation_lines
+from ..models import Application, Criterion, ReviewAssignment, ReviewerLine, Score
+from ..selectors.figures import line_of_each_member, normalisation_lines
 from .common import record_author, require_open_ranking
 
 Status = ReviewAssignment.Status
@@ -95,7 +95,7 @@ def save_review(assignment, *, by, scores, overall_comment="", submit=False, now
         raise ValidationError(
             _("Your review is already submitted; reopen it to change it."), code="submitted"
         )
-    if assignment.application.status not in RANKED_STATUSES:
+    if assignment.application.status not in Application.EVALUATED:
         raise ValidationError(
             _("This application has been withdrawn and is no longer reviewed."),
             code="withdrawn",

@@ -22,10 +22,7 @@ def decisions(request, cycle_pk):
     cycle = cycle_or_404(cycle_pk)
     settings = selectors.review_settings(cycle)
     page = Paginator(selectors.decisions(cycle), 50).get_page(request.GET.get("page"))
-    admitted = Application.objects.filter(
-        cycle=cycle, status=Application.Status.ADMITTED
-    ).count()
-    free = max(cycle.places - admitted, 0)
+    admitted, free = selectors.places_taken(cycle)
     return render_review(
         request, "applications/review/decisions.html", cycle, "decisions",
         {

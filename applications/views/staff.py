@@ -16,7 +16,6 @@ from .. import selectors, services
 from ..filters import StaffApplicationFilter
 from ..forms import AssignForm, DecisionForm, EligibilityForm
 from ..models import Application, ReviewAssignment
-from ..selectors.review import REVIEWED_STATUSES
 from .common import message_of, put_errors_on, redirect_back
 
 
@@ -93,7 +92,7 @@ def _detail(request, application, *, eligibility_form=None, decision_form=None,
             "decision_form": decision_form,
             "assign_form": assign_form or AssignForm(cycle=cycle),
             "letters": application.decision_letters.select_related("sent_by"),
-            "reviewed": application.status in REVIEWED_STATUSES,
+            "reviewed": application.status in Application.EVALUATED,
         },
         status=status,
     )
