@@ -192,6 +192,22 @@ def test_a_reviewer_with_nothing_to_read_yet_may_still_reopen(
     assert assignment.status == "draft" and assignment.others_seen_at is None
 
 
+def test_the_menu_knows_a_reviewer_and_fragments_do_not_ask(client, reviewer, assignment,
+                                                            applicant, application):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page = client.get(reverse("applications:reviewer_dashboard")).content.decode()
+    assert 'href="/reviews/">Mani vērtējumi' in page
+    client.force_login(applicant)
+    assert "Mani vērtējumi" not in client.get(reverse("applications:dashboard")).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("applications:autosave", args=[application.pk]),
+                               {"motivation": "Augt"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert not [q for q in queries if "applications_committeemember" in q["sql"]]
+
+
 def test_the_dashboard_splits_to_review_and_done(client, reviewer, assignment, criteria, cycle,
                                                  staff):
     done = services.assign(factories.ApplicationFactory(cycle=cycle, submitted=True),
