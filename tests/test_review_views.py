@@ -379,6 +379,28 @@ def test_the_ranking_exports_as_csv_and_xlsx(client, cycle, criteria, staff, rev
     assert values[0] == 1 and values[2] == "Biedrība “Velo”" and 100.0 in values
 
 
+def test_exports_never_hand_a_spreadsheet_a_formula(client, cycle, criteria, staff, review):
+    application = factories.ApplicationFactory(
+        cycle=cycle, submitted=True,
+        organisation=factories.OrganisationFactory(name='=HYPERLINK("http://x.lv","Velo")'),
+    )
+    review(factories.UserFactory(), application, {criteria[0]: 5, criteria[1]: 10})
+    member = factories.CommitteeMemberFactory(cycle=cycle)
+    conflicted = services.assign(application, member, by=staff)
+    services.declare_conflict(conflicted, by=member.user, has_conflict=True,
+                              reason="@SUM(1+1) radinieks")
+    client.force_login(staff)
+    response = client.get(reverse("applications:review_ranking_csv", args=[cycle.pk]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[1][2] == "'=HYPERLINK(\"http://x.lv\",\"Velo\")"
+    response = client.get(reverse("applications:review_ranking_xlsx", args=[cycle.pk]))
+    cell = load_workbook(io.BytesIO(response.content)).active.cell(row=2, column=3)
+    assert cell.data_type == "s" and cell.value.startswith("'=HYPERLINK")
+    export = client.get(reverse("applications:review_conflicts_csv", args=[cycle.pk]))
+    conflict = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))[1]
+    assert conflict[3].startswith("'=HYPERLINK") and conflict[6] == "'@SUM(1+1) radinieks"
+
+
 def test_the_protocol_lists_criteria_weights_scores_and_decisions(client, cycle, criteria,
                                                                  staff, review):
     application = factories.ApplicationFactory(cycle=cycle, submitted=True)
