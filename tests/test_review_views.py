@@ -352,6 +352,37 @@ def test_bulk_decisions_from_the_ranking(client, cycle, criteria, staff, review)
     assert "Atzīmējiet vismaz vienu pieteikumu" in response.content.decode()
 
 
+def test_a_bulk_decision_without_a_reason_keeps_the_ticks_and_says_what_is_missing(
+    client, cycle, criteria, staff, review
+):
+    apps = [factories.ApplicationFactory(cycle=cycle, submitted=True) for _ in range(3)]
+    for application in apps:
+        review(factories.UserFactory(), application, {criteria[0]: 3, criteria[1]: 5})
+    client.force_login(staff)
+    response = client.post(
+        reverse("applications:review_decide", args=[cycle.pk]),
+        {"applications": [apps[0].pk, apps[2].pk], "decision": "rejected", "reason": "",
+         "page": "1"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Norādiet lēmuma pamatojumu" in page
+    for application, ticked in ((apps[0], True), (apps[1], False), (apps[2], True)):
+        box = re.search(rf'<input[^>]*id="pick-{application.pk}"[^>]*>', page).group(0)
+        assert ("checked" in box) == ticked
+    assert '<option value="rejected" selected>' in page
+    assert {a.status for a in type(apps[0]).objects.filter(pk__in=[a.pk for a in apps])} == {
+        "submitted"
+    }
+    # With the reason, it is recorded and staff are back on the same page.
+    response = client.post(
+        reverse("applications:review_decide", args=[cycle.pk]),
+        {"applications": [apps[0].pk], "decision": "rejected", "reason": "Zem sliekšņa",
+         "page": "1", "next": reverse("applications:review_ranking", args=[cycle.pk])},
+    )
+    assert response.url == reverse("applications:review_ranking", args=[cycle.pk])
+
+
 def test_a_tampered_id_is_a_404(client, cycle, staff):
     client.force_login(staff)
     assert client.get(reverse("applications:review_ranking", args=[999999])).status_code == 404

@@ -335,6 +335,9 @@ class BulkDecisionForm(DecisionForm):
     def __init__(self, *args, cycle, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["applications"].queryset = Application.objects.filter(cycle=cycle)
+        self.fields["reason"].error_messages["required"] = _(
+            "Give the reason for the decision: it is recorded with it."
+        )
 
 
 class LetterTemplateForm(forms.ModelForm):
