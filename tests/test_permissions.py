@@ -311,7 +311,7 @@ CASES = {
     ),
     "applications:review_ranking": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_finalise": ("post", lambda w: [w.cycle.pk], {}, staff_only(302)),
-    "applications:review_decide": ("post", lambda w: [w.cycle.pk], {}, staff_only(302)),
+    "applications:review_decide": ("post", lambda w: [w.cycle.pk], {}, staff_only(400)),
     "applications:review_ranking_csv": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_ranking_xlsx": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_protocol": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),

@@ -383,6 +383,39 @@ def test_a_bulk_decision_without_a_reason_keeps_the_ticks_and_says_what_is_missi
     assert response.url == reverse("applications:review_ranking", args=[cycle.pk])
 
 
+def test_only_members_who_may_review_are_offered_for_an_application(
+    client, cycle, staff, assignment
+):
+    from incubator.models import Membership
+
+    application = assignment.application
+    in_organisation = factories.CommitteeMemberFactory(cycle=cycle)
+    Membership.objects.create(organisation=application.organisation, user=in_organisation.user)
+    conflicted = factories.CommitteeMemberFactory(cycle=cycle)
+    # Declared in an earlier cycle, for the same organisation.
+    earlier_application = factories.ApplicationFactory(
+        submitted=True, organisation=application.organisation
+    )
+    earlier = services.assign(
+        earlier_application,
+        factories.CommitteeMemberFactory(cycle=earlier_application.cycle, user=conflicted.user),
+        by=staff,
+    )
+    services.declare_conflict(earlier, by=conflicted.user, has_conflict=True, reason="Radinieks")
+    free = factories.CommitteeMemberFactory(cycle=cycle)
+    client.force_login(staff)
+    progress = client.get(reverse("applications:review_progress", args=[cycle.pk]))
+    row = next(a for a in progress.context["page"] if a.pk == application.pk)
+    assert row.assignable == [free]
+    select = re.search(rf'<select name="member" id="member-{application.pk}".*?</select>',
+                       progress.content.decode(), re.S).group(0)
+    assert f'value="{free.pk}"' in select
+    for member in (assignment.member, in_organisation, conflicted):
+        assert f'value="{member.pk}"' not in select
+    detail = client.get(reverse("applications:staff_detail", args=[application.pk]))
+    assert list(detail.context["assign_form"].fields["member"].queryset) == [free]
+
+
 def test_a_tampered_id_is_a_404(client, cycle, staff):
     client.force_login(staff)
     assert client.get(reverse("applications:review_ranking", args=[999999])).status_code == 404

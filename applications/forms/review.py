@@ -222,12 +222,14 @@ class InviteForm(forms.Form):
 
 
 class AssignForm(forms.Form):
+    """The committee members who may still be given ``application``."""
+
     member = forms.ModelChoiceField(label=_("Reviewer"), queryset=CommitteeMember.objects.none())
 
-    def __init__(self, *args, cycle, **kwargs):
+    def __init__(self, *args, application, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = CommitteeMember.objects.filter(
-            cycle=cycle
+            pk__in=[m.pk for m in members]
         ).select_related("user").order_by("user__last_name", "user__first_name")
         self.fields["member"].label_from_instance = lambda m: m.user.display_name
 

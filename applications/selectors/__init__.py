@@ -13,6 +13,7 @@ from .audit import AUDIT_LABELS, audit_rows, audit_trail
 from .ranking import figures_for, full_ranking, ranking_page, ranking_query, waiting_list
 from .review import (
     application_progress,
+    assignable_members,
     assignment_rows,
     assignments_for,
     committee,
@@ -41,7 +42,7 @@ from .review import (
 __all__ = [
     "decisions", "left_after_admission", "ranking_query", "waiting_list",
     "AUDIT_LABELS", "audit_rows", "audit_trail", "ineligible_applications", "quota_rows",
-    "application_progress", "applications_for", "assignment_rows", "assignments_for",
+    "application_progress", "applications_for", "assignable_members", "assignment_rows", "assignments_for",
     "committee", "conflicts", "counts_by_field_and_status", "criteria",
     "dashboard_organisations", "figures_for", "full_ranking", "is_reviewer", "letter_templates",
     "may_see_other_reviews", "other_reviews", "places_taken", "published_decision", "quotas", "ranking_page", "requirements",

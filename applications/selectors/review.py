@@ -18,6 +18,8 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils.translation import get_language
 
+from incubator.models import Membership
+
 from ..models import (
     Application,
     CommitteeMember,
@@ -184,9 +186,41 @@ def application_progress(cycle):
     )
 
 
-def assignment_rows(applications, settings):
-    """Applications (a page of them) with their assignments and reviewers, and
-    ``missing``: how many more reviewers each needs."""
+def blocked_pairs(user_ids, organisation_ids):
+    """(user id, organisation id) pairs that must never be assigned: declared
+    conflicts of interest (in any cycle) and membership of the organisation."""
+    blocked = set(
+        ReviewAssignment.objects.filter(
+            has_conflict=True,
+            member__user_id__in=user_ids,
+            application__organisation_id__in=organisation_ids,
+        ).values_list("member__user_id", "application__organisation_id")
+    )
+    blocked |= set(
+        Membership.objects.filter(
+            user_id__in=user_ids, organisation_id__in=organisation_ids
+        ).values_list("user_id", "organisation_id")
+    )
+    return blocked
+
+
+def assignable_members(application, members, *, blocked=None, assigned=None):
+    """The committee members (of ``members``) who may be given ``application``: not
+    already assigned to it, not in the organisation, no conflict declared with it."""
+    if blocked is None:
+        blocked = blocked_pairs([m.user_id for m in members], [application.organisation_id])
+    if assigned is None:
+        assigned = set(application.assignments.values_list("member_id", flat=True))
+    return [
+        m for m in members
+        if m.pk not in assigned and (m.user_id, application.organisation_id) not in blocked
+    ]
+
+
+def assignment_rows(applications, settings, members=()):
+    """Applications (a page of them) with their assignments and reviewers,
+    ``missing``: how many more reviewers each needs, and ``assignable``: the
+    ``members`` who may still be given it."""
     applications = list(applications.prefetch_related(
         Prefetch(
             "assignments",
@@ -195,7 +229,14 @@ def assignment_rows(applications, settings):
             ),
         )
     ))
+    blocked = blocked_pairs(
+        [m.user_id for m in members], [a.organisation_id for a in applications]
+    )
     for application in applications:
+        application.assignable = assignable_members(
+            application, members, blocked=blocked,
+            assigned={a.member_id for a in application.assignments.all()},
+        )
         application.missing = reviews_missing(
             application.submitted_reviews,
             application.active_reviews - application.submitted_reviews,

@@ -16,12 +16,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from incubator.models import Membership, User
+from incubator.models import User
 from incubator.notifications import services as notifications
 
 from ..models import Application, CommitteeMember, ReviewAssignment
 from ..selectors.figures import is_ineligible
-from ..selectors.review import review_settings
+from ..selectors.review import blocked_pairs, review_settings
 from .common import record_author, require_open_ranking
 
 Status = ReviewAssignment.Status
@@ -127,24 +127,6 @@ def remove_member(member, *, by):
 # --- assignments ------------------------------------------------------------------------
 
 
-def _conflicts_and_memberships(user_ids, organisation_ids):
-    """(user id, organisation id) pairs that must never be assigned: declared
-    conflicts of interest (in any cycle) and membership of the organisation."""
-    blocked = set(
-        ReviewAssignment.objects.filter(
-            has_conflict=True,
-            member__user_id__in=user_ids,
-            application__organisation_id__in=organisation_ids,
-        ).values_list("member__user_id", "application__organisation_id")
-    )
-    blocked |= set(
-        Membership.objects.filter(
-            user_id__in=user_ids, organisation_id__in=organisation_ids
-        ).values_list("user_id", "organisation_id")
-    )
-    return blocked
-
-
 def _notify_assigned(member, assignments, by):
     if not assignments:
         return
@@ -177,7 +159,7 @@ def assign(application, member, *, by):
         raise ValidationError(
             _("Only submitted applications are reviewed."), code="not_submitted"
         )
-    if (member.user_id, application.organisation_id) in _conflicts_and_memberships(
+    if (member.user_id, application.organisation_id) in blocked_pairs(
         [member.user_id], [application.organisation_id]
     ):
         raise ValidationError(
@@ -251,7 +233,7 @@ def auto_assign(cycle, *, by, per_application=None):
         taken[app_id].add(member_id)
         if status != Status.RECUSED:
             active[app_id] += 1
-    blocked = _conflicts_and_memberships(
+    blocked = blocked_pairs(
         [m.user_id for m in members], [a.organisation_id for a in applications]
     )
     new, short = [], []

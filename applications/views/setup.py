@@ -183,9 +183,9 @@ def progress(request, cycle_pk):
     hand on each application, or automatically for all."""
     cycle = cycle_or_404(cycle_pk)
     settings = selectors.review_settings(cycle)
-    page = Paginator(selectors.application_progress(cycle), 25).get_page(request.GET.get("page"))
-    page.object_list = selectors.assignment_rows(page.object_list, settings)
     members = list(selectors.committee(cycle))
+    page = Paginator(selectors.application_progress(cycle), 25).get_page(request.GET.get("page"))
+    page.object_list = selectors.assignment_rows(page.object_list, settings, members)
     return render_review(
         request, "applications/review/progress.html", cycle, "progress",
         {
