@@ -325,6 +325,20 @@ def test_staff_record_eligibility_with_the_reason(client, assignment, staff):
     assert application.eligibility_checks.get().note == "Rīgā"
 
 
+def test_an_eligibility_check_can_be_set_back_to_not_checked(client, assignment, staff):
+    application = assignment.application
+    requirement = application.cycle.eligibility_requirements.create(text_lv="Darbojas Liepājā")
+    services.record_eligibility(application, by=staff, findings={requirement: (False, "Rīgā")})
+    client.force_login(staff)
+    response = client.post(reverse("applications:eligibility", args=[application.pk]),
+                           {f"met_{requirement.pk}": "", f"note_{requirement.pk}": ""})
+    assert response.status_code == 302
+    assert not application.eligibility_checks.exists()
+    # The audit says who cleared it.
+    history = requirement.checks.model.history.filter(application=application).latest()
+    assert (history.history_type, history.history_user) == ("-", staff)
+
+
 def test_a_decision_on_a_draft_is_refused_with_a_message(client, cycle, staff):
     draft = factories.ApplicationFactory(cycle=cycle)
     client.force_login(staff)

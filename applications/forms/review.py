@@ -199,12 +199,16 @@ class EligibilityForm(forms.Form):
         ]
 
     def findings(self):
-        """{requirement: (met, note)} for the requirements given an answer."""
-        return {
-            r: (self.cleaned_data[f"met_{r.pk}"] == "yes", self.cleaned_data[f"note_{r.pk}"])
-            for r in self.requirements
-            if self.cleaned_data.get(f"met_{r.pk}")
-        }
+        """{requirement: (met, note)} for the requirements given an answer, and
+        {requirement: None} for a check set back to “not checked”."""
+        findings = {}
+        for r in self.requirements:
+            answer = self.cleaned_data.get(f"met_{r.pk}")
+            if answer:
+                findings[r] = (answer == "yes", self.cleaned_data[f"note_{r.pk}"])
+            elif r.pk in self.checks:
+                findings[r] = None
+        return findings
 
 
 class InviteForm(forms.Form):

@@ -239,8 +239,8 @@ def save_requirements(cycle, *, by, changes):
 @transaction.atomic
 def record_eligibility(application, *, by, findings):
     """Records staff's finding for each requirement: ``findings`` maps a requirement
-    to (met, note). A requirement that is not met needs a note: it is the reason the
-    organisation is given."""
+    to (met, note), or to None to set it back to “not checked”. A requirement that
+    is not met needs a note: it is the reason the organisation is given."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     require_open_ranking(application.cycle)
     if application.status not in Application.EVALUATED:
@@ -248,9 +248,12 @@ def record_eligibility(application, *, by, findings):
             _("Only submitted applications are checked for eligibility."), code="not_submitted"
         )
     errors = []
-    for requirement, (met, note) in findings.items():
+    for requirement, finding in findings.items():
         if requirement.cycle_id != application.cycle_id:
             raise ValueError("A requirement of another cycle")
+        if finding is None:
+            continue
+        met, note = finding
         if not met and not note.strip():
             errors.append(
                 _("“%(requirement)s” is not met: write down why.")
@@ -260,7 +263,12 @@ def record_eligibility(application, *, by, findings):
         raise ValidationError(errors, code="reason_missing")
     existing = {c.requirement_id: c for c in application.eligibility_checks.all()}
     now = timezone.now()
-    for requirement, (met, note) in findings.items():
+    for requirement, finding in findings.items():
+        if finding is None:
+            if requirement.pk in existing:
+                record_author(existing[requirement.pk], by).delete()
+            continue
+        met, note = finding
         check = existing.get(requirement.pk) or EligibilityCheck(
             application=application, requirement=requirement
         )
