@@ -37,8 +37,6 @@ from ..models import (
 from .figures import is_ineligible, reviews_missing, span_of
 
 Status = ReviewAssignment.Status
-# Applications a reviewer still works on (a withdrawn one disappears from their list).
-REVIEWED_STATUSES = Application.EVALUATED
 
 
 def review_settings(cycle):
@@ -84,11 +82,11 @@ def letter_templates(cycle):
 
 def assignments_for(user):
     """The reviews assigned to ``user``; the only way a reviewer reaches an
-    application, so anything else is a 404."""
+    application, so anything else is a 404 (a withdrawn application disappears)."""
     if not user.is_authenticated:
         return ReviewAssignment.objects.none()
     return ReviewAssignment.objects.filter(
-        member__user=user, application__status__in=REVIEWED_STATUSES
+        member__user=user, application__status__in=Application.EVALUATED
     ).select_related(
         "member__cycle",
         "application__organisation__priority_field",
@@ -149,7 +147,7 @@ def committee(cycle):
     """The cycle's committee members with how far each has got and ``mean_given``:
     the mean of the scores they submitted, on a 0–1 scale (how harsh or lenient
     they are; None before their first submitted review)."""
-    active = Q(assignments__application__status__in=REVIEWED_STATUSES)
+    active = Q(assignments__application__status__in=Application.EVALUATED)
     return (
         CommitteeMember.objects.filter(cycle=cycle)
         .select_related("user")
@@ -171,7 +169,7 @@ def application_progress(cycle):
     """The cycle's reviewed applications with their reviews counted by status, and
     whether each has an eligibility problem."""
     return (
-        Application.objects.filter(cycle=cycle, status__in=REVIEWED_STATUSES)
+        Application.objects.filter(cycle=cycle, status__in=Application.EVALUATED)
         .select_related("organisation", "priority_field")
         .annotate(
             active_reviews=Count("assignments", filter=~Q(assignments__status=Status.RECUSED)),
@@ -325,7 +323,7 @@ def ineligible_applications(cycle):
     """Applications that left the ranking for an unmet eligibility requirement,
     each with ``unmet``: its failed checks."""
     return (
-        Application.objects.filter(cycle=cycle, status__in=REVIEWED_STATUSES)
+        Application.objects.filter(cycle=cycle, status__in=Application.EVALUATED)
         .filter(is_ineligible())
         .select_related("organisation", "priority_field")
         .prefetch_related(
