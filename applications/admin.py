@@ -179,7 +179,7 @@ class ServiceAdmin(SimpleHistoryAdmin):
         return actions
 
 
-class ReviewSettingsForm(CheckedForm):
+class ReviewSettingsAdminForm(CheckedForm):
     def check(self, data):
         cycle = data.get("cycle") or self.instance.cycle
         values = {n: data[n] for n in self.changed_data if n in data and n != "cycle"}
@@ -188,7 +188,7 @@ class ReviewSettingsForm(CheckedForm):
 
 @admin.register(ReviewSettings)
 class ReviewSettingsAdmin(ServiceAdmin):
-    form = ReviewSettingsForm
+    form = ReviewSettingsAdminForm
     list_display = [
         "cycle", "reviewers_per_application", "reviews_due_on", "normalise_scores",
         "spread_threshold", "reviewers_see_other_reviews", "applicants_see_feedback",
@@ -224,7 +224,7 @@ def _quotas_with(cycle, field, places):
     return {fields[pk]: value for pk, value in current.items()}
 
 
-class FieldQuotaForm(CheckedForm):
+class FieldQuotaAdminForm(CheckedForm):
     def check(self, data):
         cycle = data.get("cycle") or self.instance.cycle
         field = data.get("priority_field") or self.instance.priority_field
@@ -238,7 +238,7 @@ class FieldQuotaAdmin(ServiceAdmin):
     """Places per field are saved as the cycle's settings page saves them, with the
     same checks (the cycle's places, a finalised ranking)."""
 
-    form = FieldQuotaForm
+    form = FieldQuotaAdminForm
     list_display = ["cycle", "priority_field", "minimum_places", "maximum_places"]
     list_filter = ["cycle", "priority_field"]
     search_fields = ["cycle__name", "priority_field__name_lv"]
@@ -268,7 +268,7 @@ class FieldQuotaAdmin(ServiceAdmin):
         )
 
 
-class EligibilityRequirementForm(CheckedForm):
+class EligibilityRequirementAdminForm(CheckedForm):
     def check(self, data):
         cycle = data.get("cycle") or self.instance.cycle
         stored = EligibilityRequirement.objects.get(pk=self.instance.pk) if self.instance.pk else None
@@ -277,7 +277,7 @@ class EligibilityRequirementForm(CheckedForm):
 
 @admin.register(EligibilityRequirement)
 class EligibilityRequirementAdmin(ServiceAdmin):
-    form = EligibilityRequirementForm
+    form = EligibilityRequirementAdminForm
     list_display = ["text_lv", "text_en", "cycle", "order"]
     list_filter = ["cycle"]
     search_fields = ["text_lv", "text_en"]
@@ -315,7 +315,7 @@ class EligibilityCheckAdmin(ReadOnlyAdmin):
                            "checked_by"]
 
 
-class CriterionForm(CheckedForm):
+class CriterionAdminForm(CheckedForm):
     def check(self, data):
         cycle = data.get("cycle") or self.instance.cycle
         stored = Criterion.objects.get(pk=self.instance.pk) if self.instance.pk else None
@@ -325,7 +325,7 @@ class CriterionForm(CheckedForm):
 
 @admin.register(Criterion)
 class CriterionAdmin(ServiceAdmin):
-    form = CriterionForm
+    form = CriterionAdminForm
     list_display = ["name_lv", "cycle", "weight", "scale_min", "scale_max", "order"]
     list_filter = ["cycle"]
     search_fields = ["name_lv", "name_en", "guidance_lv"]
@@ -426,7 +426,7 @@ class ScoreAdmin(ReadOnlyAdmin):
         return score.assignment.get_status_display()
 
 
-class LetterTemplateForm(CheckedForm):
+class LetterTemplateAdminForm(CheckedForm):
     def check(self, data):
         services.check_placeholders(
             {name: data[name] for name in ("subject_lv", "body_lv", "subject_en", "body_en")}
@@ -435,7 +435,7 @@ class LetterTemplateForm(CheckedForm):
 
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(SimpleHistoryAdmin):
-    form = LetterTemplateForm
+    form = LetterTemplateAdminForm
     list_display = ["cycle", "decision", "subject_lv", "updated_by", "updated_at"]
     list_filter = ["cycle", "decision"]
     search_fields = ["subject_lv", "body_lv", "subject_en", "body_en"]
