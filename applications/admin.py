@@ -1,9 +1,12 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _, ngettext
 from simple_history.admin import SimpleHistoryAdmin
+
+from incubator.models import PriorityField
 
 from . import services
 from .models import (
@@ -22,7 +25,13 @@ from .models import (
     Score,
     StatusChange,
 )
-from .selectors import scoring_started
+from .selectors import quotas as quotas_of, scoring_started
+from .services.common import require_open_ranking
+from .services.review import (
+    check_criteria_changes,
+    check_requirement_changes,
+    check_review_settings,
+)
 
 
 class AttachmentInline(admin.TabularInline):
@@ -39,7 +48,7 @@ class AttachmentInline(admin.TabularInline):
 class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
-    fields = ["status", "changed_by", "changed_at", "note"]
+    fields = ["status", "changed_by", "changed_at", "note", "published_at"]
     readonly_fields = fields
     can_delete = False
 
@@ -67,11 +76,14 @@ class ApplicationAdmin(admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     # Status changes go through the services (submit, withdraw), never a raw edit.
     readonly_fields = [
-        "status", "submitted_at", "decision_published_at", "created_by", "created_at", "updated_at"
+        "status", "submitted_at", "decision_published_at", "published_decision", "created_by",
+        "created_at", "updated_at",
     ]
     autocomplete_fields = ["organisation"]
     inlines = [AttachmentInline, StatusChangeInline]
-    actions = ["admit", "waitlist", "reject", "publish"]
+    # Deciding is internal; the organisation is told with the letter, sent from the
+    # cycle's "Decisions and letters" page (there is no publishing without a letter).
+    actions = ["admit", "waitlist", "reject"]
 
     def _decide(self, request, queryset, decision):
         done, refused = 0, []
@@ -102,26 +114,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     def reject(self, request, queryset):
         self._decide(request, queryset, Application.Status.REJECTED)
 
-    @admin.action(description=_("Publish the decisions on the selected applications"))
-    def publish(self, request, queryset):
-        published = 0
-        for application in queryset:
-            try:
-                services.publish_decision(application, by=request.user)
-                published += 1
-            except ValidationError as error:
-                self.message_user(
-                    request, f"{application.organisation}: {' '.join(error.messages)}",
-                    messages.ERROR,
-                )
-        if published:
-            self.message_user(
-                request,
-                ngettext("%d decision published.", "%d decisions published.", published)
-                % published,
-                messages.SUCCESS,
-            )
-
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
@@ -134,11 +126,12 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 @admin.register(StatusChange)
 class StatusChangeAdmin(admin.ModelAdmin):
-    list_display = ["application", "status", "changed_by", "changed_at"]
+    list_display = ["application", "status", "changed_by", "changed_at", "published_at"]
     list_filter = ["status", "application__cycle"]
     search_fields = ["application__organisation__name", "note"]
     list_select_related = ["application__organisation", "application__cycle", "changed_by"]
-    readonly_fields = ["application", "status", "changed_by", "changed_at", "note"]
+    readonly_fields = ["application", "status", "changed_by", "changed_at", "note",
+                       "published_at"]
 
 
 # --- evaluation ---------------------------------------------------------------------
@@ -154,8 +147,48 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
         return False
 
 
+class CheckedForm(forms.ModelForm):
+    """An admin form that runs the service's own checks in ``clean()``, so that a
+    change the rules refuse is a message on the form rather than an error page.
+    ``save_model`` then makes the change through the service."""
+
+    def check(self, data):
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                self.check(data)
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        self.add_error(field if field in self.fields else None, errors)
+                else:
+                    self.add_error(None, error)
+        return data
+
+
+class ServiceAdmin(SimpleHistoryAdmin):
+    """Deleting goes through ``delete_model`` one object at a time (and only where
+    ``has_delete_permission`` allows it), never in bulk past the services."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+class ReviewSettingsAdminForm(CheckedForm):
+    def check(self, data):
+        cycle = data.get("cycle") or self.instance.cycle
+        values = {n: data[n] for n in self.changed_data if n in data and n != "cycle"}
+        check_review_settings(cycle, **values)
+
+
 @admin.register(ReviewSettings)
-class ReviewSettingsAdmin(SimpleHistoryAdmin):
+class ReviewSettingsAdmin(ServiceAdmin):
+    form = ReviewSettingsAdminForm
     list_display = [
         "cycle", "reviewers_per_application", "reviews_due_on", "normalise_scores",
         "spread_threshold", "reviewers_see_other_reviews", "applicants_see_feedback",
@@ -169,6 +202,10 @@ class ReviewSettingsAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, *(["cycle"] if obj else [])]
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting the row would silently reopen a finalised ranking.
+        return False
+
     def save_model(self, request, obj, form, change):
         values = {
             name: form.cleaned_data[name] for name in form.changed_data
@@ -178,20 +215,95 @@ class ReviewSettingsAdmin(SimpleHistoryAdmin):
         obj.pk = saved.pk
 
 
+def _quotas_with(cycle, field, places):
+    """Every quota of ``cycle`` with ``field``'s replaced by ``places`` (minimum,
+    maximum): what ``update_review_settings`` takes."""
+    current = quotas_of(cycle)
+    current[field.pk] = places
+    fields = PriorityField.objects.in_bulk(current)
+    return {fields[pk]: value for pk, value in current.items()}
+
+
+class FieldQuotaAdminForm(CheckedForm):
+    def check(self, data):
+        cycle = data.get("cycle") or self.instance.cycle
+        field = data.get("priority_field") or self.instance.priority_field
+        check_review_settings(cycle, quotas=_quotas_with(
+            cycle, field, (data["minimum_places"], data["maximum_places"])
+        ))
+
+
 @admin.register(FieldQuota)
-class FieldQuotaAdmin(SimpleHistoryAdmin):
+class FieldQuotaAdmin(ServiceAdmin):
+    """Places per field are saved as the cycle's settings page saves them, with the
+    same checks (the cycle's places, a finalised ranking)."""
+
+    form = FieldQuotaAdminForm
     list_display = ["cycle", "priority_field", "minimum_places", "maximum_places"]
     list_filter = ["cycle", "priority_field"]
     search_fields = ["cycle__name", "priority_field__name_lv"]
     list_select_related = ["cycle", "priority_field"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["cycle", "priority_field"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return True
+        try:
+            require_open_ranking(obj.cycle)
+        except ValidationError:
+            return False
+        return True
+
+    def save_model(self, request, obj, form, change):
+        services.update_review_settings(obj.cycle, by=request.user, quotas=_quotas_with(
+            obj.cycle, obj.priority_field, (obj.minimum_places, obj.maximum_places)
+        ))
+        obj.pk = FieldQuota.objects.get(cycle=obj.cycle, priority_field=obj.priority_field).pk
+
+    def delete_model(self, request, obj):
+        services.update_review_settings(
+            obj.cycle, by=request.user, quotas=_quotas_with(obj.cycle, obj.priority_field, (0, None))
+        )
+
+
+class EligibilityRequirementAdminForm(CheckedForm):
+    def check(self, data):
+        cycle = data.get("cycle") or self.instance.cycle
+        stored = EligibilityRequirement.objects.get(pk=self.instance.pk) if self.instance.pk else None
+        check_requirement_changes(cycle, [(stored, {}, False)])
+
 
 @admin.register(EligibilityRequirement)
-class EligibilityRequirementAdmin(SimpleHistoryAdmin):
+class EligibilityRequirementAdmin(ServiceAdmin):
+    form = EligibilityRequirementAdminForm
     list_display = ["text_lv", "text_en", "cycle", "order"]
     list_filter = ["cycle"]
     search_fields = ["text_lv", "text_en"]
     list_select_related = ["cycle"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["cycle"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return True
+        try:
+            check_requirement_changes(obj.cycle, [(obj, {}, True)])
+        except ValidationError:
+            return False
+        return True
+
+    def save_model(self, request, obj, form, change):
+        values = {name: form.cleaned_data[name] for name in ("text_lv", "text_en", "order")}
+        existing = EligibilityRequirement.objects.get(pk=obj.pk) if change else None
+        services.save_requirements(obj.cycle, by=request.user, changes=[(existing, values, False)])
+        if not change:
+            obj.pk = EligibilityRequirement.objects.filter(cycle=obj.cycle).latest("pk").pk
+
+    def delete_model(self, request, obj):
+        services.save_requirements(obj.cycle, by=request.user, changes=[(obj, {}, True)])
 
 
 @admin.register(EligibilityCheck)
@@ -203,8 +315,17 @@ class EligibilityCheckAdmin(ReadOnlyAdmin):
                            "checked_by"]
 
 
+class CriterionAdminForm(CheckedForm):
+    def check(self, data):
+        cycle = data.get("cycle") or self.instance.cycle
+        stored = Criterion.objects.get(pk=self.instance.pk) if self.instance.pk else None
+        values = {name: data[name] for name in self.changed_data if name in data and name != "cycle"}
+        check_criteria_changes(cycle, [(stored, values, False)])
+
+
 @admin.register(Criterion)
-class CriterionAdmin(SimpleHistoryAdmin):
+class CriterionAdmin(ServiceAdmin):
+    form = CriterionAdminForm
     list_display = ["name_lv", "cycle", "weight", "scale_min", "scale_max", "order"]
     list_filter = ["cycle"]
     search_fields = ["name_lv", "name_en", "guidance_lv"]
@@ -214,6 +335,15 @@ class CriterionAdmin(SimpleHistoryAdmin):
         if obj is not None and scoring_started(obj.cycle):
             return ["cycle", "scale_min", "scale_max"]
         return ["cycle"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return True
+        try:
+            check_criteria_changes(obj.cycle, [(obj, {}, True)])
+        except ValidationError:
+            return False
+        return True
 
     def save_model(self, request, obj, form, change):
         values = {name: form.cleaned_data[name] for name in form.changed_data if name != "cycle"}
@@ -296,8 +426,16 @@ class ScoreAdmin(ReadOnlyAdmin):
         return score.assignment.get_status_display()
 
 
+class LetterTemplateAdminForm(CheckedForm):
+    def check(self, data):
+        services.check_placeholders(
+            {name: data[name] for name in ("subject_lv", "body_lv", "subject_en", "body_en")}
+        )
+
+
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(SimpleHistoryAdmin):
+    form = LetterTemplateAdminForm
     list_display = ["cycle", "decision", "subject_lv", "updated_by", "updated_at"]
     list_filter = ["cycle", "decision"]
     search_fields = ["subject_lv", "body_lv", "subject_en", "body_en"]

@@ -9,7 +9,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+
+from incubator.spreadsheets import safe_row
 
 from . import selectors
 
@@ -59,7 +62,7 @@ def _ranking_table(cycle, settings):
             application.get_status_display() if application.is_decided else "",
             _("yes") if application.decision_published_at else "",
         ]
-        body.append(line)
+        body.append(safe_row(line))
     return header, body
 
 
@@ -85,8 +88,6 @@ def ranking_xlsx(cycle, settings):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Ranking")[:31])
     bold = Font(bold=True)
-    from openpyxl.cell import WriteOnlyCell
-
     cells = []
     for title in header:
         cell = WriteOnlyCell(sheet, value=title)
@@ -118,7 +119,7 @@ def conflicts_csv(cycle):
     ])
     for assignment in selectors.conflicts(cycle):
         application = assignment.application
-        writer.writerow([
+        writer.writerow(safe_row([
             timezone.localtime(assignment.conflict_declared_at).strftime("%Y-%m-%d %H:%M")
             if assignment.conflict_declared_at else "",
             assignment.member.user.display_name,
@@ -128,7 +129,7 @@ def conflicts_csv(cycle):
             application.priority_field.name if application.priority_field else "",
             assignment.conflict_reason,
             _("yes") if assignment.replaced else _("no"),
-        ])
+        ]))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{_filename(cycle, "conflicts-of-interest", "csv")}"'

@@ -45,6 +45,7 @@ urlpatterns = [
     path("staff/applications/<int:pk>/decide/", staff.decide, name="decide"),
     path("staff/applications/<int:pk>/assign/", staff.assign, name="assign"),
     path("staff/reviews/<int:pk>/unassign/", staff.unassign, name="unassign"),
+    path("staff/reviews/<int:pk>/reopen/", staff.reopen_review, name="staff_reopen_review"),
     # Staff: a cycle's evaluation.
     path("staff/review/", setup.review_home, name="review_home"),
     path(f"{review}/settings/", setup.review_settings, name="review_settings"),

@@ -1,18 +1,21 @@
 """The ranking page against the bare SQL aggregation of the same data.
 
 Seeds 10,000 submitted applications, each scored by 3 of 30 reviewers on 6
-criteria (180,000 scores), with bulk inserts, plus a cycle of 10 applications of
-the same shape. Prints:
+criteria (180,000 scores), with bulk inserts; two more cycles of the same size
+(an earlier and a later one, scored by the same people: other cycles' data must
+not slow the page down), and a cycle of 10 applications of the same shape. Prints:
 
     ranking_page_over_sql: R      median time of the ranking page (the full Django
-                                  request path, DEBUG off) / median time of a
-                                  hand-written SQL query computing the same page
+                                  request path, DEBUG off) / median time of
+                                  hand-written SQL doing the same database work
                                   (target ≤ 1.5)
     ranking_queries_10: N         queries the page runs for 10 applications
     ranking_queries_10000: N      ... and for 10,000 (target: equal)
 
 Per-reviewer normalisation is switched on, so the page computes the raw and the
-normalised totals and ranks by the latter; the SQL does the same.
+normalised totals and ranks by the latter; the SQL does the same. Before timing,
+the page and the SQL must show the same applications in the same order with the
+same figures.
 """
 
 import datetime
@@ -29,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 APPLICATIONS = 10_000
+OTHER_LARGE_CYCLES = 2
 SMALL = 10
 REVIEWERS = 30
 REVIEWS_PER_APPLICATION = 3
@@ -46,6 +50,7 @@ def _seed_cycle(name, count, fields, members_users, rng, start):
         ReviewSettings,
         Score,
     )
+    from applications.services import refresh_reviewer_lines
     from incubator.models import Cycle, Organisation
 
     now = timezone.now()
@@ -133,77 +138,118 @@ def _seed_cycle(name, count, fields, members_users, rng, start):
         ),
         batch_size=10_000,
     )
+    # What submitting the reviews through the services does.
+    refresh_reviewer_lines(cycle)
     return cycle, criteria
 
 
-# The same page written by hand: each reviewer's normalisation line from their
-# submitted scores, then per application the mean of each criterion (raw and
-# normalised), the totals, the ranks and the first page, with the organisations.
-BARE_SQL = """
-WITH own AS (
-    SELECT r.member_id,
-           COUNT(*) AS n,
-           AVG((s.value - s.scale_min)::float8 / (s.scale_max - s.scale_min)) AS mean,
-           AVG(((s.value - s.scale_min)::float8 / (s.scale_max - s.scale_min)) ^ 2)
-               AS mean_square
-    FROM applications_score s
-    JOIN applications_reviewassignment r ON r.id = s.assignment_id
-    JOIN applications_application a ON a.id = r.application_id
-    WHERE a.cycle_id = %(cycle)s AND r.status = 'submitted' AND s.value IS NOT NULL
-    GROUP BY r.member_id
-), committee AS (
-    SELECT SUM(n * mean) / SUM(n) AS mean, SUM(n * mean_square) / SUM(n) AS mean_square
-    FROM own
-), line AS (
-    SELECT own.member_id,
-           CASE WHEN own.mean_square - own.mean ^ 2 > 1e-12
-                THEN sqrt(greatest(c.mean_square - c.mean ^ 2, 0)
-                          / (own.mean_square - own.mean ^ 2))
-                ELSE 0 END AS slope,
-           own.mean AS own_mean, c.mean AS committee_mean
-    FROM own CROSS JOIN committee c
-), per_application AS (
-    SELECT a.id, a.priority_field_id, a.submitted_at, a.organisation_id,
+# The same database work as the page, written by hand: per application the mean of
+# each criterion (raw, and normalised with each reviewer's line, which the scoring
+# services keep in applications_reviewerline), the totals (rounded as the page
+# rounds them), the ranks and positions; the rows of the first page and the
+# shortlist the suggested selection is drawn from, with their organisations; for
+# the page's rows the reviews by status and the spread between the reviewers'
+# totals. Then the counts per priority field, the eligibility requirements and the
+# ineligible applications.
+RANKING_SQL = """
+WITH per_application AS (
+    SELECT a.id, a.priority_field_id, a.submitted_at, a.organisation_id, a.status,
            {means},
            {normalised}
     FROM applications_application a
     LEFT JOIN applications_reviewassignment r
            ON r.application_id = a.id AND r.status = 'submitted'
     LEFT JOIN applications_score s ON s.assignment_id = r.id
-    LEFT JOIN line l ON l.member_id = r.member_id
+    LEFT JOIN applications_reviewerline l ON l.member_id = r.member_id
     WHERE a.cycle_id = %(cycle)s
       AND a.status IN ('submitted', 'admitted', 'waitlisted', 'rejected')
       AND NOT EXISTS (SELECT 1 FROM applications_eligibilitycheck e
                       WHERE e.application_id = a.id AND NOT e.met)
     GROUP BY a.id
 ), totals AS (
-    SELECT *, round((100 * ({raw_total}) / {span})::numeric, 2) AS total,
-              round((100 * ({normalised_total}) / {span})::numeric, 2) AS normalised_total
+    SELECT *, floor(100 * ({raw_total}) / {span} * 100 + 0.5) / 100 AS total,
+              floor(100 * ({normalised_total}) / {span} * 100 + 0.5) / 100
+                  AS normalised_total
     FROM per_application
 ), ranked AS (
     SELECT *,
            rank() OVER (ORDER BY normalised_total DESC NULLS LAST) AS rank,
            rank() OVER (PARTITION BY priority_field_id
                         ORDER BY normalised_total DESC NULLS LAST) AS field_rank,
-           row_number() OVER (ORDER BY normalised_total DESC NULLS LAST, submitted_at, id)
-               AS position
+           row_number() OVER (ORDER BY normalised_total DESC NULLS LAST,
+                                       submitted_at ASC NULLS LAST, id) AS position,
+           row_number() OVER (PARTITION BY priority_field_id
+                              ORDER BY normalised_total DESC NULLS LAST,
+                                       submitted_at ASC NULLS LAST, id) AS field_position
     FROM totals
-    ORDER BY position
-    LIMIT {limit}
+), shown AS (
+    SELECT * FROM ranked
+    WHERE position <= %(per_page)s + 1 OR field_position <= %(places)s
+), reviews AS (
+    SELECT r.application_id,
+           COUNT(*) FILTER (WHERE r.status = 'submitted') AS done,
+           COUNT(*) FILTER (WHERE r.status IN ('assigned', 'draft')) AS open,
+           COUNT(*) FILTER (WHERE r.status = 'recused') AS recused
+    FROM applications_reviewassignment r
+    WHERE r.application_id IN (SELECT id FROM shown WHERE position <= %(per_page)s)
+    GROUP BY r.application_id
+), review_totals AS (
+    SELECT r.application_id,
+           floor(100 * SUM(c.weight::float8 * (s.value - c.scale_min)) / {span} * 100 + 0.5)
+               / 100 AS total
+    FROM applications_reviewassignment r
+    JOIN applications_score s ON s.assignment_id = r.id
+    JOIN applications_criterion c ON c.id = s.criterion_id
+    WHERE r.application_id IN (SELECT id FROM shown WHERE position <= %(per_page)s)
+      AND r.status = 'submitted'
+    GROUP BY r.application_id, r.id
+), spreads AS (
+    SELECT application_id, MAX(total) - MIN(total) AS spread
+    FROM review_totals GROUP BY application_id
 )
-SELECT ranked.*, o.name
-FROM ranked JOIN incubator_organisation o ON o.id = ranked.organisation_id
-ORDER BY position
+SELECT shown.id, shown.position, shown.total, shown.normalised_total, shown.rank,
+       shown.field_rank, {mean_columns}, o.name, reviews.done, reviews.open,
+       reviews.recused, spreads.spread
+FROM shown
+JOIN incubator_organisation o ON o.id = shown.organisation_id
+LEFT JOIN reviews ON reviews.application_id = shown.id
+LEFT JOIN spreads ON spreads.application_id = shown.id
+ORDER BY shown.position
+"""
+
+FIELD_COUNTS_SQL = """
+SELECT a.priority_field_id, COUNT(*),
+       COUNT(*) FILTER (WHERE a.status = 'admitted'),
+       COUNT(*) FILTER (WHERE a.status = 'waitlisted')
+FROM applications_application a
+WHERE a.cycle_id = %(cycle)s
+  AND a.status IN ('submitted', 'admitted', 'waitlisted', 'rejected')
+  AND NOT EXISTS (SELECT 1 FROM applications_eligibilitycheck e
+                  WHERE e.application_id = a.id AND NOT e.met)
+GROUP BY a.priority_field_id
+"""
+
+REQUIREMENTS_SQL = "SELECT COUNT(*) FROM applications_eligibilityrequirement WHERE cycle_id = %(cycle)s"
+
+INELIGIBLE_SQL = """
+SELECT a.id, o.name, e.note, q.text_lv
+FROM applications_application a
+JOIN incubator_organisation o ON o.id = a.organisation_id
+JOIN applications_eligibilitycheck e ON e.application_id = a.id AND NOT e.met
+JOIN applications_eligibilityrequirement q ON q.id = e.requirement_id
+WHERE a.cycle_id = %(cycle)s
+  AND a.status IN ('submitted', 'admitted', 'waitlisted', 'rejected')
+ORDER BY o.name, a.id
 """
 
 
-def bare_sql(criteria):
+def ranking_sql(criteria):
     unit = "((s.value - s.scale_min)::float8 / (s.scale_max - s.scale_min))"
     means = ",\n           ".join(
         f"avg(s.value) FILTER (WHERE s.criterion_id = {c.pk}) AS mean_{c.pk}" for c in criteria
     )
     normalised = ",\n           ".join(
-        f"avg(least(greatest(l.committee_mean + l.slope * ({unit} - l.own_mean), 0), 1)) "
+        f"avg(least(greatest(l.intercept + l.slope * {unit}, 0), 1)) "
         f"FILTER (WHERE s.criterion_id = {c.pk}) AS normalised_{c.pk}"
         for c in criteria
     )
@@ -212,9 +258,10 @@ def bare_sql(criteria):
         f"{float(c.weight) * (c.scale_max - c.scale_min)} * normalised_{c.pk}" for c in criteria
     )
     span = sum(float(c.weight) * (c.scale_max - c.scale_min) for c in criteria)
-    return BARE_SQL.format(
+    return RANKING_SQL.format(
         means=means, normalised=normalised, raw_total=raw_total,
-        normalised_total=normalised_total, span=span, limit=PER_PAGE,
+        normalised_total=normalised_total, span=span,
+        mean_columns=", ".join(f"shown.mean_{c.pk}" for c in criteria),
     )
 
 
@@ -240,11 +287,19 @@ def run(report):
         [User(email=f"reviewer{i}@bench.lv", password="!") for i in range(REVIEWERS)]
     )
     staff = User.objects.create(email="staff@bench.lv", is_staff=True, password="!")
-    big, big_criteria = _seed_cycle("Lielais cikls", APPLICATIONS, fields, users, rng, 0)
-    small, _ = _seed_cycle("Mazais cikls", SMALL, fields, users, rng, APPLICATIONS)
+    seeded = 0
+    cycles = []
+    for number in range(OTHER_LARGE_CYCLES + 1):
+        # The measured cycle sits between the others, as a running cycle does.
+        name = "Lielais cikls" if number == 1 else f"Cits lielais cikls {number + 1}"
+        cycles.append(_seed_cycle(name, APPLICATIONS, fields, users, rng, seeded))
+        seeded += APPLICATIONS
+    big, big_criteria = cycles[1]
+    small, _ = _seed_cycle("Mazais cikls", SMALL, fields, users, rng, seeded)
+    seeded += SMALL
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(f"seeded {APPLICATIONS + SMALL} applications in "
+    print(f"seeded {seeded} applications in {len(cycles) + 1} cycles in "
           f"{time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
 
     client = Client()
@@ -255,18 +310,37 @@ def run(report):
         assert response.status_code == 200, response.status_code
         return response
 
-    sql = bare_sql(big_criteria)
+    statements = [
+        (ranking_sql(big_criteria), {"cycle": big.pk, "per_page": PER_PAGE,
+                                     "places": big.places}),
+        (FIELD_COUNTS_SQL, {"cycle": big.pk}),
+        (REQUIREMENTS_SQL, {"cycle": big.pk}),
+        (INELIGIBLE_SQL, {"cycle": big.pk}),
+    ]
 
     def query():
+        results = []
         with connection.cursor() as cursor:
-            cursor.execute(sql, {"cycle": big.pk})
-            return cursor.fetchall()
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                results.append(cursor.fetchall())
+        return results
 
-    # The page shows what the SQL computes: the same totals in the same order.
-    shown = [row.normalised_total for row in page(big).context["ranking"].rows]
-    computed = [float(row[-5]) for row in query()]
-    assert len(shown) == len(computed) == PER_PAGE
-    assert all(abs(a - b) <= 0.011 for a, b in zip(shown, computed)), "page and SQL disagree"
+    # The page shows what the SQL computes: the same applications in the same order,
+    # with the same figures.
+    rows = page(big).context["ranking"].rows
+    computed = [row for row in query()[0] if row[1] <= PER_PAGE]
+    assert len(rows) == len(computed) == PER_PAGE
+    assert [r.application.pk for r in rows] == [row[0] for row in computed], (
+        "page and SQL order the applications differently"
+    )
+    for shown, row in zip(rows, computed):
+        figures = (shown.total, shown.normalised_total, shown.rank, shown.reviews_done,
+                   shown.spread)
+        expected = (row[2], row[3], row[4], row[-4], row[-1])
+        assert all(
+            abs(float(a) - float(b)) <= 0.011 for a, b in zip(figures, expected)
+        ), f"page and SQL disagree on application {row[0]}: {figures} != {expected}"
 
     for _ in range(3):  # warm up caches and connections
         page(big)

@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "incubator.context_processors.portal",
+                "applications.context_processors.evaluation",
             ],
         },
     },

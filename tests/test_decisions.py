@@ -72,6 +72,24 @@ def test_staff_decide_from_the_admin_with_the_same_service(client, db):
     assert StatusChange.objects.filter(application=submitted, changed_by=admin).exists()
 
 
+def test_the_admin_cannot_publish_a_decision_without_its_letter(client, db):
+    from django.contrib import admin
+
+    from applications.models import Application as Model
+
+    client.force_login(factories.AdminFactory())
+    application = factories.ApplicationFactory(submitted=True)
+    model_admin = admin.site._registry[Model]
+    request = client.get(reverse("admin:applications_application_changelist")).wsgi_request
+    assert "publish" not in model_admin.get_actions(request)
+    client.post(
+        reverse("admin:applications_application_changelist"),
+        {"action": "publish", "_selected_action": [application.pk]},
+    )
+    application.refresh_from_db()
+    assert application.decision_published_at is None
+
+
 def test_the_organisation_sees_a_decision_only_once_published(
     client, staff, applicant, application, admitted_events, django_capture_on_commit_callbacks
 ):

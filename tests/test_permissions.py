@@ -22,7 +22,7 @@ from . import factories
 LOGIN = "login"
 ROLES = [
     "anonymous", "owner", "other_applicant", "other_participant", "outsider", "reviewer",
-    "assigned_reviewer", "mentor", "staff", "admin",
+    "assigned_reviewer", "recused_reviewer", "mentor", "staff", "admin",
 ]
 OUR_PACKAGES = ("incubator", "applications", "cohorts", "mentoring", "funding")
 
@@ -39,10 +39,12 @@ class World:
     colleague: object
     invitation: object
     # Review: another organisation's submitted application, assigned to the
-    # "assigned_reviewer" (who declared no conflict); "reviewer" sits on the same
-    # committee without being assigned.
+    # "assigned_reviewer" (who declared no conflict) and to the "recused_reviewer"
+    # (who declared a conflict); "reviewer" sits on the same committee without
+    # being assigned.
     reviewed: object = None
     assignment: object = None
+    recusal: object = None
     member: object = None
     reviewed_attachment: object = None
     # The owner's organisation also takes part in a running cycle, in its own cohort.
@@ -127,6 +129,7 @@ def world(db):
         "staff": factories.StaffFactory(email="staff@example.lv"),
         "admin": factories.AdminFactory(email="admin@example.lv"),
         "assigned_reviewer": factories.UserFactory(email="assigned-reviewer@example.lv"),
+        "recused_reviewer": factories.UserFactory(email="recused-reviewer@example.lv"),
     }
     factories.CriterionFactory(cycle=cycle)
     member = factories.CommitteeMemberFactory(cycle=cycle, user=users["reviewer"])
@@ -135,10 +138,15 @@ def world(db):
     application_services.declare_conflict(
         assignment, by=users["assigned_reviewer"], has_conflict=False
     )
+    recused = factories.CommitteeMemberFactory(cycle=cycle, user=users["recused_reviewer"])
+    recusal = application_services.assign(reviewed, recused, by=users["staff"])
+    application_services.declare_conflict(
+        recusal, by=users["recused_reviewer"], has_conflict=True, reason="Valdes loceklis"
+    )
     world = World(
         users, cycle, organisation, application, attachment, colleague, invitation,
         reviewed=reviewed, assignment=assignment, member=member,
-        reviewed_attachment=reviewed_attachment,
+        reviewed_attachment=reviewed_attachment, recusal=recusal,
     )
     _programme(world, users["staff"])
     return world
@@ -163,7 +171,8 @@ def staff_only(code):
 
 def reviewers(code):
     """Pages of committee members; others are refused (403)."""
-    return {**everyone(403), "reviewer": code, "assigned_reviewer": code}
+    return {**everyone(403), "reviewer": code, "assigned_reviewer": code,
+            "recused_reviewer": code}
 
 
 def only_assigned_reviewer(code):
@@ -191,7 +200,8 @@ CASES = {
     ),
     # A committee member without an organisation lands on their reviews.
     "applications:dashboard": (
-        "get", lambda w: [], None, {**everyone(200), "reviewer": 302, "assigned_reviewer": 302}
+        "get", lambda w: [], None,
+        {**everyone(200), "reviewer": 302, "assigned_reviewer": 302, "recused_reviewer": 302},
     ),
     "applications:start": (
         "post", lambda w: [w.cycle.pk, w.organisation.pk], {}, only_owner(302)
@@ -281,6 +291,9 @@ CASES = {
     ),
     "applications:assign": ("post", lambda w: [w.reviewed.pk], {}, staff_only(302)),
     "applications:unassign": ("post", lambda w: [w.assignment.pk], {}, staff_only(302)),
+    "applications:staff_reopen_review": (
+        "post", lambda w: [w.assignment.pk], {}, staff_only(302)
+    ),
     "applications:review_home": ("get", lambda w: [], None, staff_only(302)),
     "applications:review_settings": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_criteria": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
@@ -298,7 +311,7 @@ CASES = {
     ),
     "applications:review_ranking": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_finalise": ("post", lambda w: [w.cycle.pk], {}, staff_only(302)),
-    "applications:review_decide": ("post", lambda w: [w.cycle.pk], {}, staff_only(302)),
+    "applications:review_decide": ("post", lambda w: [w.cycle.pk], {}, staff_only(400)),
     "applications:review_ranking_csv": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_ranking_xlsx": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_protocol": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
@@ -359,3 +372,27 @@ def test_permission(client, world, name, role):
         assert response.url.startswith(reverse("account_login"))
     else:
         assert response.status_code == want, f"{role} on {name}"
+
+
+# The recused reviewer on their own review of the world's application: they see
+# that they are recused, and can neither score, reopen nor download anything.
+RECUSAL_CASES = {
+    "applications:review": ("get", None, 200),
+    "applications:review_autosave": ("post", {"overall_comment": "x"}, 409),
+    "applications:review_conflict": ("post", {"has_conflict": "no"}, 302),
+    "applications:review_reopen": ("post", {}, 302),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RECUSAL_CASES))
+def test_a_recused_reviewer_on_their_own_review(client, world, name):
+    method, data, expected = RECUSAL_CASES[name]
+    client.force_login(world.users["recused_reviewer"])
+    response = getattr(client, method)(reverse(name, args=[world.recusal.pk]), data or {})
+    assert response.status_code == expected
+    world.recusal.refresh_from_db()
+    assert world.recusal.status == "recused" and not world.recusal.scores.exists()
+    download = reverse(
+        "applications:review_attachment", args=[world.recusal.pk, world.reviewed_attachment.pk]
+    )
+    assert client.get(download).status_code == 404

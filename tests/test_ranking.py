@@ -166,6 +166,41 @@ def test_normalisation_corrects_a_harsh_and_a_lenient_reviewer(cycle, harsh_and_
     assert rows[apps["A1"].pk].rank == rows[apps["B1"].pk].rank == 3
 
 
+def test_another_cycles_scores_do_not_move_the_normalisation(cycle, harsh_and_lenient, review):
+    criterion, harsh, lenient, apps = harsh_and_lenient
+    review(harsh, apps["A1"], {criterion: 1})
+    review(harsh, apps["A2"], {criterion: 3})
+    review(lenient, apps["B1"], {criterion: 2})
+    review(lenient, apps["B2"], {criterion: 4})
+    before, _criteria = figures(cycle, normalised=True, rank_by_normalised=True)
+    # The same people review in another cycle, very differently.
+    other = factories.CycleFactory()
+    other_criterion = factories.CriterionFactory(cycle=other, weight=1, scale_max=4)
+    for person, value in ((harsh, 4), (harsh, 4), (lenient, 0), (lenient, 1)):
+        review(person, submitted(other), {other_criterion: value})
+    after, _criteria = figures(cycle, normalised=True, rank_by_normalised=True)
+    assert {pk: a.normalised_total for pk, a in after.items()} == {
+        pk: a.normalised_total for pk, a in before.items()
+    }
+    assert ReviewerLine.objects.get(member__user=harsh, member__cycle=cycle).mean == 0.5
+
+
+def test_the_lines_follow_submitted_and_reopened_reviews(cycle, harsh_and_lenient, review):
+    criterion, harsh, lenient, apps = harsh_and_lenient
+    review(harsh, apps["A1"], {criterion: 1})
+    second = review(harsh, apps["A2"], {criterion: 3})
+    review(lenient, apps["B1"], {criterion: 2}, submit=False)  # a draft does not count
+    line = ReviewerLine.objects.get(member__user=harsh)
+    assert (line.scores, line.mean, line.committee_mean) == (2, 0.5, 0.5)
+    assert not ReviewerLine.objects.filter(member__user=lenient).exists()
+    services.reopen_review(second, by=harsh)
+    line.refresh_from_db()
+    assert (line.scores, line.mean, line.slope) == (1, 0.25, 0)
+    review(lenient, apps["B1"], {criterion: 4})
+    line.refresh_from_db()
+    assert (line.scores, line.committee_mean) == (1, pytest.approx(0.625))
+
+
 def test_a_reviewer_who_gives_everyone_the_same_score_becomes_neutral(cycle, review):
     criterion = factories.CriterionFactory(cycle=cycle, weight=1, scale_max=4)
     same, varied = factories.UserFactory(), factories.UserFactory()

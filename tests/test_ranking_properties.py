@@ -1,6 +1,7 @@
 """Properties of the aggregation, over generated criteria and scores: the database
-computes what the formula says, a weighted total always lies within 0–100 (raw and
-normalised), and the order of the criteria changes nothing."""
+computes what the formulas say (raw and normalised per reviewer, each against an
+independent computation in Python), a weighted total always lies within 0–100, and
+the order of the criteria changes nothing."""
 
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from applications import services
 from applications.models import Criterion, ReviewAssignment, Score
 from applications.selectors.figures import criteria_of, ranked_applications
 
@@ -64,6 +66,8 @@ def build(shapes, applications, reviewers, reviews):
                   scale_max=c.scale_max)
             for c, v in zip(criteria, values)
         )
+    # What the scoring services do whenever a review is submitted.
+    services.refresh_reviewer_lines(cycle)
     return cycle, criteria, apps
 
 
@@ -77,6 +81,47 @@ def expected_total(shapes, values_per_review):
     return 100 * points / span
 
 
+def expected_normalised_totals(shapes, applications, reviews):
+    """The normalisation, by hand: each score on a 0–1 scale, u = (v − lo)/(hi − lo),
+    becomes μ + (σ/σ_r)·(u − μ_r) kept within 0–1 (μ, σ over every submitted score of
+    the cycle; μ_r, σ_r over the reviewer's own; σ_r = 0 or σ = 0 leaves μ); the
+    total is 100 · Σ w·(hi − lo)·mean(u') / Σ w·(hi − lo). {application: total}."""
+    units = {
+        key: [(v - low) / width for v, (_w, low, width) in zip(values, shapes)]
+        for key, values in reviews.items()
+    }
+
+    def mean_and_variance(values):
+        mean = sum(values) / len(values)
+        return mean, sum(u * u for u in values) / len(values) - mean * mean
+
+    everything = [u for values in units.values() for u in values]
+    mean, variance = mean_and_variance(everything)
+    lines = {}
+    for reviewer in {r for _a, r in units}:
+        own_mean, own_variance = mean_and_variance(
+            [u for (_a, r), values in units.items() if r == reviewer for u in values]
+        )
+        slope = (variance / own_variance) ** 0.5 if own_variance > 1e-12 and variance > 1e-12 else 0
+        lines[reviewer] = (own_mean, slope)
+    span = sum(float(w) * width for w, _low, width in shapes)
+    totals = {}
+    for a in range(applications):
+        own = [(r, values) for (x, r), values in units.items() if x == a]
+        if not own:
+            totals[a] = None
+            continue
+        points = 0.0
+        for i, (weight, _low, width) in enumerate(shapes):
+            normalised = [
+                min(max(mean + lines[r][1] * (values[i] - lines[r][0]), 0), 1)
+                for r, values in own
+            ]
+            points += float(weight) * width * sum(normalised) / len(normalised)
+        totals[a] = 100 * points / span
+    return totals
+
+
 def totals(cycle, **kwargs):
     return {
         a.pk: (a.total, a.normalised_total)
@@ -86,11 +131,12 @@ def totals(cycle, **kwargs):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(evaluations())
-def test_the_database_computes_the_formula_and_stays_within_0_and_100(db, evaluation):
+def test_the_database_computes_the_formulas_and_stays_within_0_and_100(db, evaluation):
     shapes, applications, reviewers, reviews = evaluation
     with transaction.atomic():
         cycle, _criteria, apps = build(*evaluation)
         computed = totals(cycle, normalised=True)
+        expected_normalised = expected_normalised_totals(shapes, applications, reviews)
         for index, application in enumerate(apps):
             total, normalised = computed[application.pk]
             own = [v for (a, _r), v in reviews.items() if a == index]
@@ -98,6 +144,7 @@ def test_the_database_computes_the_formula_and_stays_within_0_and_100(db, evalua
                 assert total is None and normalised is None
                 continue
             assert total == pytest.approx(expected_total(shapes, own), abs=0.006)
+            assert normalised == pytest.approx(expected_normalised[index], abs=0.006)
             assert 0 <= total <= 100
             assert 0 <= normalised <= 100
         transaction.set_rollback(True)

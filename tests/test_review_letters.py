@@ -27,6 +27,12 @@ def scored(cycle, review, application):
     return application
 
 
+def send_letters(cycle, applications, *, by, **kwargs):
+    """Sends the letters as staff do: from a finalised ranking."""
+    services.finalise_ranking(cycle, by=by)
+    return services.send_decision_letters(cycle, applications, by=by, **kwargs)
+
+
 @pytest.fixture
 def english_colleague(organisation):
     colleague = factories.UserFactory(email="kolega@biedriba.lv", language="en")
@@ -63,7 +69,7 @@ def test_sending_queues_one_letter_per_person_and_publishes_the_decision(
 ):
     services.decide(scored, decision="admitted", by=staff, reason="Augsts vērtējums")
     with django_capture_on_commit_callbacks(execute=True):
-        sent, skipped = services.send_decision_letters(cycle, [scored], by=staff)
+        sent, skipped = send_letters(cycle, [scored], by=staff)
     assert (len(sent), skipped) == (1, [])
     scored.refresh_from_db()
     assert scored.decision_published_at is not None
@@ -79,15 +85,15 @@ def test_sending_queues_one_letter_per_person_and_publishes_the_decision(
 def test_a_letter_is_sent_exactly_once(cycle, scored, staff, django_capture_on_commit_callbacks):
     services.decide(scored, decision="rejected", by=staff, reason="Zem sliekšņa")
     with django_capture_on_commit_callbacks(execute=True):
-        services.send_decision_letters(cycle, [scored], by=staff)
-        sent, skipped = services.send_decision_letters(cycle, [scored], by=staff)
+        send_letters(cycle, [scored], by=staff)
+        sent, skipped = send_letters(cycle, [scored], by=staff)
     assert sent == [] and len(skipped) == 1
     assert Email.objects.filter(key__contains=":letter:").count() == 1
     assert len(mail.outbox) == 1
     # A changed decision is a new decision, with its own letter.
     services.decide(scored, decision="waitlisted", by=staff, reason="Pārskatīts")
     with django_capture_on_commit_callbacks(execute=True):
-        sent, _skipped = services.send_decision_letters(cycle, [scored], by=staff)
+        sent, _skipped = send_letters(cycle, [scored], by=staff)
     assert len(sent) == 1 and len(mail.outbox) == 2
 
 
@@ -99,7 +105,7 @@ def test_letters_that_changed_since_the_preview_are_not_sent(cycle, scored, staf
         body_lv="Apsveicam!", subject_en="", body_en="",
     )
     with pytest.raises(ValidationError, match="mainījušās"):
-        services.send_decision_letters(cycle, [scored], by=staff, expected_fingerprint=previewed)
+        send_letters(cycle, [scored], by=staff, expected_fingerprint=previewed)
     assert not Email.objects.filter(key__contains=":letter:").exists()
     scored.refresh_from_db()
     assert scored.decision_published_at is None
@@ -128,6 +134,7 @@ def test_staff_read_the_letters_then_send_them_from_the_pages(
     client, cycle, scored, staff, applicant, django_capture_on_commit_callbacks
 ):
     services.decide(scored, decision="admitted", by=staff, reason="Augsts vērtējums")
+    services.finalise_ranking(cycle, by=staff)
     client.force_login(staff)
     preview = client.get(
         reverse("applications:review_letters_preview", args=[cycle.pk]), {"unsent": "1"}
@@ -147,14 +154,16 @@ def test_staff_read_the_letters_then_send_them_from_the_pages(
     dashboard = client.get(reverse("applications:dashboard")).content.decode()
     assert "Uzņemts" in dashboard
     detail = client.get(reverse("applications:edit", args=[scored.pk])).content.decode()
-    assert "decision-letter" in detail and "Augsts vērtējums" in detail
+    assert "decision-letter" in detail
+    # The reason is staff's; this letter does not quote it.
+    assert "Augsts vērtējums" not in detail
 
 
 def test_feedback_per_criterion_only_when_the_cycle_allows(
     client, cycle, scored, staff, applicant
 ):
     services.decide(scored, decision="rejected", by=staff, reason="Zem sliekšņa")
-    services.send_decision_letters(cycle, [scored], by=staff)
+    send_letters(cycle, [scored], by=staff)
     client.force_login(applicant)
     url = reverse("applications:edit", args=[scored.pk])
     assert "Pārliecinoši" not in client.get(url).content.decode()
@@ -171,7 +180,7 @@ def test_an_ineligible_application_is_only_rejected_and_told_why(
     with pytest.raises(ValidationError, match="atbilstības prasībai"):
         services.decide(scored, decision="admitted", by=staff)
     services.decide(scored, decision="rejected", by=staff, reason="Neatbilst")
-    services.send_decision_letters(cycle, [scored], by=staff)
+    send_letters(cycle, [scored], by=staff)
     client.force_login(applicant)
     page = client.get(reverse("applications:edit", args=[scored.pk])).content.decode()
     assert "Darbojas Liepājā" in page and "Rīgā" in page
@@ -180,22 +189,66 @@ def test_an_ineligible_application_is_only_rejected_and_told_why(
 # --- changed decisions and withdrawals --------------------------------------------------
 
 
-def test_changing_a_published_admission_announces_its_revocation(
+def test_changing_a_published_admission_announces_its_revocation_when_published(
     cycle, scored, staff, revoked_events, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.decide(scored, decision="admitted", by=staff)
         services.decide(scored, decision="waitlisted", by=staff, reason="Kļūda")
-    assert revoked_events == []  # never published: the organisation never joined
+        services.publish_decision(scored, by=staff)
+    assert revoked_events == []  # the organisation was never admitted
     with django_capture_on_commit_callbacks(execute=True):
         services.decide(scored, decision="admitted", by=staff, reason="Labots")
         services.publish_decision(scored, by=staff)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
+        # Changed again, but not yet told: the organisation keeps its place.
         services.decide(scored, decision="rejected", by=staff, reason="Neatbilst")
+    assert revoked_events == []
+    scored.refresh_from_db()
+    assert scored.visible_status == Application.Status.ADMITTED
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.publish_decision(scored, by=staff)
     assert revoked_events == []
     for callback in callbacks:
         callback()
     assert revoked_events == [scored.pk]
+
+
+def test_the_applicant_never_sees_an_internal_decision_or_its_reason(
+    client, cycle, scored, staff, applicant
+):
+    services.decide(scored, decision="admitted", by=staff, reason="IEKŠĒJI: vēl jāpārrunā")
+    services.decide(scored, decision="rejected", by=staff, reason="Zem sliekšņa")
+    services.save_letter_template(
+        cycle, decision="rejected", by=staff, subject_lv="Lēmums: {organisation}",
+        body_lv="Diemžēl {organisation} netika uzņemta.", subject_en="", body_en="",
+    )
+    client.force_login(applicant)
+    detail_url = reverse("applications:edit", args=[scored.pk])
+    for url in (detail_url, reverse("applications:dashboard")):
+        page = client.get(url).content.decode()
+        assert "Uzņemts" not in page and "Noraidīts" not in page and "IEKŠĒJI" not in page
+    send_letters(cycle, [scored], by=staff)
+    for url in (detail_url, reverse("applications:dashboard")):
+        page = client.get(url).content.decode()
+        assert "Noraidīts" in page
+        assert "Uzņemts" not in page and "IEKŠĒJI" not in page and "Zem sliekšņa" not in page
+
+
+def test_a_corrected_published_decision_stays_as_told_until_its_letter_is_sent(
+    client, cycle, scored, staff, applicant, review
+):
+    services.decide(scored, decision="waitlisted", by=staff, reason="Rezervē")
+    send_letters(cycle, [scored], by=staff)
+    services.decide(scored, decision="admitted", by=staff, reason="Atbrīvojās vieta")
+    client.force_login(applicant)
+    page = client.get(reverse("applications:edit", args=[scored.pk])).content.decode()
+    # What the organisation was told, with the letter it received.
+    assert "Gaidīšanas sarakstā" in page and "Uzņemts" not in page
+    assert "decision-letter" in page and "gaidīšanas sarakstā" in page
+    send_letters(cycle, [scored], by=staff)
+    page = client.get(reverse("applications:edit", args=[scored.pk])).content.decode()
+    assert "Uzņemts" in page and "ir uzņemta" in page
 
 
 def test_an_admitted_organisation_leaving_frees_its_place_for_the_waiting_list(
@@ -209,7 +262,7 @@ def test_an_admitted_organisation_leaving_frees_its_place_for_the_waiting_list(
     review(factories.UserFactory(), waiting, {criterion: 3})
     services.decide(scored, decision="admitted", by=staff)
     services.decide(waiting, decision="waitlisted", by=staff)
-    services.send_decision_letters(cycle, [scored, waiting], by=staff)
+    send_letters(cycle, [scored, waiting], by=staff)
 
     client.force_login(applicant)
     url = reverse("applications:withdraw", args=[scored.pk])
@@ -251,3 +304,129 @@ def test_bulk_decisions_report_what_was_refused(cycle, scored, staff):
     )
     assert decided == [scored]
     assert [application for application, _message in refused] == [draft]
+
+
+# --- sending only what was read, from a finalised ranking ------------------------------
+
+
+def test_letters_wait_for_a_finalised_ranking(client, cycle, scored, staff):
+    services.decide(scored, decision="admitted", by=staff, reason="Labi")
+    with pytest.raises(ValidationError, match="apstipriniet"):
+        services.send_decision_letters(cycle, [scored], by=staff)
+    client.force_login(staff)
+    preview = client.get(
+        reverse("applications:review_letters_preview", args=[cycle.pk]), {"unsent": "1"}
+    ).content.decode()
+    assert 'name="fingerprint"' not in preview and "apstipriniet rangu sarakstu" in preview
+    assert not DecisionLetter.objects.exists()
+
+
+def test_nothing_is_sent_without_the_fingerprint_of_what_was_read(client, cycle, scored, staff):
+    services.decide(scored, decision="admitted", by=staff, reason="Labi")
+    services.finalise_ranking(cycle, by=staff)
+    client.force_login(staff)
+    response = client.post(
+        reverse("applications:review_letters_send", args=[cycle.pk]),
+        {"applications": [scored.pk]}, follow=True,
+    )
+    assert "Izlasiet vēstules" in response.content.decode()
+    assert not DecisionLetter.objects.exists()
+    scored.refresh_from_db()
+    assert scored.decision_published_at is None
+
+
+def test_the_feedback_stays_as_the_letter_said_when_scores_change_later(
+    client, cycle, scored, staff, applicant
+):
+    services.update_review_settings(cycle, by=staff, applicants_see_feedback=True)
+    services.decide(scored, decision="admitted", by=staff, reason="Labi")
+    send_letters(cycle, [scored], by=staff)
+    # The ranking is reopened and the reviewer lowers the score afterwards.
+    services.reopen_ranking(cycle, by=staff)
+    assignment = scored.assignments.get()
+    services.reopen_review(assignment, by=assignment.member.user)
+    services.save_review(assignment, by=assignment.member.user,
+                         scores={cycle.criteria.get().pk: (1, "Vāji")}, submit=True)
+    client.force_login(applicant)
+    page = client.get(reverse("applications:edit", args=[scored.pk])).content.decode()
+    assert "4,0 / 5" in page and "80,0 %" in page and "Pārliecinoši" in page
+    assert "Vāji" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_recorded_while_letters_are_sent_waits_for_them(
+    monkeypatch, staff, priority_fields
+):
+    """Staff send a letter while another staff member changes that decision. The
+    sender locks the application before reading its decision, so the change waits
+    and stays internal, and the letter that left is the decision published."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from applications.services import letters as letters_module
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Two connections holding row locks: runs on PostgreSQL (as in CI)")
+    cycle = factories.CycleFactory()
+    criterion = factories.CriterionFactory(cycle=cycle)
+    application = factories.ApplicationFactory(cycle=cycle, submitted=True)
+    member = factories.CommitteeMemberFactory(cycle=cycle)
+    assignment = services.assign(application, member, by=staff)
+    services.declare_conflict(assignment, by=member.user, has_conflict=False)
+    services.save_review(assignment, by=member.user, scores={criterion.pk: (4, "")}, submit=True)
+    services.decide(application, decision="admitted", by=staff, reason="Labi")
+    services.finalise_ranking(cycle, by=staff)
+    read = services.fingerprint(services.prepare_letters(cycle, [application]))
+
+    letters_ready, go_on, decided = threading.Event(), threading.Event(), threading.Event()
+    build = letters_module.prepare_letters
+
+    def build_then_pause(*args, **kwargs):
+        letters = build(*args, **kwargs)
+        letters_ready.set()
+        go_on.wait(10)
+        return letters
+
+    monkeypatch.setattr(letters_module, "prepare_letters", build_then_pause)
+
+    def in_thread(action, done=None):
+        def run():
+            try:
+                action()
+            finally:
+                connection.close()
+                if done is not None:
+                    done.set()
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    sender = in_thread(lambda: services.send_decision_letters(
+        cycle, [application], by=staff, expected_fingerprint=read
+    ))
+    assert letters_ready.wait(10)
+    decider = in_thread(
+        lambda: services.decide(application, decision="rejected", by=staff, reason="Pārdomāts"),
+        decided,
+    )
+    waiting = False
+    for _attempt in range(100):
+        if decided.is_set():
+            break
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                waiting = True
+                break
+        time.sleep(0.05)
+    go_on.set()
+    sender.join(10)
+    decider.join(10)
+
+    assert waiting, "the change of decision did not wait for the letters"
+    application.refresh_from_db()
+    letter = DecisionLetter.objects.get()
+    assert letter.decision.status == application.published_decision == "admitted"
+    assert application.status == "rejected" and application.decision_published_at is None

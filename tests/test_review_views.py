@@ -152,6 +152,62 @@ def test_reviewing_is_blind_until_ones_own_review_is_submitted(
     assert "Citas domas" in client.get(review_url(assignment)).content.decode()
 
 
+def test_a_reviewer_who_read_the_others_cannot_reopen_and_rewrite(
+    client, reviewer, assignment, criteria, review, staff
+):
+    cycle = assignment.application.cycle
+    services.update_review_settings(cycle, by=staff, reviewers_see_other_reviews=True)
+    review(factories.UserFactory(), assignment.application,
+           {criteria[0]: 1, criteria[1]: 2}, comment="Citas domas")
+    services.declare_conflict(assignment, by=reviewer, has_conflict=False)
+    services.save_review(assignment, by=reviewer, scores={c.pk: (4, "") for c in criteria},
+                         submit=True)
+    page = client.get(review_url(assignment)).content.decode()
+    assert "Citas domas" in page  # shown once the own review is in ...
+    assert review_url(assignment, "applications:review_reopen") not in page  # ... for good
+    response = client.post(review_url(assignment, "applications:review_reopen"), follow=True)
+    assert "esat izlasījis" in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.status == "submitted" and assignment.others_seen_at is not None
+    # Staff can reopen it for them (to correct a mistake), which the audit records.
+    client.force_login(staff)
+    client.post(reverse("applications:staff_reopen_review", args=[assignment.pk]))
+    assignment.refresh_from_db()
+    assert assignment.status == "draft"
+    assert assignment.history.latest().history_user == staff
+
+
+def test_a_reviewer_with_nothing_to_read_yet_may_still_reopen(
+    client, reviewer, assignment, criteria, staff
+):
+    services.update_review_settings(assignment.application.cycle, by=staff,
+                                    reviewers_see_other_reviews=True)
+    services.declare_conflict(assignment, by=reviewer, has_conflict=False)
+    services.save_review(assignment, by=reviewer, scores={c.pk: (4, "") for c in criteria},
+                         submit=True)
+    page = client.get(review_url(assignment)).content.decode()
+    assert review_url(assignment, "applications:review_reopen") in page
+    client.post(review_url(assignment, "applications:review_reopen"))
+    assignment.refresh_from_db()
+    assert assignment.status == "draft" and assignment.others_seen_at is None
+
+
+def test_the_menu_knows_a_reviewer_and_fragments_do_not_ask(client, reviewer, assignment,
+                                                            applicant, application):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page = client.get(reverse("applications:reviewer_dashboard")).content.decode()
+    assert 'href="/reviews/">Mani vērtējumi' in page
+    client.force_login(applicant)
+    assert "Mani vērtējumi" not in client.get(reverse("applications:dashboard")).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("applications:autosave", args=[application.pk]),
+                               {"motivation": "Augt"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert not [q for q in queries if "applications_committeemember" in q["sql"]]
+
+
 def test_the_dashboard_splits_to_review_and_done(client, reviewer, assignment, criteria, cycle,
                                                  staff):
     done = services.assign(factories.ApplicationFactory(cycle=cycle, submitted=True),
@@ -269,6 +325,20 @@ def test_staff_record_eligibility_with_the_reason(client, assignment, staff):
     assert application.eligibility_checks.get().note == "Rīgā"
 
 
+def test_an_eligibility_check_can_be_set_back_to_not_checked(client, assignment, staff):
+    application = assignment.application
+    requirement = application.cycle.eligibility_requirements.create(text_lv="Darbojas Liepājā")
+    services.record_eligibility(application, by=staff, findings={requirement: (False, "Rīgā")})
+    client.force_login(staff)
+    response = client.post(reverse("applications:eligibility", args=[application.pk]),
+                           {f"met_{requirement.pk}": "", f"note_{requirement.pk}": ""})
+    assert response.status_code == 302
+    assert not application.eligibility_checks.exists()
+    # The audit says who cleared it.
+    history = requirement.checks.model.history.filter(application=application).latest()
+    assert (history.history_type, history.history_user) == ("-", staff)
+
+
 def test_a_decision_on_a_draft_is_refused_with_a_message(client, cycle, staff):
     draft = factories.ApplicationFactory(cycle=cycle)
     client.force_login(staff)
@@ -296,6 +366,70 @@ def test_bulk_decisions_from_the_ranking(client, cycle, criteria, staff, review)
     assert "Atzīmējiet vismaz vienu pieteikumu" in response.content.decode()
 
 
+def test_a_bulk_decision_without_a_reason_keeps_the_ticks_and_says_what_is_missing(
+    client, cycle, criteria, staff, review
+):
+    apps = [factories.ApplicationFactory(cycle=cycle, submitted=True) for _ in range(3)]
+    for application in apps:
+        review(factories.UserFactory(), application, {criteria[0]: 3, criteria[1]: 5})
+    client.force_login(staff)
+    response = client.post(
+        reverse("applications:review_decide", args=[cycle.pk]),
+        {"applications": [apps[0].pk, apps[2].pk], "decision": "rejected", "reason": "",
+         "page": "1"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Norādiet lēmuma pamatojumu" in page
+    for application, ticked in ((apps[0], True), (apps[1], False), (apps[2], True)):
+        box = re.search(rf'<input[^>]*id="pick-{application.pk}"[^>]*>', page).group(0)
+        assert ("checked" in box) == ticked
+    assert '<option value="rejected" selected>' in page
+    assert {a.status for a in type(apps[0]).objects.filter(pk__in=[a.pk for a in apps])} == {
+        "submitted"
+    }
+    # With the reason, it is recorded and staff are back on the same page.
+    response = client.post(
+        reverse("applications:review_decide", args=[cycle.pk]),
+        {"applications": [apps[0].pk], "decision": "rejected", "reason": "Zem sliekšņa",
+         "page": "1", "next": reverse("applications:review_ranking", args=[cycle.pk])},
+    )
+    assert response.url == reverse("applications:review_ranking", args=[cycle.pk])
+
+
+def test_only_members_who_may_review_are_offered_for_an_application(
+    client, cycle, staff, assignment
+):
+    from incubator.models import Membership
+
+    application = assignment.application
+    in_organisation = factories.CommitteeMemberFactory(cycle=cycle)
+    Membership.objects.create(organisation=application.organisation, user=in_organisation.user)
+    conflicted = factories.CommitteeMemberFactory(cycle=cycle)
+    # Declared in an earlier cycle, for the same organisation.
+    earlier_application = factories.ApplicationFactory(
+        submitted=True, organisation=application.organisation
+    )
+    earlier = services.assign(
+        earlier_application,
+        factories.CommitteeMemberFactory(cycle=earlier_application.cycle, user=conflicted.user),
+        by=staff,
+    )
+    services.declare_conflict(earlier, by=conflicted.user, has_conflict=True, reason="Radinieks")
+    free = factories.CommitteeMemberFactory(cycle=cycle)
+    client.force_login(staff)
+    progress = client.get(reverse("applications:review_progress", args=[cycle.pk]))
+    row = next(a for a in progress.context["page"] if a.pk == application.pk)
+    assert row.assignable == [free]
+    select = re.search(rf'<select name="member" id="member-{application.pk}".*?</select>',
+                       progress.content.decode(), re.S).group(0)
+    assert f'value="{free.pk}"' in select
+    for member in (assignment.member, in_organisation, conflicted):
+        assert f'value="{member.pk}"' not in select
+    detail = client.get(reverse("applications:staff_detail", args=[application.pk]))
+    assert list(detail.context["assign_form"].fields["member"].queryset) == [free]
+
+
 def test_a_tampered_id_is_a_404(client, cycle, staff):
     client.force_login(staff)
     assert client.get(reverse("applications:review_ranking", args=[999999])).status_code == 404
@@ -321,6 +455,28 @@ def test_the_ranking_exports_as_csv_and_xlsx(client, cycle, criteria, staff, rev
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [cell.value for cell in sheet[2]]
     assert values[0] == 1 and values[2] == "Biedrība “Velo”" and 100.0 in values
+
+
+def test_exports_never_hand_a_spreadsheet_a_formula(client, cycle, criteria, staff, review):
+    application = factories.ApplicationFactory(
+        cycle=cycle, submitted=True,
+        organisation=factories.OrganisationFactory(name='=HYPERLINK("http://x.lv","Velo")'),
+    )
+    review(factories.UserFactory(), application, {criteria[0]: 5, criteria[1]: 10})
+    member = factories.CommitteeMemberFactory(cycle=cycle)
+    conflicted = services.assign(application, member, by=staff)
+    services.declare_conflict(conflicted, by=member.user, has_conflict=True,
+                              reason="@SUM(1+1) radinieks")
+    client.force_login(staff)
+    response = client.get(reverse("applications:review_ranking_csv", args=[cycle.pk]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[1][2] == "'=HYPERLINK(\"http://x.lv\",\"Velo\")"
+    response = client.get(reverse("applications:review_ranking_xlsx", args=[cycle.pk]))
+    cell = load_workbook(io.BytesIO(response.content)).active.cell(row=2, column=3)
+    assert cell.data_type == "s" and cell.value.startswith("'=HYPERLINK")
+    export = client.get(reverse("applications:review_conflicts_csv", args=[cycle.pk]))
+    conflict = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))[1]
+    assert conflict[3].startswith("'=HYPERLINK") and conflict[6] == "'@SUM(1+1) radinieks"
 
 
 def test_the_protocol_lists_criteria_weights_scores_and_decisions(client, cycle, criteria,

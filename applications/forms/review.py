@@ -199,12 +199,16 @@ class EligibilityForm(forms.Form):
         ]
 
     def findings(self):
-        """{requirement: (met, note)} for the requirements given an answer."""
-        return {
-            r: (self.cleaned_data[f"met_{r.pk}"] == "yes", self.cleaned_data[f"note_{r.pk}"])
-            for r in self.requirements
-            if self.cleaned_data.get(f"met_{r.pk}")
-        }
+        """{requirement: (met, note)} for the requirements given an answer, and
+        {requirement: None} for a check set back to “not checked”."""
+        findings = {}
+        for r in self.requirements:
+            answer = self.cleaned_data.get(f"met_{r.pk}")
+            if answer:
+                findings[r] = (answer == "yes", self.cleaned_data[f"note_{r.pk}"])
+            elif r.pk in self.checks:
+                findings[r] = None
+        return findings
 
 
 class InviteForm(forms.Form):
@@ -222,12 +226,14 @@ class InviteForm(forms.Form):
 
 
 class AssignForm(forms.Form):
+    """The committee members who may still be given ``application``."""
+
     member = forms.ModelChoiceField(label=_("Reviewer"), queryset=CommitteeMember.objects.none())
 
-    def __init__(self, *args, cycle, **kwargs):
+    def __init__(self, *args, application, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = CommitteeMember.objects.filter(
-            cycle=cycle
+            pk__in=[m.pk for m in members]
         ).select_related("user").order_by("user__last_name", "user__first_name")
         self.fields["member"].label_from_instance = lambda m: m.user.display_name
 
@@ -317,14 +323,8 @@ class ScoreForm(forms.Form):
         }
 
 
-DECISION_CHOICES = [
-    (value, label) for value, label in Application.Status.choices
-    if value in Application.DECISIONS
-]
-
-
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=DECISION_CHOICES)
+    decision = forms.ChoiceField(label=_("Decision"), choices=Application.DECISION_CHOICES)
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -341,6 +341,9 @@ class BulkDecisionForm(DecisionForm):
     def __init__(self, *args, cycle, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["applications"].queryset = Application.objects.filter(cycle=cycle)
+        self.fields["reason"].error_messages["required"] = _(
+            "Give the reason for the decision: it is recorded with it."
+        )
 
 
 class LetterTemplateForm(forms.ModelForm):
@@ -361,7 +364,8 @@ class LetterSelectionForm(forms.Form):
         label=_("Applications"), queryset=Application.objects.none(),
         error_messages={"required": _("Tick at least one application.")},
     )
-    fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)
+    # What staff read on the preview page: without it nothing is sent.
+    fingerprint = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, cycle, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,6 +21,10 @@ class Application(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     DECISIONS = (Status.ADMITTED, Status.WAITLISTED, Status.REJECTED)
+    # Applications under evaluation: submitted, and decided on (drafts and
+    # withdrawals are neither reviewed nor ranked).
+    EVALUATED = (Status.SUBMITTED, *DECISIONS)
+    DECISION_CHOICES = [(decision.value, decision.label) for decision in DECISIONS]
 
     class Support(models.TextChoices):
         ANALYSIS = "analysis", _("An in-depth analysis of the organisation")
@@ -79,6 +83,17 @@ class Application(models.Model):
         blank=True,
         help_text=_("Until then the decision is internal: the applicant still sees “submitted”."),
     )
+    published_decision = models.CharField(
+        _("decision the organisation was told"),
+        max_length=12,
+        choices=DECISION_CHOICES,
+        blank=True,
+        help_text=_(
+            "The last decision published to the organisation. A decision changed since "
+            "stays internal, and the organisation keeps seeing this one, until the new "
+            "decision is published with its letter."
+        ),
+    )
 
     class Meta:
         verbose_name = _("application")
@@ -110,9 +125,10 @@ class Application(models.Model):
 
     @property
     def visible_status(self):
-        """The status the organisation sees: a decision only once it is published."""
-        if self.is_decided and self.decision_published_at is None:
-            return self.Status.SUBMITTED
+        """The status the organisation sees: the last decision published to it (a
+        decision changed since stays internal until it is published too)."""
+        if self.is_decided:
+            return self.Status(self.published_decision or self.Status.SUBMITTED)
         return self.Status(self.status)
 
     def support_needs_display(self):
@@ -136,6 +152,12 @@ class StatusChange(models.Model):
     )
     changed_at = models.DateTimeField(_("when"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    published_at = models.DateTimeField(
+        _("shown to the organisation"),
+        null=True,
+        blank=True,
+        help_text=_("A decision is internal to staff until it is published."),
+    )
 
     class Meta:
         verbose_name = _("status change")

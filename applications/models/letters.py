@@ -9,11 +9,6 @@ from incubator.models import Cycle, Localised
 
 from .application import Application, StatusChange
 
-DECISION_CHOICES = [
-    (value, label) for value, label in Application.Status.choices
-    if value in Application.DECISIONS
-]
-
 
 class LetterTemplate(models.Model):
     """The text of one decision's letter in one cycle, with {placeholders}. A cycle
@@ -22,7 +17,7 @@ class LetterTemplate(models.Model):
     cycle = models.ForeignKey(
         Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="letter_templates"
     )
-    decision = models.CharField(_("decision"), max_length=12, choices=DECISION_CHOICES)
+    decision = models.CharField(_("decision"), max_length=12, choices=Application.DECISION_CHOICES)
     subject_lv = models.CharField(_("subject (Latvian)"), max_length=200)
     body_lv = models.TextField(_("text (Latvian)"))
     subject_en = models.CharField(_("subject (English)"), max_length=200, blank=True)
@@ -63,6 +58,16 @@ class DecisionLetter(Localised, models.Model):
     body_lv = models.TextField(_("text (Latvian)"))
     subject_en = models.CharField(_("subject (English)"), max_length=300)
     body_en = models.TextField(_("text (English)"))
+    feedback = models.JSONField(
+        _("feedback"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The figures and the reviewers' comments (unnamed) as they were when the "
+            "letter was sent; the organisation's feedback page shows these, so that it "
+            "always agrees with the letter."
+        ),
+    )
     recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.SET_NULL,

@@ -308,6 +308,13 @@ class ReviewAssignment(models.Model):
     )
     assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    others_seen_at = models.DateTimeField(
+        _("read the other reviews"), null=True, blank=True,
+        help_text=_(
+            "When the reviewer was first shown the other reviews of the application. "
+            "From then on only staff can reopen their review."
+        ),
+    )
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -345,6 +352,12 @@ class ReviewAssignment(models.Model):
     @property
     def is_submitted(self):
         return self.status == self.Status.SUBMITTED
+
+    @property
+    def can_be_taken_back(self):
+        """Staff may take back a review the reviewer has not started (a recusal stays
+        on record, and a started review is the reviewer's work)."""
+        return self.status == self.Status.ASSIGNED
 
 
 class Score(models.Model):
@@ -387,33 +400,33 @@ class Score(models.Model):
 
 
 class ReviewerLine(models.Model):
-    """How one committee member's scores are normalised: a database view (see the
-    migration ``0005_reviewer_lines``) over the submitted scores of the member's cycle.
+    """How one committee member's scores are normalised, from the submitted scores
+    of the member's cycle.
 
     On a 0–1 scale, each score u of the member becomes u' = intercept + slope · u,
     where slope = σ / σ_member and intercept = μ − slope · μ_member (μ, σ: the mean
     and standard deviation of the whole committee's scores; μ_member, σ_member: the
     member's own), which is the member's z-score rescaled to the committee's. A
     member who gave every score alike has slope 0: their scores all become μ.
-    Being a view, it is never out of date."""
+
+    Written only by ``services.refresh_reviewer_lines``, which the scoring services
+    call in the same transaction whenever a review is submitted or reopened, so the
+    lines always follow the submitted scores."""
 
     member = models.OneToOneField(
         CommitteeMember,
         verbose_name=_("reviewer"),
         primary_key=True,
-        on_delete=models.DO_NOTHING,
+        on_delete=models.CASCADE,
         related_name="line",
-        db_column="member_id",
     )
-    scores = models.IntegerField(_("scores"))
+    scores = models.PositiveIntegerField(_("scores"))
     mean = models.FloatField(_("mean score (0–1)"))
     committee_mean = models.FloatField(_("committee's mean score (0–1)"))
     slope = models.FloatField(_("slope"))
     intercept = models.FloatField(_("intercept"))
 
     class Meta:
-        managed = False
-        db_table = "applications_reviewerline"
         verbose_name = _("reviewer normalisation")
         verbose_name_plural = _("reviewer normalisation")
         ordering = ["member"]

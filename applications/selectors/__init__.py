@@ -12,8 +12,8 @@ from .application import (
 from .audit import AUDIT_LABELS, audit_rows, audit_trail
 from .ranking import figures_for, full_ranking, ranking_page, ranking_query, waiting_list
 from .review import (
-    REVIEWED_STATUSES,
     application_progress,
+    assignable_members,
     assignment_rows,
     assignments_for,
     committee,
@@ -26,6 +26,7 @@ from .review import (
     letter_templates,
     may_see_other_reviews,
     other_reviews,
+    places_taken,
     published_decision,
     quota_rows,
     quotas,
@@ -41,11 +42,10 @@ from .review import (
 __all__ = [
     "decisions", "left_after_admission", "ranking_query", "waiting_list",
     "AUDIT_LABELS", "audit_rows", "audit_trail", "ineligible_applications", "quota_rows",
-    "REVIEWED_STATUSES",
-    "application_progress", "applications_for", "assignment_rows", "assignments_for",
+    "application_progress", "applications_for", "assignable_members", "assignment_rows", "assignments_for",
     "committee", "conflicts", "counts_by_field_and_status", "criteria",
     "dashboard_organisations", "figures_for", "full_ranking", "is_reviewer", "letter_templates",
-    "may_see_other_reviews", "other_reviews", "published_decision", "quotas", "ranking_page", "requirements",
+    "may_see_other_reviews", "other_reviews", "places_taken", "published_decision", "quotas", "ranking_page", "requirements",
     "review_settings", "reviewer_dashboard", "reviews_of", "running_total", "scores_of", "scoring_started",
     "search", "staff_applications", "timeline", "visible_applications",
 ]

@@ -89,15 +89,21 @@ def counts_by_field_and_status(cycle):
 
 def timeline(application):
     """The steps shown on the applicant's status timeline: what happened, with when,
-    then what is still ahead. Uses the prefetched status changes; a decision shows
-    only once it is published."""
-    published = application.decision_published_at is not None
-    steps = [
-        {"label": change.get_status_display(), "at": change.changed_at, "state": "done",
-         "note": change.note, "by": change.changed_by}
-        for change in application.status_changes.all()
-        if published or change.status not in Application.DECISIONS
-    ]
+    then what is still ahead. Uses the prefetched status changes. A decision shows
+    only once it was published to the organisation, and without the reason staff
+    recorded with it (the letter says what the organisation is told)."""
+    steps = []
+    for change in application.status_changes.all():
+        decision = change.status in Application.DECISIONS
+        if decision and change.published_at is None:
+            continue
+        steps.append({
+            "label": change.get_status_display(),
+            "at": change.published_at if decision else change.changed_at,
+            "state": "done",
+            "note": "" if decision else change.note,
+            "by": None if decision else change.changed_by,
+        })
     if steps:
         steps[-1]["state"] = "current"
     Status = Application.Status

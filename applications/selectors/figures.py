@@ -4,7 +4,7 @@
 One grouped query over the cycle's applications, their reviews and scores gives,
 per application: the mean of each criterion over the submitted reviews, the
 weighted total as a percentage of the maximum (raw and, when the cycle asks for it,
-normalised per reviewer through the ``ReviewerLine`` view), and through window
+normalised per reviewer through each member's ``ReviewerLine``), and through window
 functions the rank overall and within the priority field and the position in
 the ranking (ties are next to each other in that order). Small queries then add, for the rows shown only, the organisations,
 the number of reviews and the spread between reviewers.
@@ -39,18 +39,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Floor, Greatest, Least, Rank, RowNumber
 
-from ..models import Application, Criterion, EligibilityCheck, ReviewAssignment
+from incubator.models import Organisation, PriorityField
+
+from ..models import Application, Criterion, EligibilityCheck, ReviewAssignment, Score
 
 SUBMITTED = ReviewAssignment.Status.SUBMITTED
 OPEN_REVIEW = [ReviewAssignment.Status.ASSIGNED, ReviewAssignment.Status.DRAFT]
 RECUSED = ReviewAssignment.Status.RECUSED
-# Applications that take part in the ranking (drafts and withdrawals do not).
-RANKED_STATUSES = [
-    Application.Status.SUBMITTED,
-    Application.Status.ADMITTED,
-    Application.Status.WAITLISTED,
-    Application.Status.REJECTED,
-]
 
 
 class WindowMax(Func):
@@ -98,9 +93,50 @@ def _unit(prefix=""):
     return Cast(value - low, FloatField()) / Cast(high - low, FloatField())
 
 
+def line_of_each_member(cycle):
+    """(member id, number of scores, mean, mean of squares) of each committee member
+    of ``cycle`` with submitted scores, each score on a 0–1 scale. One query grouped
+    by member: as many rows as the committee has members."""
+    unit = _unit()
+    return [
+        (row["assignment__member_id"], row["n"], row["mean"], row["mean_square"])
+        for row in Score.objects.filter(
+            assignment__member__cycle=cycle,
+            assignment__status=SUBMITTED,
+            value__isnull=False,
+        )
+        .values("assignment__member_id")
+        .annotate(
+            n=Count("pk"),
+            mean=Avg(unit, output_field=FloatField()),
+            mean_square=Avg(unit * unit, output_field=FloatField()),
+        )
+        .order_by("assignment__member_id")
+    ]
+
+
+def normalisation_lines(rows):
+    """From ``line_of_each_member``'s rows, each member's (member id, scores, mean,
+    committee mean, slope, intercept): see ``ReviewerLine``."""
+    count = sum(n for _member, n, _mean, _square in rows)
+    if not count:
+        return []
+    mean = sum(n * own for _member, n, own, _square in rows) / count
+    variance = sum(n * square for _member, n, _own, square in rows) / count - mean * mean
+    lines = []
+    for member_id, n, own, square in rows:
+        own_variance = square - own * own
+        slope = (
+            (variance / own_variance) ** 0.5 if own_variance > 1e-12 and variance > 1e-12
+            else 0.0
+        )
+        lines.append((member_id, n, own, mean, slope, mean - slope * own))
+    return lines
+
+
 def _normalised_unit():
-    """The score on a 0–1 scale after its reviewer's normalisation (the
-    ``ReviewerLine`` view), kept within 0–1."""
+    """The score on a 0–1 scale after its reviewer's normalisation (their
+    ``ReviewerLine``), kept within 0–1."""
     line = "submitted__member__line__"
     return Least(
         Greatest(
@@ -139,7 +175,7 @@ def ranked_applications(cycle, criteria, *, normalised=False, rank_by_normalised
                 _normalised_unit(), filter=in_criterion, output_field=FloatField()
             )
     queryset = (
-        Application.objects.filter(cycle=cycle, status__in=RANKED_STATUSES)
+        Application.objects.filter(cycle=cycle, status__in=Application.EVALUATED)
         .exclude(is_ineligible())
         .only("pk", "cycle", "organisation", "status", "priority_field", "submitted_at",
               "decision_published_at")
@@ -181,8 +217,6 @@ def ranked_applications(cycle, criteria, *, normalised=False, rank_by_normalised
 def attach_organisations(applications, fields=None):
     """Gives each application its organisation and priority field (from ``fields``
     when the caller has them), read in one query each for all of them."""
-    from incubator.models import Organisation, PriorityField
-
     organisations = Organisation.objects.in_bulk({a.organisation_id for a in applications})
     if fields is None:
         fields = PriorityField.objects.in_bulk(
@@ -194,6 +228,18 @@ def attach_organisations(applications, fields=None):
         application.organisation = organisations[application.organisation_id]
         application.priority_field = fields.get(application.priority_field_id)
     return applications
+
+
+def reviews_missing(done, open_reviews, wanted):
+    """How many more reviewers an application needs: ``wanted`` minus its reviews
+    submitted or still open (recusals do not count)."""
+    return max(wanted - done - open_reviews, 0)
+
+
+def reviews_incomplete(done, open_reviews, wanted):
+    """An application's figures are not final while it lacks reviewers or a review
+    is still open."""
+    return reviews_missing(done, open_reviews, wanted) > 0 or open_reviews > 0
 
 
 def review_counts(*, application_ids=None, cycle=None):

@@ -10,7 +10,6 @@ from django.db.models import Count, F, Q
 
 from ..models import Application, EligibilityCheck, EligibilityRequirement
 from .figures import (
-    RANKED_STATUSES,
     _as_window,
     attach_organisations,
     criteria_of,
@@ -18,8 +17,10 @@ from .figures import (
     mean_alias,
     ranked_applications,
     review_counts,
+    reviews_incomplete,
     spreads,
 )
+from .review import quotas as quotas_of
 
 
 # --- the suggested selection ----------------------------------------------------------
@@ -123,6 +124,27 @@ def _row(application, criteria, *, by_field, counts=None):
     )
 
 
+def _rows(applications, criteria, settings, *, by_field, chosen, tied, tied_at_cut, counts,
+          spread_by_app, checked=None):
+    """The ranking's rows of ``applications`` with their marks: the suggestion, ties,
+    the spread flag, incomplete reviews and (given ``checked``) eligibility."""
+    threshold = float(settings.spread_threshold)
+    rows = []
+    for application in applications:
+        row = _row(application, criteria, by_field=by_field, counts=counts)
+        row.spread = spread_by_app.get(application.pk)
+        row.flagged = row.spread is not None and row.spread > threshold
+        row.suggested = application.pk in chosen
+        row.tied = application.pk in tied
+        row.tied_at_cut = application.pk in tied_at_cut
+        row.incomplete = reviews_incomplete(
+            row.reviews_done, row.reviews_open, settings.reviewers_per_application
+        )
+        row.eligibility_checked = checked is None or application.pk in checked
+        rows.append(row)
+    return rows
+
+
 def tied_rows(applications):
     """The pks of the applications (in ranking order) whose total equals that of
     the one before or after them."""
@@ -167,7 +189,7 @@ def ranking_page(cycle, settings, *, page_number=1, per_page=50, field=None, quo
     quotas = quotas or {}
     counts = {
         row["priority_field"]: row
-        for row in Application.objects.filter(cycle=cycle, status__in=RANKED_STATUSES)
+        for row in Application.objects.filter(cycle=cycle, status__in=Application.EVALUATED)
         .exclude(is_ineligible())
         .values("priority_field")
         .annotate(
@@ -204,22 +226,12 @@ def ranking_page(cycle, settings, *, page_number=1, per_page=50, field=None, quo
     page_apps = [a for a in in_view if start < getattr(a, position) <= end]
     attach_organisations(page_apps, fields=fields or None)
     ids = [a.pk for a in page_apps]
-    counts_by_app = review_counts(application_ids=ids)
-    spread_by_app = spreads(criteria, application_ids=ids)
-    checked = _eligibility_checked(cycle, ids)
-    threshold = float(settings.spread_threshold)
-    wanted = settings.reviewers_per_application
-    rows = []
-    for application in page_apps:
-        row = _row(application, criteria, by_field=by_field, counts=counts_by_app)
-        row.spread = spread_by_app.get(application.pk)
-        row.flagged = row.spread is not None and row.spread > threshold
-        row.suggested = application.pk in chosen_set
-        row.tied = application.pk in tied
-        row.tied_at_cut = application.pk in tied_at_cut
-        row.incomplete = row.reviews_done < wanted or row.reviews_open > 0
-        row.eligibility_checked = application.pk in checked
-        rows.append(row)
+    rows = _rows(
+        page_apps, criteria, settings, by_field=by_field, chosen=chosen_set, tied=tied,
+        tied_at_cut=tied_at_cut, counts=review_counts(application_ids=ids),
+        spread_by_app=spreads(criteria, application_ids=ids),
+        checked=_eligibility_checked(cycle, ids),
+    )
     in_scope = [
         a for a in fetched
         if a.pk in chosen_set and (not by_field or a.priority_field_id == field.pk)
@@ -278,27 +290,12 @@ def full_ranking(cycle, settings):
     applications = attach_organisations(
         _fetch(ranking_query(cycle, settings, criteria).order_by("position"), settings)
     )
-    from .review import quotas as quotas_of
-
     chosen, tied_at_cut = suggest(_candidates(applications), cycle.places, quotas_of(cycle))
-    chosen = set(chosen)
-    tied = tied_rows(applications)
-    spread_by_app = spreads(criteria, cycle=cycle)
-    counts_by_app = review_counts(cycle=cycle)
-    threshold = float(settings.spread_threshold)
-    rows = []
-    for application in applications:
-        row = _row(application, criteria, by_field=False, counts=counts_by_app)
-        row.spread = spread_by_app.get(application.pk)
-        row.flagged = row.spread is not None and row.spread > threshold
-        row.suggested = application.pk in chosen
-        row.tied = application.pk in tied
-        row.tied_at_cut = application.pk in tied_at_cut
-        row.incomplete = (
-            row.reviews_done < settings.reviewers_per_application or row.reviews_open > 0
-        )
-        rows.append(row)
-    return criteria, rows
+    return criteria, _rows(
+        applications, criteria, settings, by_field=False, chosen=set(chosen),
+        tied=tied_rows(applications), tied_at_cut=tied_at_cut,
+        counts=review_counts(cycle=cycle), spread_by_app=spreads(criteria, cycle=cycle),
+    )
 
 
 def figures_for(cycle, settings, application_ids):

@@ -1,28 +1,42 @@
 """Reads of the evaluation, scoped to who asks: a reviewer reaches only their own
 assignments; everything else here is for staff pages."""
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.utils.translation import get_language
+
+from incubator.models import Membership
 
 from ..models import (
     Application,
     CommitteeMember,
     Criterion,
+    DecisionLetter,
+    EligibilityCheck,
     EligibilityRequirement,
     FieldQuota,
     LetterTemplate,
     ReviewAssignment,
     ReviewSettings,
     Score,
+    StatusChange,
 )
+from .figures import is_ineligible, reviews_missing, span_of
 
 Status = ReviewAssignment.Status
-# Applications a reviewer still works on (a withdrawn one disappears from their list).
-REVIEWED_STATUSES = [
-    Application.Status.SUBMITTED,
-    Application.Status.ADMITTED,
-    Application.Status.WAITLISTED,
-    Application.Status.REJECTED,
-]
 
 
 def review_settings(cycle):
@@ -68,11 +82,11 @@ def letter_templates(cycle):
 
 def assignments_for(user):
     """The reviews assigned to ``user``; the only way a reviewer reaches an
-    application, so anything else is a 404."""
+    application, so anything else is a 404 (a withdrawn application disappears)."""
     if not user.is_authenticated:
         return ReviewAssignment.objects.none()
     return ReviewAssignment.objects.filter(
-        member__user=user, application__status__in=REVIEWED_STATUSES
+        member__user=user, application__status__in=Application.EVALUATED
     ).select_related(
         "member__cycle",
         "application__organisation__priority_field",
@@ -114,7 +128,14 @@ def other_reviews(assignment):
         )
         .exclude(pk=assignment.pk)
         .select_related("member__user")
-        .prefetch_related(Prefetch("scores", queryset=Score.objects.order_by("criterion__order", "criterion")))
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=Score.objects.select_related("criterion").order_by(
+                    "criterion__order", "criterion"
+                ),
+            )
+        )
         .order_by("submitted_at", "pk")
     )
 
@@ -123,8 +144,10 @@ def other_reviews(assignment):
 
 
 def committee(cycle):
-    """The cycle's committee members with how far each has got."""
-    active = Q(assignments__application__status__in=REVIEWED_STATUSES)
+    """The cycle's committee members with how far each has got and ``mean_given``:
+    the mean of the scores they submitted, on a 0–1 scale (how harsh or lenient
+    they are; None before their first submitted review)."""
+    active = Q(assignments__application__status__in=Application.EVALUATED)
     return (
         CommitteeMember.objects.filter(cycle=cycle)
         .select_related("user")
@@ -136,7 +159,6 @@ def committee(cycle):
                 "assignments", filter=active & Q(assignments__status=Status.ASSIGNED)
             ),
             recusals=Count("assignments", filter=active & Q(assignments__status=Status.RECUSED)),
-            # How harsh or lenient the member is, from the normalisation view.
             mean_given=F("line__mean"),
         )
         .order_by("user__last_name", "user__first_name", "user__email")
@@ -146,10 +168,8 @@ def committee(cycle):
 def application_progress(cycle):
     """The cycle's reviewed applications with their reviews counted by status, and
     whether each has an eligibility problem."""
-    from .figures import is_ineligible
-
     return (
-        Application.objects.filter(cycle=cycle, status__in=REVIEWED_STATUSES)
+        Application.objects.filter(cycle=cycle, status__in=Application.EVALUATED)
         .select_related("organisation", "priority_field")
         .annotate(
             active_reviews=Count("assignments", filter=~Q(assignments__status=Status.RECUSED)),
@@ -164,16 +184,63 @@ def application_progress(cycle):
     )
 
 
-def assignment_rows(applications):
-    """Applications (a page of them) with their assignments and reviewers."""
-    return applications.prefetch_related(
+def blocked_pairs(user_ids, organisation_ids):
+    """(user id, organisation id) pairs that must never be assigned: declared
+    conflicts of interest (in any cycle) and membership of the organisation."""
+    blocked = set(
+        ReviewAssignment.objects.filter(
+            has_conflict=True,
+            member__user_id__in=user_ids,
+            application__organisation_id__in=organisation_ids,
+        ).values_list("member__user_id", "application__organisation_id")
+    )
+    blocked |= set(
+        Membership.objects.filter(
+            user_id__in=user_ids, organisation_id__in=organisation_ids
+        ).values_list("user_id", "organisation_id")
+    )
+    return blocked
+
+
+def assignable_members(application, members, *, blocked=None, assigned=None):
+    """The committee members (of ``members``) who may be given ``application``: not
+    already assigned to it, not in the organisation, no conflict declared with it."""
+    if blocked is None:
+        blocked = blocked_pairs([m.user_id for m in members], [application.organisation_id])
+    if assigned is None:
+        assigned = set(application.assignments.values_list("member_id", flat=True))
+    return [
+        m for m in members
+        if m.pk not in assigned and (m.user_id, application.organisation_id) not in blocked
+    ]
+
+
+def assignment_rows(applications, settings, members=()):
+    """Applications (a page of them) with their assignments and reviewers,
+    ``missing``: how many more reviewers each needs, and ``assignable``: the
+    ``members`` who may still be given it."""
+    applications = list(applications.prefetch_related(
         Prefetch(
             "assignments",
             queryset=ReviewAssignment.objects.select_related("member__user").order_by(
                 "assigned_at", "pk"
             ),
         )
+    ))
+    blocked = blocked_pairs(
+        [m.user_id for m in members], [a.organisation_id for a in applications]
     )
+    for application in applications:
+        application.assignable = assignable_members(
+            application, members, blocked=blocked,
+            assigned={a.member_id for a in application.assignments.all()},
+        )
+        application.missing = reviews_missing(
+            application.submitted_reviews,
+            application.active_reviews - application.submitted_reviews,
+            settings.reviewers_per_application,
+        )
+    return applications
 
 
 def conflicts(cycle):
@@ -207,53 +274,38 @@ def reviews_of(application):
 
 
 def published_decision(application):
-    """What the organisation sees of a published decision: the letter, the unmet
+    """What the organisation sees of the decision it was told: the letter, the unmet
     eligibility requirements with staff's notes, and — when the cycle allows it —
-    the feedback per criterion (mean score and the reviewers' comments, unnamed)."""
-    if application.decision_published_at is None or not application.is_decided:
+    the feedback per criterion as it was when the letter was sent (mean score and
+    the reviewers' comments, unnamed)."""
+    if not application.published_decision or not application.is_decided:
         return {}
-    from .ranking import figures_for
-
     letter = application.decision_letters.order_by("-sent_at", "-pk").first()
     unmet = list(
         application.eligibility_checks.filter(met=False).select_related("requirement")
     )
     context = {"letter": letter, "unmet_requirements": unmet}
-    settings = review_settings(application.cycle)
-    if not settings.applicants_see_feedback:
+    feedback = letter.feedback if letter else {}
+    if not feedback or not review_settings(application.cycle).applicants_see_feedback:
         return context
-    criteria, rows = figures_for(application.cycle, settings, [application.pk])
-    row = rows.get(application.pk)
-    reviews = list(
-        ReviewAssignment.objects.filter(application=application, status=Status.SUBMITTED)
-        .prefetch_related("scores")
-        .order_by("submitted_at", "pk")
-    )
-    comments = {c.pk: [] for c in criteria}
-    for number, review in enumerate(reviews, start=1):
-        for score in review.scores.all():
-            if score.comment and score.criterion_id in comments:
-                comments[score.criterion_id].append((number, score.comment))
+    english = get_language() == "en"
     context["feedback"] = [
-        {"criterion": c, "mean": row.means[i] if row else None, "comments": comments[c.pk]}
-        for i, c in enumerate(criteria)
+        {
+            "name": (english and item["name_en"]) or item["name_lv"],
+            "mean": item["mean"],
+            "scale_max": item["scale_max"],
+            "comments": item["comments"],
+        }
+        for item in feedback["criteria"]
     ]
-    context["feedback_total"] = row.total if row else None
-    context["overall_comments"] = [
-        (number, review.overall_comment)
-        for number, review in enumerate(reviews, start=1) if review.overall_comment
-    ]
+    context["feedback_total"] = feedback["total"]
+    context["overall_comments"] = feedback["overall"]
     return context
 
 
 def running_total(assignment, criteria):
     """The review's weighted total so far, as a percentage of the maximum (unscored
     criteria count as nothing yet), computed by the database from the saved scores."""
-    from django.db.models import F, FloatField, Sum
-    from django.db.models.functions import Cast
-
-    from .figures import span_of
-
     figures = Score.objects.filter(assignment=assignment, value__isnull=False).aggregate(
         points=Sum(
             Cast(F("criterion__weight"), FloatField())
@@ -270,11 +322,8 @@ def running_total(assignment, criteria):
 def ineligible_applications(cycle):
     """Applications that left the ranking for an unmet eligibility requirement,
     each with ``unmet``: its failed checks."""
-    from ..models import EligibilityCheck
-    from .figures import is_ineligible
-
     return (
-        Application.objects.filter(cycle=cycle, status__in=REVIEWED_STATUSES)
+        Application.objects.filter(cycle=cycle, status__in=Application.EVALUATED)
         .filter(is_ineligible())
         .select_related("organisation", "priority_field")
         .prefetch_related(
@@ -295,10 +344,6 @@ def quota_rows(cycle):
 def decisions(cycle):
     """The cycle's decided applications with their current decision (the latest
     status change), who took it, and when its letter was sent (None: not yet)."""
-    from django.db.models import Subquery
-
-    from ..models import DecisionLetter, StatusChange
-
     latest = StatusChange.objects.filter(
         application=OuterRef("pk"), status=OuterRef("status")
     ).order_by("-changed_at", "-pk")
@@ -321,6 +366,12 @@ def decisions(cycle):
         )
         .order_by("decision_order", "organisation__name", "pk")
     )
+
+
+def places_taken(cycle):
+    """(admitted organisations, free places) of ``cycle``."""
+    admitted = Application.objects.filter(cycle=cycle, status=Application.Status.ADMITTED).count()
+    return admitted, max(cycle.places - admitted, 0)
 
 
 def left_after_admission(cycle):

@@ -19,6 +19,7 @@ from .application import (
 )
 from .letters import (
     PLACEHOLDERS,
+    check_placeholders,
     fingerprint,
     prepare_letters,
     save_letter_template,
@@ -42,13 +43,21 @@ from .review import (
     save_requirements,
     update_review_settings,
 )
-from .scoring import declare_conflict, reopen_review, save_review
+from .scoring import (
+    can_reopen,
+    declare_conflict,
+    record_other_reviews_seen,
+    refresh_reviewer_lines,
+    reopen_review,
+    save_review,
+)
 
 __all__ = [
     "DECISION_FROM", "DRAFT_FIELDS", "PLACEHOLDERS", "REQUIRED_TO_SUBMIT", "add_attachment",
-    "assign", "auto_assign", "can_withdraw", "decide", "decide_in_bulk", "declare_conflict",
+    "assign", "auto_assign", "can_reopen", "can_withdraw", "check_placeholders", "decide", "decide_in_bulk", "declare_conflict",
     "delete_attachment", "finalise_ranking", "fingerprint", "invite_reviewer", "missing_items",
-    "prepare_letters", "publish_decision", "record_eligibility", "remove_member",
+    "prepare_letters", "publish_decision", "record_eligibility", "record_other_reviews_seen", "refresh_reviewer_lines",
+    "remove_member",
     "reopen_ranking", "reopen_review", "require_open_ranking", "resend_invitation",
     "save_criteria", "save_draft", "save_letter_template", "save_requirements", "save_review",
     "send_decision_letters", "start_application", "submit", "template_for", "unassign",

@@ -171,22 +171,16 @@ def _announce_revoked(application):
     )
 
 
-def _had_published_admission(application):
-    return (
-        application.status == Application.Status.ADMITTED
-        and application.decision_published_at is not None
-    )
-
-
 @transaction.atomic
 def decide(application, *, decision, by, reason=""):
     """Admits, wait-lists or rejects a submitted application, or changes an earlier
     decision, recording who and why.
 
-    The decision stays internal to staff until ``publish_decision``. Changing a
-    published admission announces ``admission_revoked`` once the transaction
-    commits, as the organisation leaves the programme. An application that failed
-    an eligibility requirement can only be rejected.
+    A decision is internal to staff until ``publish_decision`` (with its letter):
+    until then the organisation keeps seeing what it was last told, a published
+    admission included (its place in the programme is given up only when the new
+    decision is published). An application that failed an eligibility requirement
+    can only be rejected. The reason is for staff; a letter may quote it.
     """
     application = _lock(application)
     if decision not in DECISION_FROM:
@@ -208,13 +202,10 @@ def decide(application, *, decision, by, reason=""):
               "rejected.") % {"organisation": application.organisation},
             code="ineligible",
         )
-    revoked = _had_published_admission(application)
     application.status = decision
     application.decision_published_at = None
     application.save(update_fields=["status", "decision_published_at", "updated_at"])
     _record(application, decision, by, note=reason)
-    if revoked:
-        _announce_revoked(application)
     return application
 
 
@@ -232,9 +223,11 @@ def decide_in_bulk(applications, *, decision, by, reason=""):
 
 @transaction.atomic
 def publish_decision(application, *, by, now=None):
-    """Shows the decision to the organisation. Publishing an admission announces
+    """Shows the current decision to the organisation (``send_decision_letters``
+    does this with the letter). Publishing an admission announces
     ``application_admitted`` once the transaction commits, so that the organisation
-    joins the programme. Publishing again changes nothing."""
+    joins the programme; publishing another decision after a published admission
+    announces ``admission_revoked``. Publishing again changes nothing."""
     application = _lock(application)
     if not application.is_decided:
         raise ValidationError(
@@ -242,23 +235,34 @@ def publish_decision(application, *, by, now=None):
         )
     if application.decision_published_at is not None:
         return application
-    application.decision_published_at = now or timezone.now()
-    application.save(update_fields=["decision_published_at", "updated_at"])
+    now = now or timezone.now()
+    previous = application.published_decision
+    application.decision_published_at = now
+    application.published_decision = application.status
+    application.save(update_fields=["decision_published_at", "published_decision", "updated_at"])
+    change = (
+        application.status_changes.filter(status=application.status)
+        .order_by("-changed_at", "-pk")
+        .first()
+    )
+    if change is not None:
+        change.published_at = now
+        change.save(update_fields=["published_at"])
     if application.status == Application.Status.ADMITTED:
         transaction.on_commit(
             lambda: signals.application_admitted.send(sender=Application, application=application)
         )
+    elif previous == Application.Status.ADMITTED:
+        _announce_revoked(application)
     return application
 
 
 def can_withdraw(application):
     """A draft, a submitted application, and one admitted or wait-listed can be
     withdrawn; a rejection the organisation has been told of cannot."""
-    if application.status in (Application.Status.WITHDRAWN,):
+    if application.status == Application.Status.WITHDRAWN:
         return False
-    if application.status == Application.Status.REJECTED:
-        return application.decision_published_at is None
-    return True
+    return application.visible_status != Application.Status.REJECTED
 
 
 @transaction.atomic
@@ -273,7 +277,6 @@ def withdraw(application, *, by, reason=""):
             % {"status": application.visible_status.label.lower()},
             code="not_withdrawable",
         )
-    revoked = _had_published_admission(application)
     was_admitted = application.visible_status == Application.Status.ADMITTED
     application.status = Application.Status.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])
@@ -290,7 +293,7 @@ def withdraw(application, *, by, reason=""):
                 "was_admitted": was_admitted,
             },
         )
-    if revoked:
+    if was_admitted:
         _announce_revoked(application)
     return application
 

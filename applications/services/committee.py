@@ -16,12 +16,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from incubator.models import Membership, User
+from incubator.models import User
 from incubator.notifications import services as notifications
 
 from ..models import Application, CommitteeMember, ReviewAssignment
-from ..selectors.figures import RANKED_STATUSES, is_ineligible
-from ..selectors.review import review_settings
+from ..selectors.figures import is_ineligible
+from ..selectors.review import blocked_pairs, review_settings
 from .common import record_author, require_open_ranking
 
 Status = ReviewAssignment.Status
@@ -127,24 +127,6 @@ def remove_member(member, *, by):
 # --- assignments ------------------------------------------------------------------------
 
 
-def _conflicts_and_memberships(user_ids, organisation_ids):
-    """(user id, organisation id) pairs that must never be assigned: declared
-    conflicts of interest (in any cycle) and membership of the organisation."""
-    blocked = set(
-        ReviewAssignment.objects.filter(
-            has_conflict=True,
-            member__user_id__in=user_ids,
-            application__organisation_id__in=organisation_ids,
-        ).values_list("member__user_id", "application__organisation_id")
-    )
-    blocked |= set(
-        Membership.objects.filter(
-            user_id__in=user_ids, organisation_id__in=organisation_ids
-        ).values_list("user_id", "organisation_id")
-    )
-    return blocked
-
-
 def _notify_assigned(member, assignments, by):
     if not assignments:
         return
@@ -173,11 +155,11 @@ def assign(application, member, *, by):
     if member.cycle_id != application.cycle_id:
         raise ValueError("A committee member of another cycle")
     require_open_ranking(application.cycle)
-    if application.status not in RANKED_STATUSES:
+    if application.status not in Application.EVALUATED:
         raise ValidationError(
             _("Only submitted applications are reviewed."), code="not_submitted"
         )
-    if (member.user_id, application.organisation_id) in _conflicts_and_memberships(
+    if (member.user_id, application.organisation_id) in blocked_pairs(
         [member.user_id], [application.organisation_id]
     ):
         raise ValidationError(
@@ -208,7 +190,7 @@ def unassign(assignment, *, by):
     recusal stays on record, and a started review is the reviewer's work."""
     assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
     require_open_ranking(assignment.application.cycle)
-    if assignment.status != Status.ASSIGNED or assignment.scores.exists():
+    if not assignment.can_be_taken_back or assignment.scores.exists():
         raise ValidationError(
             _("Only a review that has not been started can be taken back."), code="started"
         )
@@ -230,7 +212,7 @@ def auto_assign(cycle, *, by, per_application=None):
             _("Invite the evaluation committee first."), code="no_committee"
         )
     applications = list(
-        Application.objects.filter(cycle=cycle, status__in=RANKED_STATUSES)
+        Application.objects.filter(cycle=cycle, status__in=Application.EVALUATED)
         .exclude(is_ineligible())
         .select_related("organisation")
         .order_by("submitted_at", "pk")
@@ -251,7 +233,7 @@ def auto_assign(cycle, *, by, per_application=None):
         taken[app_id].add(member_id)
         if status != Status.RECUSED:
             active[app_id] += 1
-    blocked = _conflicts_and_memberships(
+    blocked = blocked_pairs(
         [m.user_id for m in members], [a.organisation_id for a in applications]
     )
     new, short = [], []

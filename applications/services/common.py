@@ -23,3 +23,17 @@ def require_open_ranking(cycle):
             % {"cycle": cycle.name},
             code="finalised",
         )
+
+
+def require_finalised_ranking(cycle):
+    """Letters quote the ranking's figures: they are sent only from a finalised
+    ranking, which reviewers can no longer change."""
+    if not ReviewSettings.objects.filter(cycle=cycle, finalised_at__isnull=False).exists():
+        raise ValidationError(
+            _(
+                "Finalise the ranking of “%(cycle)s” before sending decision letters: the "
+                "letters quote its figures, which reviewers can change until then."
+            )
+            % {"cycle": cycle.name},
+            code="not_finalised",
+        )

@@ -1,10 +1,11 @@
 """Decision letters: templates with {placeholders}, previews, and sending them.
 
-Staff read the letters on a preview page first; when they confirm, each letter is
-recorded, put in the email outbox (one email per person of the organisation, keyed
-by application, decision and recipient, so sending again never duplicates) and the
-decision is published, all in one transaction: the organisation's dashboard shows
-the decision exactly when the letter leaves."""
+Letters are sent from a finalised ranking only. Staff read them on a preview page
+first; when they confirm, each letter is recorded with the figures and feedback it
+was written from, put in the email outbox (one email per person of the
+organisation, keyed by application, decision and recipient, so sending again never
+duplicates) and the decision is published, all in one transaction: the
+organisation's dashboard shows the decision exactly when the letter leaves."""
 
 import hashlib
 import re
@@ -19,10 +20,11 @@ from django.utils.translation import gettext as _, gettext_lazy
 
 from incubator.notifications import services as notifications
 
-from ..models import Application, DecisionLetter, LetterTemplate, StatusChange
+from ..models import Application, DecisionLetter, LetterTemplate, ReviewAssignment, StatusChange
 from ..selectors.ranking import figures_for
 from ..selectors.review import review_settings
 from .application import publish_decision
+from .common import record_author, require_finalised_ranking
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -100,10 +102,9 @@ def unknown_placeholders(text):
     return sorted({name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
 
 
-@transaction.atomic
-def save_letter_template(cycle, *, decision, by, **texts):
-    """Saves a decision's letter for the cycle (subject and text, in Latvian and
-    optionally English: an empty English letter falls back to the Latvian one)."""
+def check_placeholders(texts):
+    """Refuses texts ({field: text}) with a {placeholder} the letters do not know,
+    naming it on its field."""
     errors = {}
     for name, value in texts.items():
         unknown = unknown_placeholders(value)
@@ -113,6 +114,13 @@ def save_letter_template(cycle, *, decision, by, **texts):
             }
     if errors:
         raise ValidationError(errors, code="placeholders")
+
+
+@transaction.atomic
+def save_letter_template(cycle, *, decision, by, **texts):
+    """Saves a decision's letter for the cycle (subject and text, in Latvian and
+    optionally English: an empty English letter falls back to the Latvian one)."""
+    check_placeholders(texts)
     template = LetterTemplate.objects.filter(cycle=cycle, decision=decision).first() or (
         LetterTemplate(cycle=cycle, decision=decision)
     )
@@ -120,8 +128,7 @@ def save_letter_template(cycle, *, decision, by, **texts):
         setattr(template, name, value.strip())
     template.updated_by = by
     template.full_clean(exclude=["cycle"])
-    template._history_user = by
-    template.save()
+    record_author(template, by).save()
     return template
 
 
@@ -171,22 +178,40 @@ class Letter:
     decision: StatusChange
     texts: dict  # language -> (subject, body)
     sent: DecisionLetter | None = None
+    feedback: dict | None = None
 
     def text(self, language):
         return self.texts.get(language) or self.texts[settings.LANGUAGE_CODE]
 
 
-def latest_decision(application):
-    return (
-        application.status_changes.filter(status=application.status)
-        .order_by("-changed_at", "-pk")
-        .first()
-    )
+def _feedback(criteria, row, reviews):
+    """What the organisation may read of its evaluation, as the letter is sent: the
+    total, each criterion's mean with the reviewers' comments, and the overall
+    comments, the reviewers numbered rather than named."""
+    comments = {c.pk: [] for c in criteria}
+    overall = []
+    for number, review in enumerate(reviews, start=1):
+        for score in review.scores.all():
+            if score.comment and score.criterion_id in comments:
+                comments[score.criterion_id].append([number, score.comment])
+        if review.overall_comment:
+            overall.append([number, review.overall_comment])
+    means = row.means if row else [None] * len(criteria)
+    return {
+        "total": row.total if row else None,
+        "criteria": [
+            {"name_lv": c.name_lv, "name_en": c.name_en, "scale_max": c.scale_max,
+             "mean": mean, "comments": comments[c.pk]}
+            for c, mean in zip(criteria, means)
+        ],
+        "overall": overall,
+    }
 
 
-def prepare_letters(cycle, applications):
+def prepare_letters(cycle, applications, *, with_feedback=False):
     """The letters of the given decided applications, rendered in every language
-    from the cycle's templates and the ranking's figures."""
+    from the cycle's templates and the ranking's figures (and, ``with_feedback``,
+    what the organisation may read of its evaluation)."""
     applications = list(
         Application.objects.filter(
             pk__in=[a.pk for a in applications], cycle=cycle, status__in=Application.DECISIONS
@@ -208,6 +233,16 @@ def prepare_letters(cycle, applications):
         letter.decision_id: letter
         for letter in DecisionLetter.objects.filter(decision__in=decisions.values())
     }
+    reviews = {}
+    if with_feedback:
+        for review in (
+            ReviewAssignment.objects.filter(
+                application__in=applications, status=ReviewAssignment.Status.SUBMITTED
+            )
+            .prefetch_related("scores")
+            .order_by("submitted_at", "pk")
+        ):
+            reviews.setdefault(review.application_id, []).append(review)
     letters = []
     for application in applications:
         decision = decisions[application.pk]
@@ -220,7 +255,11 @@ def prepare_letters(cycle, applications):
                 application, rows.get(application.pk), criteria, decision.note, language
             )
             texts[language] = (fill(subject, values), fill(body, values))
-        letters.append(Letter(application, decision, texts, sent.get(decision.pk)))
+        feedback = (
+            _feedback(criteria, rows.get(application.pk), reviews.get(application.pk, []))
+            if with_feedback else None
+        )
+        letters.append(Letter(application, decision, texts, sent.get(decision.pk), feedback))
     return letters
 
 
@@ -239,9 +278,21 @@ def fingerprint(letters):
 @transaction.atomic
 def send_decision_letters(cycle, applications, *, by, expected_fingerprint=None, now=None):
     """Sends the letters of the given decided applications and publishes their
-    decisions. A letter already sent for the same decision is not sent again.
+    decisions; the ranking must be finalised. ``expected_fingerprint`` is that of
+    the letters staff read (the pages always give it): when anything changed since,
+    nothing is sent. A letter already sent for the same decision is not sent again.
     Returns (letters sent, letters skipped as already sent)."""
-    letters = prepare_letters(cycle, applications)
+    require_finalised_ranking(cycle)
+    # Lock the applications (in the order of their ids, as every sender does) before
+    # reading their decisions: a decision recorded meanwhile either commits before
+    # the letters are written from it, or waits until they are sent.
+    locked = list(
+        Application.objects.select_for_update()
+        .filter(pk__in=[a.pk for a in applications], cycle=cycle)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    letters = prepare_letters(cycle, [Application(pk=pk) for pk in locked], with_feedback=True)
     if expected_fingerprint is not None and expected_fingerprint != fingerprint(letters):
         raise ValidationError(
             _(
@@ -253,10 +304,7 @@ def send_decision_letters(cycle, applications, *, by, expected_fingerprint=None,
     now = now or timezone.now()
     sent, skipped = [], []
     for letter in letters:
-        # Under the application's row lock, so that two staff sending at the same
-        # moment send one letter.
-        Application.objects.select_for_update().get(pk=letter.application.pk)
-        if DecisionLetter.objects.filter(decision=letter.decision).exists():
+        if letter.sent is not None:
             skipped.append(letter)
             continue
         application = letter.application
@@ -268,6 +316,7 @@ def send_decision_letters(cycle, applications, *, by, expected_fingerprint=None,
             body_lv=letter.text("lv")[1],
             subject_en=letter.text("en")[0],
             body_en=letter.text("en")[1],
+            feedback=letter.feedback,
             recipients=len(people),
             sent_by=by,
             sent_at=now,

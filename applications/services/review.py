@@ -20,7 +20,6 @@ from ..models import (
     ReviewAssignment,
     ReviewSettings,
 )
-from ..selectors.figures import RANKED_STATUSES
 from ..selectors.review import scoring_started
 from .common import record_author, require_open_ranking
 
@@ -38,16 +37,26 @@ def _settings_for_update(cycle):
 FIGURE_SETTINGS = {"normalise_scores", "spread_threshold"}
 
 
-@transaction.atomic
-def update_review_settings(cycle, *, by, quotas=None, **values):
-    """Saves the cycle's review settings and, when given, the places per priority
-    field: ``quotas`` maps a priority field to (minimum, maximum or None)."""
-    row = _settings_for_update(cycle)
+def check_review_settings(cycle, *, quotas=None, **values):
+    """Refuses settings (and places per priority field) that ``update_review_settings``
+    would refuse, without saving anything: for forms that check before saving."""
+    row = ReviewSettings.objects.filter(cycle=cycle).first() or ReviewSettings(cycle=cycle)
     changed = {name for name, value in values.items() if getattr(row, name) != value}
     if row.is_finalised and (changed & FIGURE_SETTINGS or quotas is not None and _quotas_change(
         cycle, quotas
     )):
         require_open_ranking(cycle)
+    if quotas is not None:
+        _check_quotas(cycle, quotas)
+
+
+@transaction.atomic
+def update_review_settings(cycle, *, by, quotas=None, **values):
+    """Saves the cycle's review settings and, when given, the places per priority
+    field: ``quotas`` maps every priority field with a quota to (minimum, maximum or
+    None); (0, None) removes a field's quota."""
+    row = _settings_for_update(cycle)
+    check_review_settings(cycle, quotas=quotas, **values)
     for name, value in values.items():
         setattr(row, name, value)
     row.full_clean(exclude=["cycle"])
@@ -66,7 +75,7 @@ def _quotas_change(cycle, quotas):
     return current != wanted
 
 
-def _save_quotas(cycle, quotas, by):
+def _check_quotas(cycle, quotas):
     errors = []
     for field, (minimum, maximum) in quotas.items():
         if maximum is not None and maximum < minimum:
@@ -87,6 +96,9 @@ def _save_quotas(cycle, quotas, by):
         )
     if errors:
         raise ValidationError(errors, code="quotas")
+
+
+def _save_quotas(cycle, quotas, by):
     existing = {q.priority_field_id: q for q in FieldQuota.objects.filter(cycle=cycle)}
     for field, (minimum, maximum) in quotas.items():
         quota = existing.get(field.pk)
@@ -118,28 +130,15 @@ CRITERION_FIELDS = [
 LOCKED_ONCE_SCORED = {"scale_min", "scale_max"}
 
 
-@transaction.atomic
-def save_criteria(cycle, *, by, changes):
-    """Adds, changes and deletes the cycle's criteria in one go.
-
-    ``changes`` is a list of (criterion or None for a new one, {field: value},
-    delete?). Until the first score exists everything may change; after that the
-    scales are locked and criteria can be neither added nor deleted (weights, texts
-    and order still can, and every figure follows). A finalised ranking locks them
-    all. Nothing is saved unless every change is allowed."""
+def check_criteria_changes(cycle, changes):
+    """Refuses changes to the criteria that ``save_criteria`` would refuse, without
+    saving anything. ``changes`` as for ``save_criteria``, its criteria as stored."""
     require_open_ranking(cycle)
-    started = scoring_started(cycle)
-    # Compare with the rows as stored: a form may already have changed the objects.
-    stored = {c.pk: c for c in Criterion.objects.select_for_update().filter(cycle=cycle)}
-    changes = [
-        (_stored(stored, criterion, "criterion"), values, delete)
-        for criterion, values, delete in changes
-    ]
+    if not scoring_started(cycle):
+        return
     errors = []
     for criterion, values, delete in changes:
         name = values.get("name_lv") or (criterion and criterion.name_lv) or ""
-        if not started:
-            continue
         if criterion is None:
             errors.append(
                 _("“%(name)s” cannot be added: applications are already being scored.")
@@ -160,6 +159,24 @@ def save_criteria(cycle, *, by, changes):
             )
     if errors:
         raise ValidationError(errors, code="locked")
+
+
+@transaction.atomic
+def save_criteria(cycle, *, by, changes):
+    """Adds, changes and deletes the cycle's criteria in one go.
+
+    ``changes`` is a list of (criterion or None for a new one, {field: value},
+    delete?). Until the first score exists everything may change; after that the
+    scales are locked and criteria can be neither added nor deleted (weights, texts
+    and order still can, and every figure follows). A finalised ranking locks them
+    all. Nothing is saved unless every change is allowed."""
+    # Compare with the rows as stored: a form may already have changed the objects.
+    stored = {c.pk: c for c in Criterion.objects.select_for_update().filter(cycle=cycle)}
+    changes = [
+        (_stored(stored, criterion, "criterion"), values, delete)
+        for criterion, values, delete in changes
+    ]
+    check_criteria_changes(cycle, changes)
     saved = []
     for criterion, values, delete in changes:
         if delete:
@@ -178,26 +195,36 @@ def save_criteria(cycle, *, by, changes):
     return saved
 
 
+def check_requirement_changes(cycle, changes):
+    """Refuses changes to the eligibility requirements that ``save_requirements``
+    would refuse, without saving anything."""
+    require_open_ranking(cycle)
+    for requirement, _values, delete in changes:
+        if delete and requirement is not None and requirement.checks.exists():
+            raise ValidationError(
+                _("“%(text)s” has already been checked for some applications and cannot "
+                  "be deleted; change its text instead.") % {"text": requirement.text_lv},
+                code="in_use",
+            )
+
+
 @transaction.atomic
 def save_requirements(cycle, *, by, changes):
     """Adds, changes and deletes eligibility requirements (same shape as
     ``save_criteria``). A requirement already checked for some application cannot
     be deleted."""
-    require_open_ranking(cycle)
     stored = {
         r.pk: r for r in EligibilityRequirement.objects.select_for_update().filter(cycle=cycle)
     }
+    changes = [
+        (_stored(stored, requirement, "requirement"), values, delete)
+        for requirement, values, delete in changes
+    ]
+    check_requirement_changes(cycle, changes)
     for requirement, values, delete in changes:
-        requirement = _stored(stored, requirement, "requirement")
         if requirement is None and delete:
             continue
         if delete:
-            if requirement.checks.exists():
-                raise ValidationError(
-                    _("“%(text)s” has already been checked for some applications and cannot "
-                      "be deleted; change its text instead.") % {"text": requirement.text_lv},
-                    code="in_use",
-                )
             record_author(requirement, by).delete()
             continue
         requirement = requirement or EligibilityRequirement(cycle=cycle)
@@ -212,18 +239,21 @@ def save_requirements(cycle, *, by, changes):
 @transaction.atomic
 def record_eligibility(application, *, by, findings):
     """Records staff's finding for each requirement: ``findings`` maps a requirement
-    to (met, note). A requirement that is not met needs a note: it is the reason the
-    organisation is given."""
+    to (met, note), or to None to set it back to “not checked”. A requirement that
+    is not met needs a note: it is the reason the organisation is given."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     require_open_ranking(application.cycle)
-    if application.status not in RANKED_STATUSES:
+    if application.status not in Application.EVALUATED:
         raise ValidationError(
             _("Only submitted applications are checked for eligibility."), code="not_submitted"
         )
     errors = []
-    for requirement, (met, note) in findings.items():
+    for requirement, finding in findings.items():
         if requirement.cycle_id != application.cycle_id:
             raise ValueError("A requirement of another cycle")
+        if finding is None:
+            continue
+        met, note = finding
         if not met and not note.strip():
             errors.append(
                 _("“%(requirement)s” is not met: write down why.")
@@ -233,7 +263,12 @@ def record_eligibility(application, *, by, findings):
         raise ValidationError(errors, code="reason_missing")
     existing = {c.requirement_id: c for c in application.eligibility_checks.all()}
     now = timezone.now()
-    for requirement, (met, note) in findings.items():
+    for requirement, finding in findings.items():
+        if finding is None:
+            if requirement.pk in existing:
+                record_author(existing[requirement.pk], by).delete()
+            continue
+        met, note = finding
         check = existing.get(requirement.pk) or EligibilityCheck(
             application=application, requirement=requirement
         )
@@ -256,7 +291,7 @@ def finalise_ranking(cycle, *, by, now=None):
         return row
     open_reviews = ReviewAssignment.objects.filter(
         application__cycle=cycle,
-        application__status__in=RANKED_STATUSES,
+        application__status__in=Application.EVALUATED,
         status__in=[Status.ASSIGNED, Status.DRAFT],
     ).count()
     if open_reviews:

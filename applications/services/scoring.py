@@ -6,8 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Criterion, ReviewAssignment, Score
-from ..selectors.figures import RANKED_STATUSES
+from incubator.models import Cycle
+
+from ..models import Application, Criterion, ReviewAssignment, ReviewerLine, Score
+from ..selectors.figures import line_of_each_member, normalisation_lines
 from .common import record_author, require_open_ranking
 
 Status = ReviewAssignment.Status
@@ -93,7 +95,7 @@ def save_review(assignment, *, by, scores, overall_comment="", submit=False, now
         raise ValidationError(
             _("Your review is already submitted; reopen it to change it."), code="submitted"
         )
-    if assignment.application.status not in RANKED_STATUSES:
+    if assignment.application.status not in Application.EVALUATED:
         raise ValidationError(
             _("This application has been withdrawn and is no longer reviewed."),
             code="withdrawn",
@@ -134,23 +136,78 @@ def save_review(assignment, *, by, scores, overall_comment="", submit=False, now
     else:
         assignment.status = Status.DRAFT
     record_author(assignment, by).save()
+    if submit:
+        refresh_reviewer_lines(cycle)
+    return assignment
+
+
+def record_other_reviews_seen(assignment, *, now=None):
+    """Notes that the reviewer has been shown the other reviews of the application
+    (the first time only): reviewing is blind, so from then on they can no longer
+    reopen their own review themselves."""
+    ReviewAssignment.objects.filter(pk=assignment.pk, others_seen_at__isnull=True).update(
+        others_seen_at=now or timezone.now()
+    )
+
+
+def can_reopen(assignment):
+    """Whether the reviewer may reopen their own review: a submitted one, as long as
+    they have not been shown the others' (staff can still reopen it for them)."""
+    return assignment.is_submitted and assignment.others_seen_at is None
+
+
+@transaction.atomic
+def reopen_review(assignment, *, by, as_staff=False):
+    """Takes back a submitted review to change it, which is possible until staff
+    finalise the ranking: by its reviewer, unless they have read the other reviews
+    of the application (they could otherwise rewrite theirs after reading them), or
+    by staff (``as_staff``) for them."""
+    assignment = ReviewAssignment.objects.select_for_update().select_related(
+        "member", "application__cycle"
+    ).get(pk=assignment.pk)
+    if not as_staff:
+        _reviewers_own(assignment, by)
+    require_open_ranking(assignment.application.cycle)
+    if not assignment.is_submitted:
+        raise ValidationError(_("Only a submitted review can be reopened."), code="not_submitted")
+    if not as_staff and assignment.others_seen_at is not None:
+        raise ValidationError(
+            _(
+                "You have read the other reviews of this application, so you can no longer "
+                "reopen your own: reviewing is blind. Ask the programme staff to reopen it "
+                "if it needs a correction."
+            ),
+            code="others_seen",
+        )
+    assignment.status = Status.DRAFT
+    assignment.submitted_at = None
+    record_author(assignment, by).save()
+    refresh_reviewer_lines(assignment.application.cycle)
     return assignment
 
 
 @transaction.atomic
-def reopen_review(assignment, *, by):
-    """The reviewer takes back their submitted review to change it, which they may
-    until staff finalise the ranking."""
-    assignment = ReviewAssignment.objects.select_for_update().select_related(
-        "member", "application__cycle"
-    ).get(pk=assignment.pk)
-    _reviewers_own(assignment, by)
-    require_open_ranking(assignment.application.cycle)
-    if not assignment.is_submitted:
-        raise ValidationError(_("Only a submitted review can be reopened."), code="not_submitted")
-    assignment.status = Status.DRAFT
-    assignment.submitted_at = None
-    record_author(assignment, by).save()
-    return assignment
+def refresh_reviewer_lines(cycle):
+    """Recomputes the normalisation line of every member of ``cycle``'s committee
+    from the submitted scores (see ``ReviewerLine``). Called whenever a review is
+    submitted or reopened, in the same transaction; the cycle's row is locked so
+    that two reviews submitted at the same moment are both counted."""
+    Cycle.objects.select_for_update().filter(pk=cycle.pk).first()
+    lines = [
+        ReviewerLine(member_id=member_id, scores=n, mean=mean, committee_mean=committee_mean,
+                     slope=slope, intercept=intercept)
+        for member_id, n, mean, committee_mean, slope, intercept
+        in normalisation_lines(line_of_each_member(cycle))
+    ]
+    ReviewerLine.objects.filter(member__cycle=cycle).exclude(
+        member_id__in=[line.member_id for line in lines]
+    ).delete()
+    ReviewerLine.objects.bulk_create(
+        lines,
+        update_conflicts=True,
+        unique_fields=["member"],
+        update_fields=["scores", "mean", "committee_mean", "slope", "intercept"],
+    )
+    return lines
 
 

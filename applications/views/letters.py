@@ -22,10 +22,7 @@ def decisions(request, cycle_pk):
     cycle = cycle_or_404(cycle_pk)
     settings = selectors.review_settings(cycle)
     page = Paginator(selectors.decisions(cycle), 50).get_page(request.GET.get("page"))
-    admitted = Application.objects.filter(
-        cycle=cycle, status=Application.Status.ADMITTED
-    ).count()
-    free = max(cycle.places - admitted, 0)
+    admitted, free = selectors.places_taken(cycle)
     return render_review(
         request, "applications/review/decisions.html", cycle, "decisions",
         {
@@ -102,14 +99,17 @@ def letters_send(request, cycle_pk):
     cycle = cycle_or_404(cycle_pk)
     form = LetterSelectionForm(request.POST, cycle=cycle)
     if not form.is_valid():
-        messages.error(request, _("There were no letters to send."))
+        if "fingerprint" in form.errors:
+            messages.error(request, _("Read the letters before sending them."))
+        else:
+            messages.error(request, _("There were no letters to send."))
         return redirect("applications:review_decisions", cycle_pk=cycle.pk)
     try:
         sent, skipped = services.send_decision_letters(
             cycle,
             form.cleaned_data["applications"],
             by=request.user,
-            expected_fingerprint=form.cleaned_data["fingerprint"] or None,
+            expected_fingerprint=form.cleaned_data["fingerprint"],
         )
     except ValidationError as error:
         messages.error(request, message_of(error))

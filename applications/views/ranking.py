@@ -13,32 +13,31 @@ from incubator.permissions import staff_required
 
 from .. import exports, selectors, services
 from ..forms import BulkDecisionForm
-from .common import cycle_or_404, message_of, render_review
+from .common import cycle_or_404, message_of, redirect_back, render_review
 
 PER_PAGE = 50
 
 
-@staff_required
-@require_GET
-def ranking(request, cycle_pk):
-    """The ranking, overall or of one priority field, against the places."""
-    cycle = cycle_or_404(cycle_pk)
+def _ranking(request, cycle, *, query, decision_form=None, status=200):
+    """The ranking page for ``query`` (its page and priority field, from the address
+    or from the bulk decision form that was posted from it)."""
     settings = selectors.review_settings(cycle)
     fields = list(PriorityField.objects.all())
     field = None
-    if field_pk := request.GET.get("field"):
+    if field_pk := query.get("field"):
         field = next((f for f in fields if str(f.pk) == field_pk), None)
         if field is None:
             return redirect("applications:review_ranking", cycle_pk=cycle.pk)
     result = selectors.ranking_page(
         cycle,
         settings,
-        page_number=request.GET.get("page"),
+        page_number=query.get("page"),
         per_page=PER_PAGE,
         field=field,
         quotas=selectors.quotas(cycle),
         fields=fields,
     )
+    decision_form = decision_form or BulkDecisionForm(cycle=cycle)
     return render_review(
         request, "applications/review/ranking.html", cycle, "ranking",
         {
@@ -47,11 +46,21 @@ def ranking(request, cycle_pk):
             "fields": fields,
             "field": field,
             "query": f"field={field.pk}" if field else "",
-            "decision_form": BulkDecisionForm(cycle=cycle),
+            "decision_form": decision_form,
+            "picked": decision_form["applications"].value() or [] if decision_form.is_bound
+            else [],
             "ineligible": selectors.ineligible_applications(cycle),
         },
         settings=settings,
+        status=status,
     )
+
+
+@staff_required
+@require_GET
+def ranking(request, cycle_pk):
+    """The ranking, overall or of one priority field, against the places."""
+    return _ranking(request, cycle_or_404(cycle_pk), query=request.GET)
 
 
 @staff_required
@@ -76,33 +85,30 @@ def finalise(request, cycle_pk):
 @staff_required
 @require_POST
 def decide_in_bulk(request, cycle_pk):
+    """Decides on the ticked applications of the ranking page. When something is
+    missing, the same page comes back with what was ticked and typed."""
     cycle = cycle_or_404(cycle_pk)
     form = BulkDecisionForm(request.POST, cycle=cycle)
-    back = request.POST.get("next") or ""
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-    else:
-        decided, refused = services.decide_in_bulk(
-            form.cleaned_data["applications"],
-            decision=form.cleaned_data["decision"],
-            by=request.user,
-            reason=form.cleaned_data["reason"],
+        return _ranking(request, cycle, query=request.POST, decision_form=form, status=400)
+    decided, refused = services.decide_in_bulk(
+        form.cleaned_data["applications"],
+        decision=form.cleaned_data["decision"],
+        by=request.user,
+        reason=form.cleaned_data["reason"],
+    )
+    if decided:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d decision recorded. Send the letters to tell the organisation.",
+                "%(count)d decisions recorded. Send the letters to tell the organisations.",
+                len(decided),
+            ) % {"count": len(decided)},
         )
-        if decided:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d decision recorded. Send the letters to tell the organisation.",
-                    "%(count)d decisions recorded. Send the letters to tell the organisations.",
-                    len(decided),
-                ) % {"count": len(decided)},
-            )
-        for application, message in refused:
-            messages.error(request, f"{application.organisation}: {message}")
-    if back.startswith("/") and not back.startswith("//"):
-        return redirect(back)
-    return redirect("applications:review_ranking", cycle_pk=cycle.pk)
+    for application, message in refused:
+        messages.error(request, f"{application.organisation}: {message}")
+    return redirect_back(request, "applications:review_ranking", cycle.pk)
 
 
 @staff_required

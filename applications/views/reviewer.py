@@ -62,7 +62,12 @@ def _page(request, assignment, *, conflict_form=None, score_form=None, status=20
             context["scores"] = selectors.scores_of(assignment)
             context["score_rows"] = [(c, context["scores"].get(c.pk)) for c in criteria]
             if selectors.may_see_other_reviews(assignment, settings):
-                context["other_reviews"] = selectors.other_reviews(assignment)
+                others = list(selectors.other_reviews(assignment))
+                context["other_reviews"] = others
+                if others:
+                    services.record_other_reviews_seen(assignment)
+                    assignment.others_seen_at = assignment.others_seen_at or timezone.now()
+            context["can_reopen"] = services.can_reopen(assignment)
         else:
             context["score_form"] = score_form or _score_form(assignment, criteria)
     return render(request, "applications/review/review.html", context, status=status)

@@ -183,12 +183,9 @@ def progress(request, cycle_pk):
     hand on each application, or automatically for all."""
     cycle = cycle_or_404(cycle_pk)
     settings = selectors.review_settings(cycle)
-    applications = selectors.assignment_rows(selectors.application_progress(cycle))
-    page = Paginator(applications, 25).get_page(request.GET.get("page"))
-    wanted = settings.reviewers_per_application
-    for application in page:
-        application.missing = max(wanted - application.active_reviews, 0)
     members = list(selectors.committee(cycle))
+    page = Paginator(selectors.application_progress(cycle), 25).get_page(request.GET.get("page"))
+    page.object_list = selectors.assignment_rows(page.object_list, settings, members)
     return render_review(
         request, "applications/review/progress.html", cycle, "progress",
         {

@@ -15,8 +15,7 @@ from incubator.permissions import staff_required
 from .. import selectors, services
 from ..filters import StaffApplicationFilter
 from ..forms import AssignForm, DecisionForm, EligibilityForm
-from ..models import Application, ReviewAssignment
-from ..selectors.review import REVIEWED_STATUSES
+from ..models import Application, CommitteeMember, ReviewAssignment
 from .common import message_of, put_errors_on, redirect_back
 
 
@@ -91,11 +90,19 @@ def _detail(request, application, *, eligibility_form=None, decision_form=None,
             ),
             "reviews": selectors.reviews_of(application),
             "decision_form": decision_form,
-            "assign_form": assign_form or AssignForm(cycle=cycle),
+            "assign_form": assign_form or _assign_form(application),
             "letters": application.decision_letters.select_related("sent_by"),
-            "reviewed": application.status in REVIEWED_STATUSES,
+            "reviewed": application.status in Application.EVALUATED,
         },
         status=status,
+    )
+
+
+def _assign_form(application, data=None):
+    members = list(CommitteeMember.objects.filter(cycle=application.cycle_id))
+    return AssignForm(
+        data, application=application,
+        members=selectors.assignable_members(application, members),
     )
 
 
@@ -152,7 +159,7 @@ def decide(request, pk):
 @require_POST
 def assign(request, pk):
     application = get_object_or_404(selectors.visible_applications(request.user), pk=pk)
-    form = AssignForm(request.POST, cycle=application.cycle)
+    form = _assign_form(application, request.POST)
     if form.is_valid():
         try:
             services.assign(application, form.cleaned_data["member"], by=request.user)
@@ -186,5 +193,27 @@ def unassign(request, pk):
             _("%(person)s no longer reviews %(organisation)s.")
             % {"person": assignment.member.user.display_name,
                "organisation": assignment.application.organisation},
+        )
+    return redirect_back(request, "applications:staff_detail", assignment.application_id)
+
+
+@staff_required
+@require_POST
+def reopen_review(request, pk):
+    """Staff reopen a submitted review for its reviewer (who cannot once they have
+    read the other reviews)."""
+    assignment = get_object_or_404(
+        ReviewAssignment.objects.select_related("member__user", "application__organisation"),
+        pk=pk,
+    )
+    try:
+        services.reopen_review(assignment, by=request.user, as_staff=True)
+    except ValidationError as error:
+        messages.error(request, message_of(error))
+    else:
+        messages.success(
+            request,
+            _("The review of %(person)s is open again; they can change and submit it.")
+            % {"person": assignment.member.user.display_name},
         )
     return redirect_back(request, "applications:staff_detail", assignment.application_id)

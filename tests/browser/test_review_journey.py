@@ -85,7 +85,7 @@ def test_staff_define_assign_a_reviewer_scores_staff_admit_the_applicant_reads_t
     page.get_by_label("Uzvārds", exact=True).fill("Liepiņa")
     page.get_by_label("Organizācija").fill("Liepājas NVO centrs")
     page.get_by_role("button", name="Uzaicināt").click()
-    expect(page.get_by_text("Rūta Liepiņa ir uzaicināts vērtēšanas komisijā.")).to_be_visible()
+    expect(page.get_by_text("Uzaicinājums pievienoties vērtēšanas komisijai nosūtīts: Rūta Liepiņa.")).to_be_visible()
     page.get_by_role("link", name="Gaita").click()
     page.get_by_label("Vērtētāji vienam pieteikumam").fill("1")
     page.get_by_role("region", name="Piešķirt automātiski").get_by_role(
@@ -142,6 +142,9 @@ def test_staff_define_assign_a_reviewer_scores_staff_admit_the_applicant_reads_t
     page.get_by_label("Pamatojums").fill("Augsts kopvērtējums un skaidra ietekme.")
     page.get_by_role("button", name="Reģistrēt lēmumu").click()
     expect(page.get_by_text("Reģistrēts 1 lēmums.")).to_be_visible()
+    # The letters quote the ranking's figures: the committee's ranking is finalised first.
+    page.get_by_role("button", name="Apstiprināt rangu sarakstu").click()
+    expect(page.get_by_text(re.compile("Rangu saraksts ir apstiprināts"))).to_be_visible()
     page.get_by_role("link", name="Lēmumi un vēstules").click()
     page.get_by_role("link", name="Izlasīt 1 nenosūtīto vēstuli").click()
     expect(page.locator(".letter-text").first).to_contain_text("ir uzņemta programmā")
