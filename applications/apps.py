@@ -6,3 +6,9 @@ class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Applications")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from incubator.notifications import kinds
+
+        kinds.register("application", _("Applications and decisions"))
+        kinds.register("committee", _("Evaluation committee"))

@@ -365,7 +365,9 @@ def test_the_kinds_come_from_the_apps_that_send_them(client, staff, monkeypatch)
     from incubator.notifications import kinds
 
     assert [prefix for prefix, _label in kinds.choices()][:2] == ["meeting", "deadline"]
-    assert {"organisation", "account"} <= {prefix for prefix, _label in kinds.choices()}
+    assert {"organisation", "account", "application", "committee"} <= {
+        prefix for prefix, _label in kinds.choices()
+    }
     # An app added later names its own kind; the outbox offers it without a change here.
     monkeypatch.setitem(kinds._registered, "consultation", "Konsultācijas")
     services.queue_rendered(key="consultation:3:user:1:invited", to="anna@example.lv",
