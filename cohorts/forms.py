@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from incubator.forms import ChosenRowsField
 from incubator.models import User
 from incubator.notifications.reminders import OFFSET_HELP
 from incubator.uploads import ACCEPT_ATTRIBUTE
@@ -121,7 +122,7 @@ class ResponseForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose whether you will come.")},
     )
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = ChosenRowsField(
         label=_("Who comes"),
         queryset=User.objects.none(),
         required=False,

@@ -1,7 +1,27 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, User
+
+BIGGEST_ID = 2**63 - 1
+
+
+class ChosenRowsField(forms.ModelMultipleChoiceField):
+    """Ticked rows of a list. A value that cannot be a row's id is refused as
+    not one of the choices, before it reaches the database (SQLite cannot even
+    compare an integer beyond 64 bits)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk).strip()
+            if not text.isascii() or not text.isdigit() or int(text) > BIGGEST_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class SignupForm(forms.Form):

@@ -397,6 +397,20 @@ def test_a_bulk_decision_without_a_reason_keeps_the_ticks_and_says_what_is_missi
     assert response.url == reverse("applications:review_ranking", args=[cycle.pk])
 
 
+@pytest.mark.parametrize("tampered", ["99999999999999999999", "-3", "abc", "1e3"])
+def test_a_tampered_tick_is_refused_as_not_a_choice(client, cycle, criteria, staff, tampered):
+    application = factories.ApplicationFactory(cycle=cycle, submitted=True)
+    client.force_login(staff)
+    response = client.post(
+        reverse("applications:review_decide", args=[cycle.pk]),
+        {"applications": [application.pk, tampered], "decision": "admitted", "reason": "Labi"},
+    )
+    assert response.status_code == 400
+    assert "nav derīga vērtība" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+
 def test_only_members_who_may_review_are_offered_for_an_application(
     client, cycle, staff, assignment
 ):

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from incubator.forms import ChosenRowsField
+
 from ..models import (
     Application,
     CommitteeMember,
@@ -333,7 +335,7 @@ class DecisionForm(forms.Form):
 
 
 class BulkDecisionForm(DecisionForm):
-    applications = forms.ModelMultipleChoiceField(
+    applications = ChosenRowsField(
         label=_("Applications"), queryset=Application.objects.none(),
         error_messages={"required": _("Tick at least one application.")},
     )
@@ -360,7 +362,7 @@ class LetterTemplateForm(forms.ModelForm):
 
 
 class LetterSelectionForm(forms.Form):
-    applications = forms.ModelMultipleChoiceField(
+    applications = ChosenRowsField(
         label=_("Applications"), queryset=Application.objects.none(),
         error_messages={"required": _("Tick at least one application.")},
     )
