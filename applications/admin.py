@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from incubator.models import PriorityField
+from incubator.admin_widgets import AutocompleteAdminMixin
 
 from . import services
 from .models import (
@@ -57,7 +58,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(AutocompleteAdminMixin, admin.ModelAdmin):
     list_display = [
         "organisation",
         "cycle",
@@ -123,6 +124,10 @@ class AttachmentAdmin(admin.ModelAdmin):
     list_select_related = ["application__organisation", "application__cycle", "uploaded_by"]
     readonly_fields = ["application", "file", "name", "content_type", "size", "uploaded_by"]
 
+    def has_add_permission(self, request):
+        # Files arrive through the application form, which checks their content.
+        return False
+
 
 @admin.register(StatusChange)
 class StatusChangeAdmin(admin.ModelAdmin):
@@ -132,6 +137,13 @@ class StatusChangeAdmin(admin.ModelAdmin):
     list_select_related = ["application__organisation", "application__cycle", "changed_by"]
     readonly_fields = ["application", "status", "changed_by", "changed_at", "note",
                        "published_at"]
+
+    # The record of what happened: written by the services only, never removed.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # --- evaluation ---------------------------------------------------------------------

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from incubator.admin_widgets import AutocompleteAdminMixin
+
 from .models import (
     Attendance,
     Cohort,
@@ -26,7 +28,7 @@ class CohortMembershipInline(admin.TabularInline):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(AutocompleteAdminMixin, admin.ModelAdmin):
     list_display = ["priority_field", "cycle", "coordinator", "created_at"]
     list_filter = ["cycle", "priority_field"]
     search_fields = ["priority_field__name_lv", "priority_field__name_en", "cycle__name"]
@@ -105,9 +107,13 @@ class MeetingMaterialAdmin(admin.ModelAdmin):
     list_select_related = ["meeting", "uploaded_by"]
     readonly_fields = ["meeting", "file", "name", "content_type", "size", "uploaded_by"]
 
+    def has_add_permission(self, request):
+        # Files arrive through the meeting page, which checks their content.
+        return False
+
 
 @admin.register(MeetingResponse)
-class MeetingResponseAdmin(admin.ModelAdmin):
+class MeetingResponseAdmin(AutocompleteAdminMixin, admin.ModelAdmin):
     list_display = ["organisation", "meeting", "answer", "responded_by", "updated_at"]
     list_filter = ["answer", "meeting__cycle"]
     search_fields = ["organisation__name", "meeting__title", "note"]

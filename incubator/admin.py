@@ -3,6 +3,8 @@ from django.db import models
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .admin_widgets import AutocompleteAdminMixin
+
 from .models import Cycle, Invitation, Membership, Organisation, PriorityField, User
 
 
@@ -33,7 +35,7 @@ class PriorityFieldAdmin(admin.ModelAdmin):
     search_fields = ["name_lv", "name_en", "code"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(AutocompleteAdminMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -64,7 +66,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AutocompleteAdminMixin, admin.ModelAdmin):
     list_display = ["user", "organisation", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "user__last_name", "organisation__name"]

@@ -51,3 +51,49 @@ def test_changelist_search_and_change_form_open(client, populated, model):
     instance = model.objects.first()
     if instance is not None:
         assert client.get(reverse("admin:%s_%s_change" % info, args=[instance.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("tampered", ["abc", "99999999999999999999", "-5"])
+def test_a_tampered_autocomplete_value_is_a_form_error(client, db, tampered):
+    organisation = factories.OrganisationFactory()
+    client.force_login(factories.AdminFactory())
+    response = client.post(
+        reverse("admin:incubator_membership_add"),
+        {"user": tampered, "organisation": organisation.pk, "role": "member"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["user"]
+
+
+def test_tampered_attendees_are_a_form_error(client, place, running_cycle):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cohorts.models import JointMeeting, MeetingResponse
+
+    starts = timezone.now() + timedelta(days=3)
+    meeting = JointMeeting.objects.create(
+        cycle=running_cycle, title="Kopā", starts_at=starts,
+        ends_at=starts + timedelta(hours=2), place="Liepāja",
+    )
+    response_row = MeetingResponse.objects.create(
+        meeting=meeting, organisation=place.organisation, answer="maybe"
+    )
+    client.force_login(factories.AdminFactory())
+    url = reverse("admin:cohorts_meetingresponse_change", args=[response_row.pk])
+    page = client.post(url, {
+        "meeting": response_row.meeting_id, "organisation": response_row.organisation_id,
+        "answer": "yes", "attendees": ["99999999999999999999", "abc"], "note": "",
+    })
+    assert page.status_code == 200
+    assert page.context["adminform"].form.errors["attendees"]
+    assert MeetingResponse.objects.get(pk=response_row.pk).answer == response_row.answer
+
+
+@pytest.mark.parametrize(
+    "name", ["applications_attachment", "applications_statuschange", "cohorts_meetingmaterial"]
+)
+def test_records_written_by_the_portal_cannot_be_added_in_the_admin(client, db, name):
+    client.force_login(factories.AdminFactory())
+    assert client.get(reverse(f"admin:{name}_add")).status_code == 403

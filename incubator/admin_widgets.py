@@ -1,0 +1,52 @@
+"""Autocomplete fields for the admin that a tampered value cannot break.
+
+After a form error Django's autocomplete widgets look the submitted values up to
+show them again; a value that cannot be an id ("abc", or a number beyond 64 bits)
+then fails in the database instead of as the field's own error. These widgets
+leave such values out of the look-up, so the form shows its error as usual.
+"""
+
+from django.contrib.admin import widgets
+from django.core.exceptions import ValidationError
+
+from .forms import BIGGEST_ID, ChosenRowsField
+
+
+class _LooksUpOnlyPossibleIds:
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if self._possible(v)], attr)
+
+    def _possible(self, value):
+        target = self.field.target_field
+        try:
+            prepared = target.get_prep_value(target.to_python(value))
+        except (ValidationError, ValueError, TypeError):
+            return False
+        return not isinstance(prepared, int) or -BIGGEST_ID <= prepared <= BIGGEST_ID
+
+
+class AutocompleteSelect(_LooksUpOnlyPossibleIds, widgets.AutocompleteSelect):
+    pass
+
+
+class AutocompleteSelectMultiple(_LooksUpOnlyPossibleIds, widgets.AutocompleteSelectMultiple):
+    pass
+
+
+class AutocompleteAdminMixin:
+    """For a ModelAdmin or inline with ``autocomplete_fields``."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+            kwargs.setdefault("form_class", ChosenRowsField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
