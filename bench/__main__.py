@@ -29,21 +29,22 @@ def main(selected):
     settings.DEBUG = False
     setup_test_environment()
     original_name = settings.DATABASES["default"]["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        package = os.path.dirname(__file__)
-        names = [m.name for m in pkgutil.iter_modules([package]) if not m.name.startswith("_")]
-        for name in names:
-            if selected and name not in selected:
-                continue
-            module = importlib.import_module(f"bench.{name}")
+    package = os.path.dirname(__file__)
+    names = [m.name for m in pkgutil.iter_modules([package]) if not m.name.startswith("_")]
+    for name in names:
+        if selected and name not in selected:
+            continue
+        module = importlib.import_module(f"bench.{name}")
 
-            def report(figure, value):
-                print(f"{figure}: {value}", flush=True)
+        def report(figure, value):
+            print(f"{figure}: {value}", flush=True)
 
+        # Each benchmark on its own empty database: none sees another's rows.
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
             module.run(report)
-    finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
+        finally:
+            connection.creation.destroy_test_db(original_name, verbosity=0)
 
 
 if __name__ == "__main__":
