@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from incubator.models import PriorityField
-from incubator.admin_widgets import AutocompleteAdminMixin
+from incubator.admin_widgets import RelationFieldsMixin
 
 from . import services
 from .models import (
@@ -58,7 +58,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(AutocompleteAdminMixin, admin.ModelAdmin):
+class ApplicationAdmin(RelationFieldsMixin, admin.ModelAdmin):
     list_display = [
         "organisation",
         "cycle",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from incubator.admin_widgets import AutocompleteAdminMixin
+from incubator.admin_widgets import RelationFieldsMixin
 
 from .models import (
     Attendance,
@@ -28,7 +28,7 @@ class CohortMembershipInline(admin.TabularInline):
 
 
 @admin.register(Cohort)
-class CohortAdmin(AutocompleteAdminMixin, admin.ModelAdmin):
+class CohortAdmin(RelationFieldsMixin, admin.ModelAdmin):
     list_display = ["priority_field", "cycle", "coordinator", "created_at"]
     list_filter = ["cycle", "priority_field"]
     search_fields = ["priority_field__name_lv", "priority_field__name_en", "cycle__name"]
@@ -113,7 +113,7 @@ class MeetingMaterialAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeetingResponse)
-class MeetingResponseAdmin(AutocompleteAdminMixin, admin.ModelAdmin):
+class MeetingResponseAdmin(RelationFieldsMixin, admin.ModelAdmin):
     list_display = ["organisation", "meeting", "answer", "responded_by", "updated_at"]
     list_filter = ["answer", "meeting__cycle"]
     search_fields = ["organisation__name", "meeting__title", "note"]

@@ -1,15 +1,25 @@
 from django.contrib import admin
-from django.db import models
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .admin_widgets import AutocompleteAdminMixin
-
+from .admin_widgets import RelationFieldsMixin
 from .models import Cycle, Invitation, Membership, Organisation, PriorityField, User
 
 
+# Django's own, with relation fields that refuse a tampered id as a form error.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(RelationFieldsMixin, DjangoGroupAdmin):
+    pass
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RelationFieldsMixin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "language", "is_staff", "is_active", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active", "language", "groups"]
@@ -35,7 +45,7 @@ class PriorityFieldAdmin(admin.ModelAdmin):
     search_fields = ["name_lv", "name_en", "code"]
 
 
-class MembershipInline(AutocompleteAdminMixin, admin.TabularInline):
+class MembershipInline(RelationFieldsMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -48,7 +58,7 @@ class InvitationInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(RelationFieldsMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "registration_number",
@@ -66,7 +76,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(AutocompleteAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(RelationFieldsMixin, admin.ModelAdmin):
     list_display = ["user", "organisation", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "user__last_name", "organisation__name"]

@@ -1,9 +1,10 @@
-"""Autocomplete fields for the admin that a tampered value cannot break.
+"""Relation fields for the admin that a tampered value cannot break.
 
 After a form error Django's autocomplete widgets look the submitted values up to
-show them again; a value that cannot be an id ("abc", or a number beyond 64 bits)
-then fails in the database instead of as the field's own error. These widgets
-leave such values out of the look-up, so the form shows its error as usual.
+show them again, and a many-to-many field looks its values up to check them; a
+value that cannot be an id ("abc", or a number beyond 64 bits, which SQLite cannot
+even compare) then fails in the database instead of as the field's own error.
+These leave such values out of the look-up, so the form shows its error as usual.
 """
 
 from django.contrib.admin import widgets
@@ -33,8 +34,8 @@ class AutocompleteSelectMultiple(_LooksUpOnlyPossibleIds, widgets.AutocompleteSe
     pass
 
 
-class AutocompleteAdminMixin:
-    """For a ModelAdmin or inline with ``autocomplete_fields``."""
+class RelationFieldsMixin:
+    """For every ModelAdmin or inline with relations to choose."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -48,5 +49,5 @@ class AutocompleteAdminMixin:
             kwargs["widget"] = AutocompleteSelectMultiple(
                 db_field, self.admin_site, using=kwargs.get("using")
             )
-            kwargs.setdefault("form_class", ChosenRowsField)
+        kwargs.setdefault("form_class", ChosenRowsField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)

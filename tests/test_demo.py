@@ -1,0 +1,210 @@
+"""The demo programme `make run` loads: the Liepāja-like pilot the README promises,
+built twice without a change; and, on top of it, a sweep through every page each
+demo role can reach and every form on them with bad input, which must never end
+in a server error."""
+
+import re
+from html.parser import HTMLParser
+from io import StringIO
+from urllib.parse import parse_qsl, urlencode, urljoin, urlparse
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core.management import call_command
+from django.db.models import Count
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from incubator.demo import PASSWORD, PEOPLE
+
+OUR_APPS = ("incubator", "notifications", "applications", "cohorts", "mentoring")
+
+
+def _row_counts():
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in OUR_APPS
+    }
+
+
+@pytest.fixture
+def demo(db):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_is_the_pilot_and_loading_it_again_changes_nothing(demo):
+    from applications.models import Application, ReviewAssignment
+    from cohorts.models import Attendance, Cohort, CohortMembership, JointMeeting
+    from incubator.models import Cycle
+
+    for email, *_rest in PEOPLE:
+        assert email in demo
+        assert Client().login(email=email, password=PASSWORD), email
+
+    pilot = Cycle.objects.get(name__contains="pilot")
+    assert (pilot.incubation_ends_on.month, pilot.incubation_ends_on.day) == (6, 30)
+    statuses = dict(
+        pilot.applications.values_list("status").annotate(n=Count("id")).order_by()
+    )
+    assert sum(statuses.values()) == 17
+    assert statuses[Application.Status.ADMITTED] == 11
+    assert pilot.applications.values("priority_field").distinct().count() == 5
+    # Three reviewers, and every application scored by all of them.
+    assert pilot.committee.count() == 3
+    assert ReviewAssignment.objects.filter(application__cycle=pilot).exclude(
+        status=ReviewAssignment.Status.SUBMITTED
+    ).count() == 0
+    assert ReviewAssignment.objects.filter(application__cycle=pilot).count() == 17 * 3
+    # Five cohorts with the eleven admitted; three meetings, the one held has attendance.
+    assert Cohort.objects.filter(cycle=pilot).count() == 5
+    assert CohortMembership.objects.filter(cohort__cycle=pilot, status="active").count() == 11
+    meetings = list(JointMeeting.objects.filter(cycle=pilot).order_by("starts_at"))
+    assert len(meetings) == 3
+    now = timezone.now()
+    assert meetings[0].ends_at < now < meetings[1].starts_at
+    assert Attendance.objects.filter(meeting=meetings[0]).count() == 11
+    assert pilot.deadlines.filter(due_at__date__lte=pilot.incubation_ends_on).exists()
+
+    before = _row_counts()
+    call_command("load_demo", stdout=StringIO())
+    assert _row_counts() == before
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: their action and their fields (hidden ones with
+    the value the page gave them); and the choices of its filter (GET) forms, as
+    the query strings they lead to."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self.filters, self._current, self._select = [], [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            post = (attrs.get("method") or "").lower() == "post"
+            self._current = {"action": attrs.get("action") or "", "fields": {}, "post": post}
+            if post:
+                self.forms.append(self._current)
+        elif self._current is not None and tag in ("input", "select", "textarea"):
+            name = attrs.get("name")
+            if name and attrs.get("type") not in ("file", "submit"):
+                self._current["fields"].setdefault(name, attrs)
+            self._select = name if tag == "select" else None
+        elif tag == "option" and self._current and not self._current["post"] and self._select:
+            query = urlencode({self._select: attrs.get("value", "")})
+            self.filters.append(f"{self._current['action']}?{query}")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._current = None
+        elif tag == "select":
+            self._select = None
+
+
+BAD_VALUES = ["", "abc", "9" * 20, "-1", "x" * 3000, "2026-13-45"]
+# Pages and forms a sweep must not follow: leaving, removing, and the account
+# pages whose rate limits would only slow the sweep down.
+NOT_FOLLOWED = re.compile(
+    r"logout|/admin/|/static/|/accounts/|calendar|\.ics|/delete/|/remove|mailto:|javascript:"
+)
+LINK = re.compile(r'(?:href|hx-get)="([^"#]+)"')
+
+
+def _shape(url):
+    """Pages that differ only by ids, language or the values of their query are
+    one page to the sweep."""
+    parts = urlparse(url)
+    path = re.sub(r"\d+", "N", re.sub(r"^/en/", "/", parts.path))
+    return path, tuple(sorted({name for name, _value in parse_qsl(parts.query)}))
+
+
+def _sweep(client, start="/"):
+    seen_shapes, pages, todo = set(), [], [start]
+    while todo:
+        url = todo.pop()
+        if _shape(url) in seen_shapes or NOT_FOLLOWED.search(url):
+            continue
+        seen_shapes.add(_shape(url))
+        response = client.get(url)
+        assert response.status_code < 500, url
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        html = response.content.decode()
+        pages.append((url, html))
+        filters = _Forms()
+        filters.feed(html)
+        for link in LINK.findall(html) + filters.filters:
+            target = urlparse(urljoin(url, link.replace("&amp;", "&")))
+            if target.netloc in ("", "testserver"):
+                todo.append(target.path + (f"?{target.query}" if target.query else ""))
+    return pages
+
+
+def _post_bad_values(client, pages):
+    posted = set()
+    for url, html in pages:
+        parser = _Forms()
+        parser.feed(html)
+        for form in parser.forms:
+            action = urljoin(url, form["action"].replace("&amp;", "&") or url)
+            shape = (_shape(action), tuple(sorted(form["fields"])))
+            if shape in posted or NOT_FOLLOWED.search(urlparse(action).path):
+                continue
+            posted.add(shape)
+            for value in BAD_VALUES:
+                data = {
+                    name: attrs.get("value", "") if attrs.get("type") == "hidden" else value
+                    for name, attrs in form["fields"].items()
+                    if name != "csrfmiddlewaretoken"
+                }
+                response = client.post(action, data)
+                assert response.status_code < 500, (action, value[:20])
+    return posted
+
+
+@pytest.mark.parametrize(
+    "email, least_pages, least_forms",
+    [("staff@demo.lv", 30, 25), ("applicant@demo.lv", 8, 3), ("reviewer1@demo.lv", 4, 2),
+     ("mentor1@demo.lv", 4, 2), (None, 1, 1)],
+)
+def test_no_page_or_form_of_the_demo_gives_a_server_error(demo, email, least_pages, least_forms):
+    client = Client(HTTP_ACCEPT_LANGUAGE="lv")
+    if email:
+        assert client.login(email=email, password=PASSWORD)
+    pages = _sweep(client)
+    assert len(pages) >= least_pages
+    assert len(_post_bad_values(client, pages)) >= least_forms
+
+
+def test_no_admin_form_gives_a_server_error_on_bad_input(demo):
+    client = Client(HTTP_ACCEPT_LANGUAGE="lv")
+    client.login(email="admin@demo.lv", password=PASSWORD)
+    for model, model_admin in admin.site._registry.items():
+        info = model._meta.app_label, model._meta.model_name
+        urls = [reverse("admin:%s_%s_add" % info)]
+        row = model._default_manager.order_by("pk").first()
+        if row is not None:
+            urls.append(reverse("admin:%s_%s_change" % info, args=[row.pk]))
+        for url in urls:
+            page = client.get(url)
+            assert page.status_code in (200, 403), url
+            if page.status_code != 200:
+                continue
+            parser = _Forms()
+            parser.feed(page.content.decode())
+            # The page's own form: the admin's logout form has no fields.
+            fields = max((form["fields"] for form in parser.forms), key=len, default={})
+            for value in BAD_VALUES:
+                data = {
+                    name: attrs.get("value", "") if attrs.get("type") == "hidden" else value
+                    for name, attrs in fields.items()
+                    if name != "csrfmiddlewaretoken"
+                }
+                response = client.post(url, data)
+                assert response.status_code < 500, (url, value[:20])
