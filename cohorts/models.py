@@ -1,8 +1,5 @@
 """The incubation cycle after admission: cohorts, joint meetings, deadlines."""
 
-import os
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -11,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from applications.models import Application
-from incubator.models import Cycle, Organisation, PriorityField
+from incubator.models import Cycle, Organisation, PriorityField, StoredDocument, random_file_name
 
 
 class Cohort(models.Model):
@@ -231,31 +228,18 @@ class JointMeeting(models.Model):
 
 
 def material_path(material, filename):
-    """Stored under a random name: the uploader's filename never reaches the disk."""
-    extension = os.path.splitext(filename)[1].lower()
-    return f"meetings/{material.meeting.cycle_id}/{uuid.uuid4().hex}{extension}"
+    return random_file_name(f"meetings/{material.meeting.cycle_id}", filename)
 
 
-class MeetingMaterial(models.Model):
+class MeetingMaterial(StoredDocument):
     meeting = models.ForeignKey(
         JointMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="materials"
     )
     file = models.FileField(upload_to=material_path, max_length=255)
-    name = models.CharField(_("file name"), max_length=150)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredDocument.Meta):
         verbose_name = _("meeting material")
         verbose_name_plural = _("meeting materials")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.name
 
 
 class MeetingResponse(models.Model):

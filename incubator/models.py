@@ -1,5 +1,8 @@
 """The kernel every app builds on: people, organisations, priority fields, cycles."""
 
+import os
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
@@ -92,6 +95,33 @@ class Localised:
         language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
         value = getattr(self, f"{field}_{language}", "")
         return value or getattr(self, f"{field}_{settings.LANGUAGE_CODE}")
+
+
+def random_file_name(folder, filename):
+    """Where an upload is stored: under a random name, so the uploader's filename
+    never reaches the disk (only its lower-case extension does)."""
+    extension = os.path.splitext(filename)[1].lower()
+    return f"{folder}/{uuid.uuid4().hex}{extension}"
+
+
+class StoredDocument(models.Model):
+    """A file checked by ``incubator.uploads`` and kept outside the static root;
+    each app's kind adds what it belongs to and its ``file`` field."""
+
+    name = models.CharField(_("file name"), max_length=150)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.name
 
 
 class PriorityField(Localised, models.Model):

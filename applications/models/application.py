@@ -1,12 +1,9 @@
-import os
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incubator.models import Cycle, Organisation, PriorityField
+from incubator.models import Cycle, Organisation, PriorityField, StoredDocument, random_file_name
 
 
 class Application(models.Model):
@@ -169,28 +166,15 @@ class StatusChange(models.Model):
 
 
 def attachment_path(attachment, filename):
-    """Stored under a random name: the user's filename never reaches the disk."""
-    extension = os.path.splitext(filename)[1].lower()
-    return f"attachments/{attachment.application.cycle_id}/{uuid.uuid4().hex}{extension}"
+    return random_file_name(f"attachments/{attachment.application.cycle_id}", filename)
 
 
-class Attachment(models.Model):
+class Attachment(StoredDocument):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(upload_to=attachment_path, max_length=255)
-    name = models.CharField(_("file name"), max_length=150)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredDocument.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.name
