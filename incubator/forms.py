@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, User
@@ -8,11 +9,15 @@ BIGGEST_ID = 2**63 - 1
 
 
 class ChosenRowsField(forms.ModelMultipleChoiceField):
-    """Ticked rows of a list. A value that cannot be a row's id is refused as
-    not one of the choices, before it reaches the database (SQLite cannot even
-    compare an integer beyond 64 bits)."""
+    """Ticked rows of a list. A value that cannot be a row's integer id is refused
+    as an invalid value before it reaches the database (SQLite cannot even compare
+    an integer beyond 64 bits)."""
 
     def _check_values(self, value):
+        opts = self.queryset.model._meta
+        key = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        if not isinstance(key, models.IntegerField):
+            return super()._check_values(value)
         for pk in value:
             text = str(pk).strip()
             if not text.isascii() or not text.isdigit() or int(text) > BIGGEST_ID:
