@@ -89,54 +89,73 @@ def _at(day, hour):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
+def _answers(organisation, index, leader):
+    return {
+        "priority_field": organisation.priority_field,
+        "support_needs": SUPPORT[index % 5 :] + SUPPORT[: index % 3],
+        "motivation": f"{organisation.name} vēlas stiprināt savu darbību un "
+        "piesaistīt jaunus biedrus un brīvprātīgos.",
+        "challenges": "Neliela komanda, neregulārs finansējums, maz laika "
+        "projektu pieteikumu rakstīšanai.",
+        "project_idea": f"{organisation.mission} Vēlamies to pārvērst ilgtspējīgā "
+        "projektā ar stabilu finansējumu.",
+        "expected_results": "Sagatavots projekta pieteikums, komunikācijas plāns "
+        "un skaidra attīstības stratēģija.",
+        "participants": f"{leader.display_name} (vadītāja/vadītājs) un viens valdes loceklis",
+        "meeting_availability": Application.Availability.ALL
+        if index % 4
+        else Application.Availability.SOME,
+        "data_consent": True,
+        "created_by": leader,
+    }
+
+
+def _apply(cycle, organisation, index, *, submitted_at=None):
+    """An organisation's application as its leader left it: submitted at the given
+    moment, or a draft (half written) when there is none."""
+    leader = organisation.memberships.order_by("pk").first().user
+    answers = _answers(organisation, index, leader)
+    if submitted_at is None:
+        answers.update(status=Application.Status.DRAFT, expected_results="", participants="",
+                       data_consent=False)
+    else:
+        answers.update(status=Application.Status.SUBMITTED, submitted_at=submitted_at)
+    application, created = Application.objects.get_or_create(
+        cycle=cycle, organisation=organisation, defaults=answers
+    )
+    if created:
+        started = (submitted_at or timezone.now()) - datetime.timedelta(days=6)
+        StatusChange.objects.create(
+            application=application, status=Application.Status.DRAFT, changed_by=leader,
+            changed_at=started,
+        )
+        if submitted_at is not None:
+            StatusChange.objects.create(
+                application=application, status=Application.Status.SUBMITTED,
+                changed_by=leader, changed_at=submitted_at,
+            )
+    return application
+
+
 def _applications(demo):
     cycle = demo.pilot
     submitted_at = cycle.call_closes_at - datetime.timedelta(days=3)
-    for index, organisation in enumerate(demo.organisations):
-        leader = organisation.memberships.order_by("pk").first().user
-        application, created = Application.objects.get_or_create(
-            cycle=cycle,
-            organisation=organisation,
-            defaults={
-                "status": Application.Status.SUBMITTED,
-                "priority_field": organisation.priority_field,
-                "support_needs": SUPPORT[index % 5 :] + SUPPORT[: index % 3],
-                "motivation": f"{organisation.name} vēlas stiprināt savu darbību un "
-                "piesaistīt jaunus biedrus un brīvprātīgos.",
-                "challenges": "Neliela komanda, neregulārs finansējums, maz laika "
-                "projektu pieteikumu rakstīšanai.",
-                "project_idea": f"{organisation.mission} Vēlamies to pārvērst ilgtspējīgā "
-                "projektā ar stabilu finansējumu.",
-                "expected_results": "Sagatavots projekta pieteikums, komunikācijas plāns "
-                "un skaidra attīstības stratēģija.",
-                "participants": f"{leader.display_name} (vadītāja/vadītājs) un viens "
-                "valdes loceklis",
-                "meeting_availability": Application.Availability.ALL
-                if index % 4
-                else Application.Availability.SOME,
-                "data_consent": True,
-                "created_by": leader,
-                "submitted_at": submitted_at - datetime.timedelta(hours=index * 7),
-            },
-        )
-        if created:
-            StatusChange.objects.create(
-                application=application,
-                status=Application.Status.DRAFT,
-                changed_by=leader,
-                changed_at=application.submitted_at - datetime.timedelta(days=6),
-            )
-            StatusChange.objects.create(
-                application=application,
-                status=Application.Status.SUBMITTED,
-                changed_by=leader,
-                changed_at=application.submitted_at,
-            )
-    by_organisation = {
-        a.organisation_id: a
-        for a in Application.objects.filter(cycle=cycle).select_related("organisation")
-    }
-    return [by_organisation[o.pk] for o in demo.organisations]
+    return [
+        _apply(cycle, organisation, index,
+               submitted_at=submitted_at - datetime.timedelta(hours=index * 7))
+        for index, organisation in enumerate(demo.organisations)
+    ]
+
+
+def _open_call_applications(demo):
+    """Organisations the pilot did not admit try again in the open call: two have
+    submitted, one is still writing."""
+    again = [a.organisation for a in demo.applications
+             if a.status == Application.Status.REJECTED]
+    opened = demo.open_call.call_opens_at
+    for index, organisation in enumerate(again):
+        submitted_at = opened + datetime.timedelta(days=2 + index) if index < 2 else None
+        _apply(demo.open_call, organisation, index, submitted_at=submitted_at)
 
 
 def _set_up(cycle, staff, priority_fields, *, quotas):
@@ -234,8 +253,10 @@ def seed(demo):
     demo.applications = list(
         Application.objects.filter(cycle=demo.pilot).select_related("organisation")
     )
+    _open_call_applications(demo)
     admitted = sum(a.status == Application.Status.ADMITTED for a in demo.applications)
     demo.log.append(
         f"{len(demo.applications)} applications in “{demo.pilot}”, each scored by "
-        f"{len(demo.reviewers)} reviewers; {admitted} admitted, letters sent"
+        f"{len(demo.reviewers)} reviewers; {admitted} admitted, letters sent; "
+        f"{demo.open_call.applications.count()} in “{demo.open_call}”"
     )

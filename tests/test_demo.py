@@ -70,6 +70,19 @@ def test_the_demo_is_the_pilot_and_loading_it_again_changes_nothing(demo):
     assert Attendance.objects.filter(meeting=meetings[0]).count() == 11
     assert pilot.deadlines.filter(due_at__date__lte=pilot.incubation_ends_on).exists()
 
+    # The next cycle's call is open: organisations the pilot turned down try again.
+    open_call = Cycle.objects.get(name__contains="nākamais")
+    assert open_call.call_opens_at < now < open_call.call_closes_at
+    open_statuses = open_call.applications.values_list("status").annotate(n=Count("id"))
+    assert dict(open_statuses.order_by()) == {
+        Application.Status.SUBMITTED: 2, Application.Status.DRAFT: 1
+    }
+    assert set(open_call.applications.values_list("organisation", flat=True)) == set(
+        pilot.applications.filter(status=Application.Status.REJECTED).values_list(
+            "organisation", flat=True
+        )
+    )
+
     before = _row_counts()
     call_command("load_demo", stdout=StringIO())
     assert _row_counts() == before
