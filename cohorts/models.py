@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from applications.models import Application
-from incubator.models import Cycle, Organisation, PriorityField, StoredDocument, random_file_name
+from incubator.models import Cycle, Organisation, PriorityField, StoredDocument
+from incubator.uploads import random_file_name
 
 
 class Cohort(models.Model):

@@ -8,22 +8,14 @@ These leave such values out of the look-up, so the form shows its error as usual
 """
 
 from django.contrib.admin import widgets
-from django.core.exceptions import ValidationError
 
-from .forms import BIGGEST_ID, ChosenRowsField
+from .forms import ChosenRowsField, possible_id
 
 
 class _LooksUpOnlyPossibleIds:
     def optgroups(self, name, value, attr=None):
-        return super().optgroups(name, [v for v in value if self._possible(v)], attr)
-
-    def _possible(self, value):
         target = self.field.target_field
-        try:
-            prepared = target.get_prep_value(target.to_python(value))
-        except (ValidationError, ValueError, TypeError):
-            return False
-        return not isinstance(prepared, int) or -BIGGEST_ID <= prepared <= BIGGEST_ID
+        return super().optgroups(name, [v for v in value if possible_id(target, v)], attr)
 
 
 class AutocompleteSelect(_LooksUpOnlyPossibleIds, widgets.AutocompleteSelect):

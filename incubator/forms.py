@@ -1,6 +1,5 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, User
@@ -8,19 +7,26 @@ from .models import Organisation, User
 BIGGEST_ID = 2**63 - 1
 
 
+def possible_id(field, value):
+    """Whether ``value`` can be looked up in ``field`` (a row's id) without the
+    database failing: "abc", a negative number or one beyond 64 bits (which SQLite
+    cannot even compare) cannot."""
+    try:
+        prepared = field.get_prep_value(field.to_python(value))
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return not isinstance(prepared, int) or 0 <= prepared <= BIGGEST_ID
+
+
 class ChosenRowsField(forms.ModelMultipleChoiceField):
-    """Ticked rows of a list. A value that cannot be a row's integer id is refused
-    as an invalid value before it reaches the database (SQLite cannot even compare
-    an integer beyond 64 bits)."""
+    """Ticked rows of a list. A value that cannot be a row's id is refused as an
+    invalid value before it reaches the database."""
 
     def _check_values(self, value):
         opts = self.queryset.model._meta
         key = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
-        if not isinstance(key, models.IntegerField):
-            return super()._check_values(value)
         for pk in value:
-            text = str(pk).strip()
-            if not text.isascii() or not text.isdigit() or int(text) > BIGGEST_ID:
+            if not possible_id(key, pk):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

@@ -1,8 +1,5 @@
 """The kernel every app builds on: people, organisations, priority fields, cycles."""
 
-import os
-import uuid
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
@@ -95,13 +92,6 @@ class Localised:
         language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
         value = getattr(self, f"{field}_{language}", "")
         return value or getattr(self, f"{field}_{settings.LANGUAGE_CODE}")
-
-
-def random_file_name(folder, filename):
-    """Where an upload is stored: under a random name, so the uploader's filename
-    never reaches the disk (only its lower-case extension does)."""
-    extension = os.path.splitext(filename)[1].lower()
-    return f"{folder}/{uuid.uuid4().hex}{extension}"
 
 
 class StoredDocument(models.Model):

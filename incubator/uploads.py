@@ -2,6 +2,7 @@
 
 import os
 import re
+import uuid
 import zipfile
 
 from django.core.exceptions import ValidationError
@@ -100,3 +101,10 @@ def check_document(uploaded, max_bytes):
             code="file_type",
         )
     return kind, DOCUMENT_KINDS[kind][1], name
+
+
+def random_file_name(folder, filename):
+    """Where an upload is stored: under a random name, so the uploader's filename
+    never reaches the disk (only its lower-case extension does)."""
+    extension = os.path.splitext(filename)[1].lower()
+    return f"{folder}/{uuid.uuid4().hex}{extension}"

@@ -3,7 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incubator.models import Cycle, Organisation, PriorityField, StoredDocument, random_file_name
+from incubator.models import Cycle, Organisation, PriorityField, StoredDocument
+from incubator.uploads import random_file_name
 
 
 class Application(models.Model):
