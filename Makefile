@@ -6,7 +6,7 @@ PORT ?= 8000
 APPS := applications cohorts mentoring
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench install install-dev messages check clean
+.PHONY: run test bench install install-dev messages lint check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +51,13 @@ messages: install-dev
 	for app in $(APPS); do (cd $$app && DEBUG=1 ../$(BIN)/python ../manage.py makemessages -l lv --no-obsolete); done
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
-check: install-dev
+## make lint: ruff's checks (complexity included) and its formatting, zero findings
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## make check: lint, migrations in step with the models, and the production configuration
+check: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') ALLOWED_HOSTS=incubator.example.lv $(BIN)/python manage.py check --deploy --fail-level WARNING
 

@@ -3,11 +3,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from incubator.models import PriorityField
 from incubator.admin_widgets import RelationFieldsMixin
+from incubator.models import PriorityField
 
 from . import services
 from .models import (
@@ -26,7 +27,8 @@ from .models import (
     Score,
     StatusChange,
 )
-from .selectors import quotas as quotas_of, scoring_started
+from .selectors import quotas as quotas_of
+from .selectors import scoring_started
 from .services.common import require_open_ranking
 from .services.review import (
     check_criteria_changes,
@@ -77,8 +79,13 @@ class ApplicationAdmin(RelationFieldsMixin, admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     # Status changes go through the services (submit, withdraw), never a raw edit.
     readonly_fields = [
-        "status", "submitted_at", "decision_published_at", "published_decision", "created_by",
-        "created_at", "updated_at",
+        "status",
+        "submitted_at",
+        "decision_published_at",
+        "published_decision",
+        "created_by",
+        "created_at",
+        "updated_at",
     ]
     autocomplete_fields = ["organisation"]
     inlines = [AttachmentInline, StatusChangeInline]
@@ -135,8 +142,7 @@ class StatusChangeAdmin(admin.ModelAdmin):
     list_filter = ["status", "application__cycle"]
     search_fields = ["application__organisation__name", "note"]
     list_select_related = ["application__organisation", "application__cycle", "changed_by"]
-    readonly_fields = ["application", "status", "changed_by", "changed_at", "note",
-                       "published_at"]
+    readonly_fields = ["application", "status", "changed_by", "changed_at", "note", "published_at"]
 
     # The record of what happened: written by the services only, never removed.
     def has_add_permission(self, request):
@@ -202,8 +208,13 @@ class ReviewSettingsAdminForm(CheckedForm):
 class ReviewSettingsAdmin(ServiceAdmin):
     form = ReviewSettingsAdminForm
     list_display = [
-        "cycle", "reviewers_per_application", "reviews_due_on", "normalise_scores",
-        "spread_threshold", "reviewers_see_other_reviews", "applicants_see_feedback",
+        "cycle",
+        "reviewers_per_application",
+        "reviews_due_on",
+        "normalise_scores",
+        "spread_threshold",
+        "reviewers_see_other_reviews",
+        "applicants_see_feedback",
         "finalised_at",
     ]
     list_filter = ["normalise_scores", "applicants_see_feedback", "reviewers_see_other_reviews"]
@@ -220,7 +231,8 @@ class ReviewSettingsAdmin(ServiceAdmin):
 
     def save_model(self, request, obj, form, change):
         values = {
-            name: form.cleaned_data[name] for name in form.changed_data
+            name: form.cleaned_data[name]
+            for name in form.changed_data
             if name not in ("cycle", "finalised_at", "finalised_by")
         }
         saved = services.update_review_settings(obj.cycle, by=request.user, **values)
@@ -240,9 +252,10 @@ class FieldQuotaAdminForm(CheckedForm):
     def check(self, data):
         cycle = data.get("cycle") or self.instance.cycle
         field = data.get("priority_field") or self.instance.priority_field
-        check_review_settings(cycle, quotas=_quotas_with(
-            cycle, field, (data["minimum_places"], data["maximum_places"])
-        ))
+        check_review_settings(
+            cycle,
+            quotas=_quotas_with(cycle, field, (data["minimum_places"], data["maximum_places"])),
+        )
 
 
 @admin.register(FieldQuota)
@@ -269,21 +282,29 @@ class FieldQuotaAdmin(ServiceAdmin):
         return True
 
     def save_model(self, request, obj, form, change):
-        services.update_review_settings(obj.cycle, by=request.user, quotas=_quotas_with(
-            obj.cycle, obj.priority_field, (obj.minimum_places, obj.maximum_places)
-        ))
+        services.update_review_settings(
+            obj.cycle,
+            by=request.user,
+            quotas=_quotas_with(
+                obj.cycle, obj.priority_field, (obj.minimum_places, obj.maximum_places)
+            ),
+        )
         obj.pk = FieldQuota.objects.get(cycle=obj.cycle, priority_field=obj.priority_field).pk
 
     def delete_model(self, request, obj):
         services.update_review_settings(
-            obj.cycle, by=request.user, quotas=_quotas_with(obj.cycle, obj.priority_field, (0, None))
+            obj.cycle,
+            by=request.user,
+            quotas=_quotas_with(obj.cycle, obj.priority_field, (0, None)),
         )
 
 
 class EligibilityRequirementAdminForm(CheckedForm):
     def check(self, data):
         cycle = data.get("cycle") or self.instance.cycle
-        stored = EligibilityRequirement.objects.get(pk=self.instance.pk) if self.instance.pk else None
+        stored = (
+            EligibilityRequirement.objects.get(pk=self.instance.pk) if self.instance.pk else None
+        )
         check_requirement_changes(cycle, [(stored, {}, False)])
 
 
@@ -323,15 +344,21 @@ class EligibilityCheckAdmin(ReadOnlyAdmin):
     list_display = ["application", "requirement", "met", "note", "checked_by", "checked_at"]
     list_filter = ["met", "application__cycle"]
     search_fields = ["application__organisation__name", "note", "requirement__text_lv"]
-    list_select_related = ["application__organisation", "application__cycle", "requirement",
-                           "checked_by"]
+    list_select_related = [
+        "application__organisation",
+        "application__cycle",
+        "requirement",
+        "checked_by",
+    ]
 
 
 class CriterionAdminForm(CheckedForm):
     def check(self, data):
         cycle = data.get("cycle") or self.instance.cycle
         stored = Criterion.objects.get(pk=self.instance.pk) if self.instance.pk else None
-        values = {name: data[name] for name in self.changed_data if name in data and name != "cycle"}
+        values = {
+            name: data[name] for name in self.changed_data if name in data and name != "cycle"
+        }
         check_criteria_changes(cycle, [(stored, values, False)])
 
 
@@ -403,11 +430,21 @@ class ScoreInline(admin.TabularInline):
 
 @admin.register(ReviewAssignment)
 class ReviewAssignmentAdmin(ReadOnlyAdmin):
-    list_display = ["application", "reviewer", "status", "has_conflict", "assigned_at",
-                    "submitted_at"]
+    list_display = [
+        "application",
+        "reviewer",
+        "status",
+        "has_conflict",
+        "assigned_at",
+        "submitted_at",
+    ]
     list_filter = ["status", "has_conflict", "application__cycle"]
-    search_fields = ["application__organisation__name", "member__user__email",
-                     "member__user__last_name", "conflict_reason"]
+    search_fields = [
+        "application__organisation__name",
+        "member__user__email",
+        "member__user__last_name",
+        "conflict_reason",
+    ]
     list_select_related = ["application__organisation", "application__cycle", "member__user"]
     inlines = [ScoreInline]
 
@@ -420,10 +457,16 @@ class ReviewAssignmentAdmin(ReadOnlyAdmin):
 class ScoreAdmin(ReadOnlyAdmin):
     list_display = ["criterion", "value", "organisation", "reviewer", "status"]
     list_filter = ["criterion__cycle", "assignment__status"]
-    search_fields = ["assignment__application__organisation__name", "comment",
-                     "assignment__member__user__email"]
-    list_select_related = ["criterion", "assignment__application__organisation",
-                           "assignment__member__user"]
+    search_fields = [
+        "assignment__application__organisation__name",
+        "comment",
+        "assignment__member__user__email",
+    ]
+    list_select_related = [
+        "criterion",
+        "assignment__application__organisation",
+        "assignment__member__user",
+    ]
 
     @admin.display(description=_("organisation"))
     def organisation(self, score):
@@ -456,23 +499,42 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         saved = services.save_letter_template(
-            obj.cycle, decision=obj.decision, by=request.user,
-            **{name: form.cleaned_data[name] for name in
-               ("subject_lv", "body_lv", "subject_en", "body_en")},
+            obj.cycle,
+            decision=obj.decision,
+            by=request.user,
+            **{
+                name: form.cleaned_data[name]
+                for name in ("subject_lv", "body_lv", "subject_en", "body_en")
+            },
         )
         obj.pk = saved.pk
 
 
 @admin.register(DecisionLetter)
 class DecisionLetterAdmin(admin.ModelAdmin):
-    list_display = ["subject_lv", "application", "decision_status", "recipients", "sent_by",
-                    "sent_at"]
+    list_display = [
+        "subject_lv",
+        "application",
+        "decision_status",
+        "recipients",
+        "sent_by",
+        "sent_at",
+    ]
     list_filter = ["decision__status", "application__cycle", "sent_at"]
     search_fields = ["application__organisation__name", "subject_lv", "body_lv"]
-    list_select_related = ["application__organisation", "application__cycle", "decision",
-                           "sent_by"]
-    readonly_fields = ["application", "decision", "subject_lv", "body_lv", "subject_en",
-                       "body_en", "recipients", "sent_by", "sent_at", "emails"]
+    list_select_related = ["application__organisation", "application__cycle", "decision", "sent_by"]
+    readonly_fields = [
+        "application",
+        "decision",
+        "subject_lv",
+        "body_lv",
+        "subject_en",
+        "body_en",
+        "recipients",
+        "sent_by",
+        "sent_at",
+        "emails",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -489,7 +551,10 @@ class DecisionLetterAdmin(admin.ModelAdmin):
         url = reverse("admin:notifications_email_changelist")
         return format_html(
             '<a href="{}?q=application:{}:decision:{}:letter">{}</a>',
-            url, letter.application_id, letter.decision_id, _("The emails in the outbox"),
+            url,
+            letter.application_id,
+            letter.decision_id,
+            _("The emails in the outbox"),
         )
 
 

@@ -22,28 +22,52 @@ SUPPORT = ["analysis", "mentoring", "funding", "project_applications", "communic
 
 # (name lv, name en, guidance lv, guidance en, weight), scored 0–5.
 CRITERIA = [
-    ("Atbilstība programmas mērķim", "Fit with the programme's goal",
-     "Vai organizācijas vajadzības un idejas atbilst inkubatora mērķim stiprināt NVO "
-     "ilgtspēju?", "Do the organisation's needs and ideas fit the incubator's goal of "
-     "making NGOs sustainable?", 3),
-    ("Attīstības potenciāls", "Potential to grow",
-     "Cik lielā mērā inkubācija var palīdzēt organizācijai augt?",
-     "How much can the incubation help the organisation grow?", 2),
-    ("Projekta idejas kvalitāte", "Quality of the project idea",
-     "Skaidra problēma, risinājums un mērķa grupa; reālistisks plāns.",
-     "A clear problem, solution and target group; a realistic plan.", 2),
-    ("Ietekme uz kopienu", "Impact on the community",
-     "Kam un cik daudziem cilvēkiem ieguvums; vai ieguvums ir ilgstošs?",
-     "Who benefits and how many; does the benefit last?", 2),
-    ("Komandas kapacitāte un motivācija", "Capacity and motivation of the team",
-     "Vai komanda var piedalīties visās aktivitātēs un ieviest ieteikumus?",
-     "Can the team take part in all activities and put the advice into practice?", 1),
+    (
+        "Atbilstība programmas mērķim",
+        "Fit with the programme's goal",
+        "Vai organizācijas vajadzības un idejas atbilst inkubatora mērķim stiprināt NVO ilgtspēju?",
+        "Do the organisation's needs and ideas fit the incubator's goal of "
+        "making NGOs sustainable?",
+        3,
+    ),
+    (
+        "Attīstības potenciāls",
+        "Potential to grow",
+        "Cik lielā mērā inkubācija var palīdzēt organizācijai augt?",
+        "How much can the incubation help the organisation grow?",
+        2,
+    ),
+    (
+        "Projekta idejas kvalitāte",
+        "Quality of the project idea",
+        "Skaidra problēma, risinājums un mērķa grupa; reālistisks plāns.",
+        "A clear problem, solution and target group; a realistic plan.",
+        2,
+    ),
+    (
+        "Ietekme uz kopienu",
+        "Impact on the community",
+        "Kam un cik daudziem cilvēkiem ieguvums; vai ieguvums ir ilgstošs?",
+        "Who benefits and how many; does the benefit last?",
+        2,
+    ),
+    (
+        "Komandas kapacitāte un motivācija",
+        "Capacity and motivation of the team",
+        "Vai komanda var piedalīties visās aktivitātēs un ieviest ieteikumus?",
+        "Can the team take part in all activities and put the advice into practice?",
+        1,
+    ),
 ]
 REQUIREMENTS = [
-    ("Reģistrēta biedrība vai nodibinājums Latvijā",
-     "A registered association or foundation in Latvia"),
-    ("Darbojas Liepājā vai Dienvidkurzemes novadā",
-     "Works in Liepāja or South Kurzeme municipality"),
+    (
+        "Reģistrēta biedrība vai nodibinājums Latvijā",
+        "A registered association or foundation in Latvia",
+    ),
+    (
+        "Darbojas Liepājā vai Dienvidkurzemes novadā",
+        "Works in Liepāja or South Kurzeme municipality",
+    ),
 ]
 # The committee's view of each organisation (in demo.organisations order), as a
 # percentage, and the decision taken on it. 11 are admitted: at least two per
@@ -51,16 +75,27 @@ REQUIREMENTS = [
 QUALITY = [86, 80, 70, 52, 84, 58, 76, 90, 82, 78, 68, 81, 74, 55, 85, 71, 77]
 ADMITTED, WAITLISTED, REJECTED = "admitted", "waitlisted", "rejected"
 DECISIONS = [
-    ADMITTED, ADMITTED, WAITLISTED, REJECTED,  # culture
-    ADMITTED, REJECTED, ADMITTED,  # IT, digitalisation and entrepreneurship
-    ADMITTED, ADMITTED, ADMITTED, WAITLISTED,  # environment (the 8th is the demo applicant's)
-    ADMITTED, ADMITTED, REJECTED,  # children and youth
-    ADMITTED, WAITLISTED, ADMITTED,  # social and health
+    ADMITTED,
+    ADMITTED,
+    WAITLISTED,
+    REJECTED,  # culture
+    ADMITTED,
+    REJECTED,
+    ADMITTED,  # IT, digitalisation and entrepreneurship
+    ADMITTED,
+    ADMITTED,
+    ADMITTED,
+    WAITLISTED,  # environment (the 8th is the demo applicant's)
+    ADMITTED,
+    ADMITTED,
+    REJECTED,  # children and youth
+    ADMITTED,
+    WAITLISTED,
+    ADMITTED,  # social and health
 ]
 REASONS = {
     ADMITTED: "Augsts kopvērtējums; organizācija atbilst programmas mērķim.",
-    WAITLISTED: "Labs vērtējums, taču jomā vietas aizpildītas ar augstāk novērtētiem "
-                "pieteikumiem.",
+    WAITLISTED: "Labs vērtējums, taču jomā vietas aizpildītas ar augstāk novērtētiem pieteikumiem.",
     REJECTED: "Vērtējums zem uzņemšanas sliekšņa; aicinām pieteikties nākamajā ciklā.",
 }
 # Each reviewer's habit (harsh, neutral, lenient) and how criteria vary around the mean.
@@ -116,8 +151,12 @@ def _apply(cycle, organisation, index, *, submitted_at=None):
     leader = organisation.memberships.order_by("pk").first().user
     answers = _answers(organisation, index, leader)
     if submitted_at is None:
-        answers.update(status=Application.Status.DRAFT, expected_results="", participants="",
-                       data_consent=False)
+        answers.update(
+            status=Application.Status.DRAFT,
+            expected_results="",
+            participants="",
+            data_consent=False,
+        )
     else:
         answers.update(status=Application.Status.SUBMITTED, submitted_at=submitted_at)
     application, created = Application.objects.get_or_create(
@@ -126,13 +165,17 @@ def _apply(cycle, organisation, index, *, submitted_at=None):
     if created:
         started = (submitted_at or timezone.now()) - datetime.timedelta(days=6)
         StatusChange.objects.create(
-            application=application, status=Application.Status.DRAFT, changed_by=leader,
+            application=application,
+            status=Application.Status.DRAFT,
+            changed_by=leader,
             changed_at=started,
         )
         if submitted_at is not None:
             StatusChange.objects.create(
-                application=application, status=Application.Status.SUBMITTED,
-                changed_by=leader, changed_at=submitted_at,
+                application=application,
+                status=Application.Status.SUBMITTED,
+                changed_by=leader,
+                changed_at=submitted_at,
             )
     return application
 
@@ -141,8 +184,12 @@ def _applications(demo):
     cycle = demo.pilot
     submitted_at = cycle.call_closes_at - datetime.timedelta(days=3)
     return [
-        _apply(cycle, organisation, index,
-               submitted_at=submitted_at - datetime.timedelta(hours=index * 7))
+        _apply(
+            cycle,
+            organisation,
+            index,
+            submitted_at=submitted_at - datetime.timedelta(hours=index * 7),
+        )
         for index, organisation in enumerate(demo.organisations)
     ]
 
@@ -150,8 +197,7 @@ def _applications(demo):
 def _open_call_applications(demo):
     """Organisations the pilot did not admit try again in the open call: two have
     submitted, one is still writing."""
-    again = [a.organisation for a in demo.applications
-             if a.status == Application.Status.REJECTED]
+    again = [a.organisation for a in demo.applications if a.status == Application.Status.REJECTED]
     opened = demo.open_call.call_opens_at
     for index, organisation in enumerate(again):
         submitted_at = opened + datetime.timedelta(days=2 + index) if index < 2 else None
@@ -170,16 +216,36 @@ def _set_up(cycle, staff, priority_fields, *, quotas):
             quotas={field: (2, None) for field in priority_fields} if quotas else None,
         )
     if not Criterion.objects.filter(cycle=cycle).exists():
-        services.save_criteria(cycle, by=staff, changes=[
-            (None, {"name_lv": lv, "name_en": en, "guidance_lv": g_lv, "guidance_en": g_en,
-                    "weight": weight, "scale_min": 0, "scale_max": 5, "order": order}, False)
-            for order, (lv, en, g_lv, g_en, weight) in enumerate(CRITERIA, start=1)
-        ])
+        services.save_criteria(
+            cycle,
+            by=staff,
+            changes=[
+                (
+                    None,
+                    {
+                        "name_lv": lv,
+                        "name_en": en,
+                        "guidance_lv": g_lv,
+                        "guidance_en": g_en,
+                        "weight": weight,
+                        "scale_min": 0,
+                        "scale_max": 5,
+                        "order": order,
+                    },
+                    False,
+                )
+                for order, (lv, en, g_lv, g_en, weight) in enumerate(CRITERIA, start=1)
+            ],
+        )
     if not EligibilityRequirement.objects.filter(cycle=cycle).exists():
-        services.save_requirements(cycle, by=staff, changes=[
-            (None, {"text_lv": lv, "text_en": en, "order": order}, False)
-            for order, (lv, en) in enumerate(REQUIREMENTS, start=1)
-        ])
+        services.save_requirements(
+            cycle,
+            by=staff,
+            changes=[
+                (None, {"text_lv": lv, "text_en": en, "order": order}, False)
+                for order, (lv, en) in enumerate(REQUIREMENTS, start=1)
+            ],
+        )
 
 
 def _evaluate(demo, applications):
@@ -189,14 +255,22 @@ def _evaluate(demo, applications):
     requirements = list(EligibilityRequirement.objects.filter(cycle=cycle))
     members = [
         CommitteeMember.objects.get_or_create(
-            cycle=cycle, user=reviewer,
-            defaults={"invited_by": staff, "affiliation": affiliation,
-                      "invited_at": cycle.call_opens_at},
+            cycle=cycle,
+            user=reviewer,
+            defaults={
+                "invited_by": staff,
+                "affiliation": affiliation,
+                "invited_at": cycle.call_opens_at,
+            },
         )[0]
         for reviewer, affiliation in zip(
             demo.reviewers,
-            ["Liepājas NVO centrs", "Liepājas biznesa inkubators",
-             "Kurzemes tirdzniecības un rūpniecības kamera"],
+            [
+                "Liepājas NVO centrs",
+                "Liepājas biznesa inkubators",
+                "Kurzemes tirdzniecības un rūpniecības kamera",
+            ],
+            strict=True,
         )
     ]
     for index, application in enumerate(applications):
@@ -206,7 +280,8 @@ def _evaluate(demo, applications):
             )
         for number, member in enumerate(members):
             assignment, created = ReviewAssignment.objects.get_or_create(
-                application=application, member=member,
+                application=application,
+                member=member,
                 defaults={"assigned_by": staff, "assigned_at": cycle.call_closes_at},
             )
             if not created:
@@ -218,7 +293,7 @@ def _evaluate(demo, applications):
                 by=member.user,
                 scores={
                     c.pk: (v, COMMENTS.get(v, "") if (c.order + number) % 2 else "")
-                    for c, v in zip(criteria, values)
+                    for c, v in zip(criteria, values, strict=True)
                 },
                 overall_comment=COMMENTS.get(round(sum(values) / len(values)), ""),
                 submit=True,
@@ -230,7 +305,7 @@ def _evaluate(demo, applications):
 def _decide(demo, applications):
     cycle, staff = demo.pilot, demo.staff
     decided_at = _at(cycle.incubation_starts_on - datetime.timedelta(days=10), 11)
-    for application, decision in zip(applications, DECISIONS):
+    for application, decision in zip(applications, DECISIONS, strict=True):
         if application.status == Application.Status.SUBMITTED:
             services.decide(application, decision=decision, by=staff, reason=REASONS[decision])
             StatusChange.objects.filter(application=application, status=decision).update(

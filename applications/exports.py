@@ -31,7 +31,10 @@ def _ranking_table(cycle, settings):
     """The header and the rows of the full ranking, as plain values."""
     criteria, rows = selectors.full_ranking(cycle, settings)
     header = [
-        _("Rank"), _("Rank in the field"), _("Organisation"), _("Registration number"),
+        _("Rank"),
+        _("Rank in the field"),
+        _("Organisation"),
+        _("Registration number"),
         _("Priority field"),
         *[f"{c.name} ({_('weight')} {c.weight:g}, {c.scale_min}–{c.scale_max})" for c in criteria],
         _("Weighted total, %"),
@@ -39,14 +42,20 @@ def _ranking_table(cycle, settings):
     if settings.normalise_scores:
         header.append(_("Normalised total, %"))
     header += [
-        _("Reviews"), _("Spread, percentage points"), _("To discuss"), _("Suggested"),
-        _("Decision"), _("Decision published"),
+        _("Reviews"),
+        _("Spread, percentage points"),
+        _("To discuss"),
+        _("Suggested"),
+        _("Decision"),
+        _("Decision published"),
     ]
     body = []
     for row in rows:
         application = row.application
         line = [
-            row.rank, row.field_rank, application.organisation.name,
+            row.rank,
+            row.field_rank,
+            application.organisation.name,
             application.organisation.registration_number,
             application.priority_field.name if application.priority_field else "",
             *[round(mean, 2) if mean is not None else None for mean in row.means],
@@ -77,9 +86,7 @@ def ranking_csv(cycle, settings):
             yield writer.writerow(["" if v is None else v for v in line])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_filename(cycle, "ranking", "csv")}"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(cycle, "ranking", "csv")}"'
     return response
 
 
@@ -112,24 +119,36 @@ def conflicts_csv(cycle):
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerow([
-        _("Declared"), _("Reviewer"), _("Email address"), _("Organisation"),
-        _("Registration number"), _("Priority field"), _("The conflict of interest"),
-        _("Another reviewer assigned"),
-    ])
+    writer.writerow(
+        [
+            _("Declared"),
+            _("Reviewer"),
+            _("Email address"),
+            _("Organisation"),
+            _("Registration number"),
+            _("Priority field"),
+            _("The conflict of interest"),
+            _("Another reviewer assigned"),
+        ]
+    )
     for assignment in selectors.conflicts(cycle):
         application = assignment.application
-        writer.writerow(safe_row([
-            timezone.localtime(assignment.conflict_declared_at).strftime("%Y-%m-%d %H:%M")
-            if assignment.conflict_declared_at else "",
-            assignment.member.user.display_name,
-            assignment.member.user.email,
-            application.organisation.name,
-            application.organisation.registration_number,
-            application.priority_field.name if application.priority_field else "",
-            assignment.conflict_reason,
-            _("yes") if assignment.replaced else _("no"),
-        ]))
+        writer.writerow(
+            safe_row(
+                [
+                    timezone.localtime(assignment.conflict_declared_at).strftime("%Y-%m-%d %H:%M")
+                    if assignment.conflict_declared_at
+                    else "",
+                    assignment.member.user.display_name,
+                    assignment.member.user.email,
+                    application.organisation.name,
+                    application.organisation.registration_number,
+                    application.priority_field.name if application.priority_field else "",
+                    assignment.conflict_reason,
+                    _("yes") if assignment.replaced else _("no"),
+                ]
+            )
+        )
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{_filename(cycle, "conflicts-of-interest", "csv")}"'

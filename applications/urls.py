@@ -14,7 +14,8 @@ urlpatterns = [
     path("applications/<int:pk>/autosave/", applicant.autosave, name="autosave"),
     path("applications/<int:pk>/withdraw/", applicant.withdraw, name="withdraw"),
     path(
-        "applications/<int:pk>/attachments/", applicant.attachment_upload,
+        "applications/<int:pk>/attachments/",
+        applicant.attachment_upload,
         name="attachment_upload",
     ),
     path(
@@ -53,11 +54,13 @@ urlpatterns = [
     path(f"{review}/eligibility/", setup.requirements, name="review_requirements"),
     path(f"{review}/committee/", setup.committee, name="review_committee"),
     path(
-        f"{review}/committee/<int:pk>/resend/", setup.committee_resend,
+        f"{review}/committee/<int:pk>/resend/",
+        setup.committee_resend,
         name="review_committee_resend",
     ),
     path(
-        f"{review}/committee/<int:pk>/remove/", setup.committee_remove,
+        f"{review}/committee/<int:pk>/remove/",
+        setup.committee_remove,
         name="review_committee_remove",
     ),
     path(f"{review}/progress/", setup.progress, name="review_progress"),

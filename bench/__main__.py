@@ -24,8 +24,10 @@ def main(selected):
     from django.test.utils import setup_test_environment
 
     if connection.vendor != "postgresql":
-        print("bench: DATABASE_URL does not point at PostgreSQL; figures are not comparable",
-              file=sys.stderr)
+        print(
+            "bench: DATABASE_URL does not point at PostgreSQL; figures are not comparable",
+            file=sys.stderr,
+        )
     settings.DEBUG = False
     setup_test_environment()
     original_name = settings.DATABASES["default"]["NAME"]

@@ -65,8 +65,12 @@ def _seed_cycle(name, count, fields, members_users, rng, start):
     ReviewSettings.objects.create(cycle=cycle, normalise_scores=True)
     criteria = [
         Criterion.objects.create(
-            cycle=cycle, name_lv=f"Kritērijs {i + 1}", weight=Decimal(weight), scale_min=0,
-            scale_max=5, order=i,
+            cycle=cycle,
+            name_lv=f"Kritērijs {i + 1}",
+            weight=Decimal(weight),
+            scale_min=0,
+            scale_max=5,
+            order=i,
         )
         for i, weight in enumerate(["3", "2", "2", "1.5", "1", "0.5"][:CRITERIA])
     ]
@@ -94,7 +98,10 @@ def _seed_cycle(name, count, fields, members_users, rng, start):
     applications = Application.objects.bulk_create(
         [
             Application(
-                cycle=cycle, organisation=o, status="submitted", priority_field_id=o.priority_field_id,
+                cycle=cycle,
+                organisation=o,
+                status="submitted",
+                priority_field_id=o.priority_field_id,
                 submitted_at=now - datetime.timedelta(days=31),
             )
             for o in organisations
@@ -128,8 +135,17 @@ def _seed_cycle(name, count, fields, members_users, rng, start):
             Score(
                 assignment=assignment,
                 criterion=criterion,
-                value=max(0, min(5, round(quality[index[assignment.application_id]]
-                                           + habit[assignment.member_id] + rng.gauss(0, 0.7)))),
+                value=max(
+                    0,
+                    min(
+                        5,
+                        round(
+                            quality[index[assignment.application_id]]
+                            + habit[assignment.member_id]
+                            + rng.gauss(0, 0.7)
+                        ),
+                    ),
+                ),
                 scale_min=0,
                 scale_max=5,
             )
@@ -229,7 +245,9 @@ WHERE a.cycle_id = %(cycle)s
 GROUP BY a.priority_field_id
 """
 
-REQUIREMENTS_SQL = "SELECT COUNT(*) FROM applications_eligibilityrequirement WHERE cycle_id = %(cycle)s"
+REQUIREMENTS_SQL = (
+    "SELECT COUNT(*) FROM applications_eligibilityrequirement WHERE cycle_id = %(cycle)s"
+)
 
 INELIGIBLE_SQL = """
 SELECT a.id, o.name, e.note, q.text_lv
@@ -259,8 +277,11 @@ def ranking_sql(criteria):
     )
     span = sum(float(c.weight) * (c.scale_max - c.scale_min) for c in criteria)
     return RANKING_SQL.format(
-        means=means, normalised=normalised, raw_total=raw_total,
-        normalised_total=normalised_total, span=span,
+        means=means,
+        normalised=normalised,
+        raw_total=raw_total,
+        normalised_total=normalised_total,
+        span=span,
         mean_columns=", ".join(f"shown.mean_{c.pk}" for c in criteria),
     )
 
@@ -270,7 +291,7 @@ def _medians(*actions, runs=RUNS):
     conditions on the machine."""
     timings = [[] for _ in actions]
     for _ in range(runs):
-        for action, spent in zip(actions, timings):
+        for action, spent in zip(actions, timings, strict=True):
             start = time.perf_counter()
             action()
             spent.append(time.perf_counter() - start)
@@ -299,8 +320,12 @@ def run(report):
     seeded += SMALL
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(f"seeded {seeded} applications in {len(cycles) + 1} cycles in "
-          f"{time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    print(
+        f"seeded {seeded} applications in {len(cycles) + 1} cycles in "
+        f"{time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+        flush=True,
+    )
 
     client = Client()
     client.force_login(staff)
@@ -311,8 +336,7 @@ def run(report):
         return response
 
     statements = [
-        (ranking_sql(big_criteria), {"cycle": big.pk, "per_page": PER_PAGE,
-                                     "places": big.places}),
+        (ranking_sql(big_criteria), {"cycle": big.pk, "per_page": PER_PAGE, "places": big.places}),
         (FIELD_COUNTS_SQL, {"cycle": big.pk}),
         (REQUIREMENTS_SQL, {"cycle": big.pk}),
         (INELIGIBLE_SQL, {"cycle": big.pk}),
@@ -334,13 +358,19 @@ def run(report):
     assert [r.application.pk for r in rows] == [row[0] for row in computed], (
         "page and SQL order the applications differently"
     )
-    for shown, row in zip(rows, computed):
-        figures = (shown.total, shown.normalised_total, shown.rank, shown.reviews_done,
-                   shown.spread)
+    for shown, row in zip(rows, computed, strict=True):
+        figures = (
+            shown.total,
+            shown.normalised_total,
+            shown.rank,
+            shown.reviews_done,
+            shown.spread,
+        )
         expected = (row[2], row[3], row[4], row[-4], row[-1])
-        assert all(
-            abs(float(a) - float(b)) <= 0.011 for a, b in zip(figures, expected)
-        ), f"page and SQL disagree on application {row[0]}: {figures} != {expected}"
+        pairs = zip(figures, expected, strict=True)
+        assert all(abs(float(a) - float(b)) <= 0.011 for a, b in pairs), (
+            f"page and SQL disagree on application {row[0]}: {figures} != {expected}"
+        )
 
     for _ in range(3):  # warm up caches and connections
         page(big)
@@ -355,5 +385,8 @@ def run(report):
         counts[label] = len(queries)
     report("ranking_queries_10", counts["10"])
     report("ranking_queries_10000", counts["10000"])
-    print(f"page {page_time * 1000:.0f} ms, SQL {sql_time * 1000:.0f} ms (medians of {RUNS})",
-          file=sys.stderr, flush=True)
+    print(
+        f"page {page_time * 1000:.0f} ms, SQL {sql_time * 1000:.0f} ms (medians of {RUNS})",
+        file=sys.stderr,
+        flush=True,
+    )

@@ -39,37 +39,59 @@ _numbers = itertools.count(1)
 def _users(count, prefix):
     from incubator.models import User
 
-    return User.objects.bulk_create([
-        User(email=f"{prefix}{next(_numbers)}@bench.lv", first_name="Vārds", last_name="Uzvārds",
-             password="!")
-        for _ in range(count)
-    ])
+    return User.objects.bulk_create(
+        [
+            User(
+                email=f"{prefix}{next(_numbers)}@bench.lv",
+                first_name="Vārds",
+                last_name="Uzvārds",
+                password="!",
+            )
+            for _ in range(count)
+        ]
+    )
 
 
 def _organisations(count, field):
     from incubator.models import Membership, Organisation
 
-    organisations = Organisation.objects.bulk_create([
-        Organisation(
-            name=f"Biedrība {n}", legal_form="association",
-            registration_number=f"{40000000000 + n}", founded_on=datetime.date(2015, 1, 1),
-            municipality="Liepāja", address="Lielā iela 1", email=f"org{n}@bench.lv",
-            phone="+371 20000000", mission="Kopiena.", members_count=10, volunteers_count=5,
-            annual_budget=Decimal("1000"), priority_field=field,
-        )
-        for n in (next(_numbers) for _ in range(count))
-    ])
-    people = _users(count * PEOPLE_PER_ORGANISATION, "person")
-    Membership.objects.bulk_create([
-        Membership(organisation=organisation, user=person,
-                   role="leader" if index % PEOPLE_PER_ORGANISATION == 0 else "member")
-        for index, (organisation, person) in enumerate(
-            zip(
-                [o for o in organisations for _ in range(PEOPLE_PER_ORGANISATION)],
-                people,
+    organisations = Organisation.objects.bulk_create(
+        [
+            Organisation(
+                name=f"Biedrība {n}",
+                legal_form="association",
+                registration_number=f"{40000000000 + n}",
+                founded_on=datetime.date(2015, 1, 1),
+                municipality="Liepāja",
+                address="Lielā iela 1",
+                email=f"org{n}@bench.lv",
+                phone="+371 20000000",
+                mission="Kopiena.",
+                members_count=10,
+                volunteers_count=5,
+                annual_budget=Decimal("1000"),
+                priority_field=field,
             )
-        )
-    ])
+            for n in (next(_numbers) for _ in range(count))
+        ]
+    )
+    people = _users(count * PEOPLE_PER_ORGANISATION, "person")
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                organisation=organisation,
+                user=person,
+                role="leader" if index % PEOPLE_PER_ORGANISATION == 0 else "member",
+            )
+            for index, (organisation, person) in enumerate(
+                zip(
+                    [o for o in organisations for _ in range(PEOPLE_PER_ORGANISATION)],
+                    people,
+                    strict=True,
+                )
+            )
+        ]
+    )
     return organisations
 
 
@@ -109,21 +131,33 @@ def _events(cycle, cohort, meetings, deadlines, first_in, every, staff):
     from cohorts.models import Deadline, JointMeeting
 
     start = timezone.now() + first_in
-    made_meetings = JointMeeting.objects.bulk_create([
-        JointMeeting(
-            cycle=cycle, cohort=cohort, title=f"Tikšanās {n}", place="Lielā iela 3",
-            starts_at=start + n * every, ends_at=start + n * every + datetime.timedelta(hours=2),
-            created_by=staff,
-        )
-        for n in range(meetings)
-    ])
-    made_deadlines = Deadline.objects.bulk_create([
-        Deadline(
-            cycle=cycle, cohort=cohort, title=f"Termiņš {n}", audience="participants",
-            due_at=start + n * every + datetime.timedelta(hours=1), created_by=staff,
-        )
-        for n in range(deadlines)
-    ])
+    made_meetings = JointMeeting.objects.bulk_create(
+        [
+            JointMeeting(
+                cycle=cycle,
+                cohort=cohort,
+                title=f"Tikšanās {n}",
+                place="Lielā iela 3",
+                starts_at=start + n * every,
+                ends_at=start + n * every + datetime.timedelta(hours=2),
+                created_by=staff,
+            )
+            for n in range(meetings)
+        ]
+    )
+    made_deadlines = Deadline.objects.bulk_create(
+        [
+            Deadline(
+                cycle=cycle,
+                cohort=cohort,
+                title=f"Termiņš {n}",
+                audience="participants",
+                due_at=start + n * every + datetime.timedelta(hours=1),
+                created_by=staff,
+            )
+            for n in range(deadlines)
+        ]
+    )
     return made_meetings, made_deadlines
 
 
@@ -143,18 +177,33 @@ def measure_dispatch(report, fields, staff):
     organisations = _organisations(250, fields[0])
     _places(cycle, {field: organisations[i::5] for i, field in enumerate(fields)})
     meetings, deadlines = _events(
-        cycle, None, 10, 10, first_in=datetime.timedelta(days=3),
-        every=datetime.timedelta(hours=3), staff=staff,
+        cycle,
+        None,
+        10,
+        10,
+        first_in=datetime.timedelta(days=3),
+        every=datetime.timedelta(hours=3),
+        staff=staff,
     )
     # Scheduled ten days ago with a 7-day offset: all due now, every event still ahead.
     scheduled = timezone.now() - datetime.timedelta(days=10)
     week = {"before-7d": datetime.timedelta(days=7)}
     for meeting in meetings:
-        reminders.schedule(source="meeting", object_id=meeting.pk, event_at=meeting.starts_at,
-                           offsets=week, now=scheduled)
+        reminders.schedule(
+            source="meeting",
+            object_id=meeting.pk,
+            event_at=meeting.starts_at,
+            offsets=week,
+            now=scheduled,
+        )
     for deadline in deadlines:
-        reminders.schedule(source="deadline", object_id=deadline.pk, event_at=deadline.due_at,
-                           offsets=week, now=scheduled)
+        reminders.schedule(
+            source="deadline",
+            object_id=deadline.pk,
+            event_at=deadline.due_at,
+            offsets=week,
+            now=scheduled,
+        )
     from cohorts import services as cohort_services
 
     cohort_services.sync_cycle_deadlines(cycle)  # as the first sweep after creating a cycle
@@ -194,18 +243,32 @@ def measure_many_rows(report, staff):
     cycle = _cycle("Daudz termiņu")
     cohort_services.sync_cycle_deadlines(cycle)
     start = timezone.now() + datetime.timedelta(days=3)
-    deadlines = Deadline.objects.bulk_create([
-        Deadline(cycle=cycle, title=f"Atskaite {n}", audience="staff", created_by=staff,
-                 due_at=start + n * datetime.timedelta(seconds=10))
-        for n in range(10_000)
-    ])
+    deadlines = Deadline.objects.bulk_create(
+        [
+            Deadline(
+                cycle=cycle,
+                title=f"Atskaite {n}",
+                audience="staff",
+                created_by=staff,
+                due_at=start + n * datetime.timedelta(seconds=10),
+            )
+            for n in range(10_000)
+        ]
+    )
     scheduled = timezone.now() - datetime.timedelta(days=10)
-    Reminder.objects.bulk_create([
-        Reminder(source="deadline", object_id=deadline.pk, label="before-7d",
-                 due_at=deadline.due_at - datetime.timedelta(days=7),
-                 event_at=deadline.due_at, created_at=scheduled)
-        for deadline in deadlines
-    ])
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                source="deadline",
+                object_id=deadline.pk,
+                label="before-7d",
+                due_at=deadline.due_at - datetime.timedelta(days=7),
+                event_at=deadline.due_at,
+                created_at=scheduled,
+            )
+            for deadline in deadlines
+        ]
+    )
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         written = reminders.sweep()
@@ -226,21 +289,32 @@ def measure_pages(report, fields, staff):
         cohorts = _places(cycle, {fields[0]: organisations})
         # A few held already, the rest ahead, one a day.
         meetings, _deadlines = _events(
-            cycle, None, rows, rows, first_in=-datetime.timedelta(days=3),
-            every=datetime.timedelta(days=1), staff=staff,
+            cycle,
+            None,
+            rows,
+            rows,
+            first_in=-datetime.timedelta(days=3),
+            every=datetime.timedelta(days=1),
+            staff=staff,
         )
         participant = organisations[0].memberships.order_by("pk").first().user
         for meeting in meetings[::2]:
             if meeting.starts_at > timezone.now():
-                cohort_services.respond(meeting, organisation=organisations[0], answer="yes",
-                                        by=participant, attendees=[participant])
+                cohort_services.respond(
+                    meeting,
+                    organisation=organisations[0],
+                    answer="yes",
+                    by=participant,
+                    attendees=[participant],
+                )
 
         client.force_login(staff)
         cohort_url = reverse("cohorts:cohort_detail", args=[cohorts[fields[0]].pk])
         report(f"cohort_queries_{rows}", _page_queries(client, cohort_url))
         client.force_login(participant)
-        report(f"my_programme_queries_{rows}",
-               _page_queries(client, reverse("cohorts:my_programme")))
+        report(
+            f"my_programme_queries_{rows}", _page_queries(client, reverse("cohorts:my_programme"))
+        )
 
 
 def run(report):

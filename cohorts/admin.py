@@ -45,7 +45,13 @@ class CohortMembershipAdmin(SimpleHistoryAdmin):
     list_select_related = ["organisation", "cohort__priority_field", "cycle"]
     # Moves and status changes go through the staff pages (services), never a raw edit.
     readonly_fields = [
-        "cohort", "cycle", "organisation", "application", "status", "reason", "joined_at",
+        "cohort",
+        "cycle",
+        "organisation",
+        "application",
+        "status",
+        "reason",
+        "joined_at",
         "ended_at",
     ]
 
@@ -87,8 +93,18 @@ class JointMeetingAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     # Scheduling, moving and cancelling notify people: done on the staff pages.
     readonly_fields = [
-        "cycle", "cohort", "starts_at", "ends_at", "place", "online_url", "status",
-        "cancellation_reason", "sequence", "created_by", "created_at", "updated_at",
+        "cycle",
+        "cohort",
+        "starts_at",
+        "ends_at",
+        "place",
+        "online_url",
+        "status",
+        "cancellation_reason",
+        "sequence",
+        "created_by",
+        "created_at",
+        "updated_at",
     ]
     inlines = [MeetingMaterialInline]
 
@@ -138,7 +154,14 @@ class DeadlineAdmin(admin.ModelAdmin):
     date_hierarchy = "due_at"
     # Reminders follow a deadline's moment only when it changes through the services.
     readonly_fields = [
-        "cycle", "cohort", "kind", "due_at", "audience", "created_by", "created_at", "updated_at"
+        "cycle",
+        "cohort",
+        "kind",
+        "due_at",
+        "audience",
+        "created_by",
+        "created_at",
+        "updated_at",
     ]
 
     def has_add_permission(self, request):

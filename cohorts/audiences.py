@@ -7,8 +7,8 @@ deadlines (who is reminded), and ``concerns(user)`` returns a ``Q`` on Deadline
 selecting those of this audience that concern ``user`` (what they see), or None.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -116,16 +116,23 @@ def _staff_concern(user):
     return Q(audience=STAFF) if user.is_staff else None
 
 
-register(Audience(
-    APPLICANTS_WITH_DRAFTS,
-    _("Applicants with an unsubmitted draft"),
-    _applicants_recipients,
-    _applicants_concern,
-    order=10,
-    cohort_scoped=False,
-))
-register(Audience(
-    PARTICIPANTS, _("Participating organisations"), _participants_recipients,
-    _participants_concern, order=20,
-))
+register(
+    Audience(
+        APPLICANTS_WITH_DRAFTS,
+        _("Applicants with an unsubmitted draft"),
+        _applicants_recipients,
+        _applicants_concern,
+        order=10,
+        cohort_scoped=False,
+    )
+)
+register(
+    Audience(
+        PARTICIPANTS,
+        _("Participating organisations"),
+        _participants_recipients,
+        _participants_concern,
+        order=20,
+    )
+)
 register(Audience(STAFF, _("Programme staff"), _staff_recipients, _staff_concern, order=90))

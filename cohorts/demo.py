@@ -62,11 +62,16 @@ def _admit_pilot(demo):
     for application in chosen:
         if application.status in (Application.Status.SUBMITTED, Application.Status.WAITLISTED):
             application = application_services.decide(
-                application, decision=Application.Status.ADMITTED, by=demo.staff,
+                application,
+                decision=Application.Status.ADMITTED,
+                by=demo.staff,
                 reason="Atbilst programmas mērķim un prioritārajai jomai.",
             )
-        if application.status in (Application.Status.SUBMITTED, Application.Status.WAITLISTED,
-                                  Application.Status.ADMITTED):
+        if application.status in (
+            Application.Status.SUBMITTED,
+            Application.Status.WAITLISTED,
+            Application.Status.ADMITTED,
+        ):
             application_services.publish_decision(application, by=demo.staff)
             done += 1
     return done
@@ -129,11 +134,17 @@ def _answers_and_attendance(demo, meetings, places):
     now = timezone.now()
     organisations = [place.organisation for place in places]
     if not held.responses.exists():
-        MeetingResponse.objects.bulk_create([
-            MeetingResponse(meeting=held, organisation=organisation, answer="yes",
-                            responded_by=organisation.memberships.first().user)
-            for organisation in organisations
-        ])
+        MeetingResponse.objects.bulk_create(
+            [
+                MeetingResponse(
+                    meeting=held,
+                    organisation=organisation,
+                    answer="yes",
+                    responded_by=organisation.memberships.first().user,
+                )
+                for organisation in organisations
+            ]
+        )
     if not held.attendance.exists():
         rows = []
         for index, organisation in enumerate(organisations):
@@ -167,33 +178,64 @@ def _deadlines(demo, cycle):
         return min(value, end - datetime.timedelta(days=1))
 
     plans = [
-        ("Organizācijas pašnovērtējuma anketa", start + datetime.timedelta(days=21), 17,
-         audiences.PARTICIPANTS,
-         "Aizpildiet pašnovērtējuma anketu: tā ir organizācijas padziļinātās izpētes pamats."),
-        ("Attīstības plāna melnraksts", day(today + datetime.timedelta(days=10)), 23,
-         audiences.PARTICIPANTS,
-         "Iesūtiet organizācijas attīstības plāna melnrakstu savam koordinatoram."),
-        ("Projekta pieteikuma melnraksts mentoram", day(today + datetime.timedelta(days=45)), 23,
-         audiences.PARTICIPANTS,
-         "Nosūtiet mentoram projekta pieteikuma melnrakstu izvēlētajam fondam."),
-        ("Gala atskaite un ilgtspējas pašvērtējums", end - datetime.timedelta(days=5), 23,
-         audiences.PARTICIPANTS,
-         "Gala atskaite par inkubācijas ciklā paveikto un ilgtspējas pašvērtējums."),
-        ("Konsultāciju uzskaite par ceturksni", day(today + datetime.timedelta(days=20)), 17,
-         "mentors", "Ievadiet notikušās konsultācijas, stundas un ieteikumus."),
-        ("Ieteikumi katrai organizācijai", end - datetime.timedelta(days=10), 17,
-         audiences.STAFF,
-         "Ilgtspējas un komunikācijas ieteikumi katrai dalībniecei."),
+        (
+            "Organizācijas pašnovērtējuma anketa",
+            start + datetime.timedelta(days=21),
+            17,
+            audiences.PARTICIPANTS,
+            "Aizpildiet pašnovērtējuma anketu: tā ir organizācijas padziļinātās izpētes pamats.",
+        ),
+        (
+            "Attīstības plāna melnraksts",
+            day(today + datetime.timedelta(days=10)),
+            23,
+            audiences.PARTICIPANTS,
+            "Iesūtiet organizācijas attīstības plāna melnrakstu savam koordinatoram.",
+        ),
+        (
+            "Projekta pieteikuma melnraksts mentoram",
+            day(today + datetime.timedelta(days=45)),
+            23,
+            audiences.PARTICIPANTS,
+            "Nosūtiet mentoram projekta pieteikuma melnrakstu izvēlētajam fondam.",
+        ),
+        (
+            "Gala atskaite un ilgtspējas pašvērtējums",
+            end - datetime.timedelta(days=5),
+            23,
+            audiences.PARTICIPANTS,
+            "Gala atskaite par inkubācijas ciklā paveikto un ilgtspējas pašvērtējums.",
+        ),
+        (
+            "Konsultāciju uzskaite par ceturksni",
+            day(today + datetime.timedelta(days=20)),
+            17,
+            "mentors",
+            "Ievadiet notikušās konsultācijas, stundas un ieteikumus.",
+        ),
+        (
+            "Ieteikumi katrai organizācijai",
+            end - datetime.timedelta(days=10),
+            17,
+            audiences.STAFF,
+            "Ilgtspējas un komunikācijas ieteikumi katrai dalībniecei.",
+        ),
     ]
     made = 0
     for title, on, hour, audience, description in plans:
-        if audiences.get(audience) is None or Deadline.objects.filter(
-            cycle=cycle, title=title
-        ).exists():
+        if (
+            audiences.get(audience) is None
+            or Deadline.objects.filter(cycle=cycle, title=title).exists()
+        ):
             continue
         services.create_deadline(
-            cycle=cycle, by=demo.staff, cohort=None, title=title, description=description,
-            due_at=_at(on, hour, 0 if hour != 23 else 59), audience=audience,
+            cycle=cycle,
+            by=demo.staff,
+            cohort=None,
+            title=title,
+            description=description,
+            due_at=_at(on, hour, 0 if hour != 23 else 59),
+            audience=audience,
         )
         made += 1
     return made

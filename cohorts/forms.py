@@ -128,9 +128,7 @@ class ResponseForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    note = forms.CharField(
-        label=_("Others coming, or a comment"), max_length=300, required=False
-    )
+    note = forms.CharField(label=_("Others coming, or a comment"), max_length=300, required=False)
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,7 +154,9 @@ class AttendanceRowForm(forms.Form):
         choices=[("", "—"), *Attendance.Status.choices],
         required=False,
     )
-    people = forms.IntegerField(label=_("People present"), min_value=0, max_value=99, required=False)
+    people = forms.IntegerField(
+        label=_("People present"), min_value=0, max_value=99, required=False
+    )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def clean(self):
@@ -189,7 +189,9 @@ class DeadlineForm(forms.ModelForm):
 
 
 class ReminderSettingsForm(forms.Form):
-    meetings = forms.CharField(label=_("Before joint meetings"), max_length=60, help_text=OFFSET_HELP)
+    meetings = forms.CharField(
+        label=_("Before joint meetings"), max_length=60, help_text=OFFSET_HELP
+    )
     deadlines = forms.CharField(label=_("Before deadlines"), max_length=60, help_text=OFFSET_HELP)
     call_closing = forms.CharField(
         label=_("Before the call closes (to organisations with a draft)"),

@@ -264,9 +264,7 @@ class MeetingResponse(models.Model):
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("who comes"), blank=True, related_name="+"
     )
-    note = models.CharField(
-        _("others coming, or a comment"), max_length=300, blank=True
-    )
+    note = models.CharField(_("others coming, or a comment"), max_length=300, blank=True)
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("answered by"),

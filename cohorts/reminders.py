@@ -44,9 +44,9 @@ class MeetingReminders(ReminderSource):
                 continue
             invitees = selectors.meeting_invitees(meeting, people, hosts[meeting.pk])
             calendars = meeting_invitations(meeting, [invitee.user for invitee in invitees])
-            invited = len({
-                organisation.pk for invitee in invitees for organisation in invitee.organisations
-            })
+            invited = len(
+                {organisation.pk for invitee in invitees for organisation in invitee.organisations}
+            )
             for invitee in invitees:
                 context = {"meeting": meeting}
                 if invitee.is_host:

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from .admin_widgets import RelationFieldsMixin
 from .models import Cycle, Invitation, Membership, Organisation, PriorityField, User
 
-
 # Django's own, with relation fields that refuse a tampered id as a form error.
 admin.site.unregister(Group)
 
@@ -21,7 +20,15 @@ class GroupAdmin(RelationFieldsMixin, DjangoGroupAdmin):
 @admin.register(User)
 class UserAdmin(RelationFieldsMixin, DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "language", "is_staff", "is_active", "last_login"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "language",
+        "is_staff",
+        "is_active",
+        "last_login",
+    ]
     list_filter = ["is_staff", "is_superuser", "is_active", "language", "groups"]
     search_fields = ["email", "first_name", "last_name", "phone"]
     fieldsets = [

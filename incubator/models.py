@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .validators import validate_registration_number
 
@@ -162,9 +163,7 @@ class Organisation(models.Model):
     mission = models.TextField(_("mission"))
     members_count = models.PositiveIntegerField(_("number of members"))
     volunteers_count = models.PositiveIntegerField(_("number of volunteers"))
-    annual_budget = models.DecimalField(
-        _("annual budget (EUR)"), max_digits=12, decimal_places=2
-    )
+    annual_budget = models.DecimalField(_("annual budget (EUR)"), max_digits=12, decimal_places=2)
     priority_field = models.ForeignKey(
         PriorityField,
         verbose_name=_("priority field"),

@@ -16,9 +16,7 @@ def create_organisation(*, leader, **fields):
     organisation = Organisation(**fields)
     organisation.full_clean()
     organisation.save()
-    Membership.objects.create(
-        organisation=organisation, user=leader, role=Membership.Role.LEADER
-    )
+    Membership.objects.create(organisation=organisation, user=leader, role=Membership.Role.LEADER)
     return organisation
 
 

@@ -41,7 +41,7 @@ def dashboard(request):
 def organisation_create(request):
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organisation = services.create_organisation(leader=request.user, **form.cleaned_data)
+        services.create_organisation(leader=request.user, **form.cleaned_data)
         messages.success(request, _("The organisation's profile has been created."))
         return redirect("dashboard")
     return render(request, "incubator/organisation_form.html", {"form": form, "creating": True})

@@ -13,8 +13,9 @@ def _recipients(deadlines):
 
     mentors = [
         profile.user
-        for profile in MentorProfile.objects.filter(is_active=True, user__is_active=True)
-        .select_related("user")
+        for profile in MentorProfile.objects.filter(
+            is_active=True, user__is_active=True
+        ).select_related("user")
     ]
     for deadline in deadlines:
         for user in mentors:
@@ -28,5 +29,4 @@ def _concerns(user):
 
 
 def register_audience():
-    register(Audience(MENTORS, _("Mentors"), _recipients, _concerns, order=30,
-                      cohort_scoped=False))
+    register(Audience(MENTORS, _("Mentors"), _recipients, _concerns, order=30, cohort_scoped=False))

@@ -48,7 +48,9 @@ def cycle(db):
 
 @pytest.fixture
 def application(cycle, organisation, applicant):
-    return factories.ApplicationFactory(cycle=cycle, organisation=organisation, created_by=applicant)
+    return factories.ApplicationFactory(
+        cycle=cycle, organisation=organisation, created_by=applicant
+    )
 
 
 @pytest.fixture
@@ -83,7 +85,6 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, r
     """tests/test_celery_worker.py runs a real Celery worker in another process, which
     must open the test database: with SQLite and a Redis broker, the test database is
     a file under VAR_DIR (one per xdist worker) instead of memory."""
-    import os
     from pathlib import Path
 
     from django.conf import settings

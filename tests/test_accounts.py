@@ -61,9 +61,7 @@ def test_signing_up_in_english_sets_the_email_language(
     assert "/en/accounts/confirm-email/" in mail.outbox[-1].body
 
 
-def test_a_taken_email_does_not_reveal_the_account(
-    client, db, django_capture_on_commit_callbacks
-):
+def test_a_taken_email_does_not_reveal_the_account(client, db, django_capture_on_commit_callbacks):
     """allauth's enumeration protection: the form behaves as for a new address and
     the owner of the address is told by email instead."""
     existing = factories.UserFactory(email="aiznemts@biedriba.lv")
@@ -128,13 +126,9 @@ def test_latvian_by_default_english_under_en(client, db, path):
 def test_the_language_switch_keeps_the_page(client, db):
     english_page = client.get("/en/accounts/login/?next=/dashboard/").content.decode()
     assert 'name="next" type="hidden" value="/accounts/login/?next=/dashboard/"' in english_page
-    response = client.post(
-        reverse("set_language"), {"language": "en", "next": "/accounts/login/"}
-    )
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
     assert response.url == "/en/accounts/login/"
-    response = client.post(
-        reverse("set_language"), {"language": "lv", "next": "/accounts/login/"}
-    )
+    response = client.post(reverse("set_language"), {"language": "lv", "next": "/accounts/login/"})
     assert response.url == "/accounts/login/"
 
 

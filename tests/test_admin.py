@@ -12,12 +12,15 @@ from . import factories
 def populated(db, staff):
     application = factories.ApplicationFactory(submitted=True)
     application.status_changes.create(status="submitted", changed_by=staff)
-    application.attachments.create(name="a.pdf", content_type="application/pdf", size=3,
-                                   file="a.pdf")
+    application.attachments.create(
+        name="a.pdf", content_type="application/pdf", size=3, file="a.pdf"
+    )
     from incubator.notifications import services
 
     services.queue(
-        key="test:1", recipient=staff, template="applications/emails/withdrawn",
+        key="test:1",
+        recipient=staff,
+        template="applications/emails/withdrawn",
         context={"application": application, "withdrawn_by": staff, "reason": ""},
     )
     return application
@@ -43,14 +46,17 @@ def test_changelist_search_and_change_form_open(client, populated, model):
     client.force_login(factories.AdminFactory())
     model_admin = admin.site._registry[model]
     info = model._meta.app_label, model._meta.model_name
-    changelist = reverse("admin:%s_%s_changelist" % info)
+    changelist = reverse(f"admin:{info[0]}_{info[1]}_changelist")
     assert client.get(changelist).status_code == 200
     if model_admin.search_fields:
         assert client.get(changelist, {"q": "a"}).status_code == 200
     assert model_admin.list_display != ("__str__",), "list columns are chosen"
     instance = model.objects.first()
     if instance is not None:
-        assert client.get(reverse("admin:%s_%s_change" % info, args=[instance.pk])).status_code == 200
+        assert (
+            client.get(reverse(f"admin:{info[0]}_{info[1]}_change", args=[instance.pk])).status_code
+            == 200
+        )
 
 
 @pytest.mark.parametrize("tampered", ["abc", "99999999999999999999", "-5"])
@@ -74,18 +80,27 @@ def test_tampered_attendees_are_a_form_error(client, place, running_cycle):
 
     starts = timezone.now() + timedelta(days=3)
     meeting = JointMeeting.objects.create(
-        cycle=running_cycle, title="Kopā", starts_at=starts,
-        ends_at=starts + timedelta(hours=2), place="Liepāja",
+        cycle=running_cycle,
+        title="Kopā",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place="Liepāja",
     )
     response_row = MeetingResponse.objects.create(
         meeting=meeting, organisation=place.organisation, answer="maybe"
     )
     client.force_login(factories.AdminFactory())
     url = reverse("admin:cohorts_meetingresponse_change", args=[response_row.pk])
-    page = client.post(url, {
-        "meeting": response_row.meeting_id, "organisation": response_row.organisation_id,
-        "answer": "yes", "attendees": ["99999999999999999999", "abc"], "note": "",
-    })
+    page = client.post(
+        url,
+        {
+            "meeting": response_row.meeting_id,
+            "organisation": response_row.organisation_id,
+            "answer": "yes",
+            "attendees": ["99999999999999999999", "abc"],
+            "note": "",
+        },
+    )
     assert page.status_code == 200
     assert page.context["adminform"].form.errors["attendees"]
     assert MeetingResponse.objects.get(pk=response_row.pk).answer == response_row.answer

@@ -38,9 +38,7 @@ def test_starting_an_application_creates_one_draft(client, cycle, organisation, 
     assert "jau ir pieteikums" in second.content.decode()
 
 
-def test_starting_after_the_call_closed_is_refused_with_a_message(
-    client, organisation, applicant
-):
+def test_starting_after_the_call_closed_is_refused_with_a_message(client, organisation, applicant):
     closed = factories.CycleFactory(
         call_opens_at=timezone.now() - datetime.timedelta(days=30),
         call_closes_at=timezone.now() - datetime.timedelta(days=1),
@@ -61,9 +59,7 @@ def test_starting_for_someone_elses_organisation_is_404(client, cycle, applicant
     assert not Application.objects.exists()
 
 
-def test_autosave_saves_each_change_and_answers_with_the_indicator(
-    client, application, applicant
-):
+def test_autosave_saves_each_change_and_answers_with_the_indicator(client, application, applicant):
     client.force_login(applicant)
     response = client.post(
         reverse("applications:autosave", args=[application.pk]),
@@ -138,9 +134,7 @@ def test_submitting_a_complete_draft(client, application, applicant, mailoutbox)
     assert "Gribam augt." in page
 
 
-def test_a_late_submission_gets_a_clear_message_and_the_draft_stays(
-    client, application, applicant
-):
+def test_a_late_submission_gets_a_clear_message_and_the_draft_stays(client, application, applicant):
     Application.objects.filter(pk=application.pk).update(motivation="Mans teksts")
     application.cycle.call_closes_at = timezone.now() - datetime.timedelta(minutes=1)
     application.cycle.call_opens_at = timezone.now() - datetime.timedelta(days=10)
@@ -182,11 +176,14 @@ def test_staff_list_filters_and_counts(client, staff, cycle, priority_fields):
     culture, it = priority_fields[0], priority_fields[1]
     for n in range(3):
         factories.ApplicationFactory(
-            cycle=cycle, submitted=True, organisation__priority_field=culture,
+            cycle=cycle,
+            submitted=True,
+            organisation__priority_field=culture,
             organisation__name=f"Kultūras biedrība {n}",
         )
-    factories.ApplicationFactory(cycle=cycle, organisation__priority_field=it,
-                                 organisation__name="IT klubs")
+    factories.ApplicationFactory(
+        cycle=cycle, organisation__priority_field=it, organisation__name="IT klubs"
+    )
     factories.ApplicationFactory(submitted=True)  # another cycle: not counted
     client.force_login(staff)
     url = reverse("applications:staff_list")
@@ -195,7 +192,9 @@ def test_staff_list_filters_and_counts(client, staff, cycle, priority_fields):
     response = client.get(url, {"cycle": cycle.pk, "status": "submitted"})
     assert [a.status for a in response.context["page"]] == ["submitted"] * 3
     assert response.context["count_total"] == 4
-    rows = {field.code if field else None: cells for field, cells, _t in response.context["count_rows"]}
+    rows = {
+        field.code if field else None: cells for field, cells, _t in response.context["count_rows"]
+    }
     assert rows["culture"][1] == 3 and rows["it"][0] == 1
     response = client.get(url, {"cycle": cycle.pk, "q": "it klubs"})
     assert [a.organisation.name for a in response.context["page"]] == ["IT klubs"]
@@ -217,8 +216,9 @@ def test_staff_list_query_count_does_not_grow(
 ):
     for _ in range(rows):
         application = factories.ApplicationFactory(cycle=cycle, submitted=True)
-        application.attachments.create(name="a.pdf", content_type="application/pdf", size=1,
-                                       file="x.pdf")
+        application.attachments.create(
+            name="a.pdf", content_type="application/pdf", size=1, file="x.pdf"
+        )
     client.force_login(staff)
     with django_assert_max_num_queries(9):
         response = client.get(reverse("applications:staff_list"), {"cycle": cycle.pk})

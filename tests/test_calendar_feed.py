@@ -23,17 +23,39 @@ def programme(place, staff, priority_fields):
     youth = next(f for f in priority_fields if f.code == "youth")
     other = factories.admit(
         factories.OrganisationFactory(leader=factories.UserFactory(), priority_field=youth),
-        place.cycle, staff,
+        place.cycle,
+        staff,
     )
     common = dict(ends_at=_moment(20, 18), place="Lielā iela 3", online_url="", agenda="Plāns")
-    services.schedule_meeting(cycle=place.cycle, by=staff, cohort=None, title="Visiem",
-                              starts_at=_moment(20), **common)
-    services.schedule_meeting(cycle=place.cycle, by=staff, cohort=other.cohort,
-                              title="Citai kohortai", starts_at=_moment(20, 10), **common)
-    services.create_deadline(cycle=place.cycle, by=staff, cohort=None, title="Attīstības plāns",
-                             description="", due_at=_moment(10, 23), audience="participants")
-    services.create_deadline(cycle=place.cycle, by=staff, cohort=None, title="Tikai darbiniekiem",
-                             description="", due_at=_moment(11), audience="staff")
+    services.schedule_meeting(
+        cycle=place.cycle, by=staff, cohort=None, title="Visiem", starts_at=_moment(20), **common
+    )
+    services.schedule_meeting(
+        cycle=place.cycle,
+        by=staff,
+        cohort=other.cohort,
+        title="Citai kohortai",
+        starts_at=_moment(20, 10),
+        **common,
+    )
+    services.create_deadline(
+        cycle=place.cycle,
+        by=staff,
+        cohort=None,
+        title="Attīstības plāns",
+        description="",
+        due_at=_moment(10, 23),
+        audience="participants",
+    )
+    services.create_deadline(
+        cycle=place.cycle,
+        by=staff,
+        cohort=None,
+        title="Tikai darbiniekiem",
+        description="",
+        due_at=_moment(11),
+        audience="staff",
+    )
     services.sync_cycle_deadlines(place.cycle)
     return place
 
@@ -54,7 +76,11 @@ def test_a_participant_subscribes_and_sees_only_what_concerns_them(client, progr
     assert applicant.calendar_token in response.content.decode()
     client.logout()  # calendar apps fetch without a session
     summaries = {str(e["summary"]) for e in _feed(client, applicant).walk("VEVENT")}
-    assert summaries == {"Visiem", "Termiņš: Attīstības plāns", "Termiņš: Inkubācijas cikls beidzas"}
+    assert summaries == {
+        "Visiem",
+        "Termiņš: Attīstības plāns",
+        "Termiņš: Inkubācijas cikls beidzas",
+    }
 
 
 def test_staff_see_every_meeting_and_the_staff_deadlines(client, programme, staff):
@@ -64,7 +90,9 @@ def test_staff_see_every_meeting_and_the_staff_deadlines(client, programme, staf
     assert {"Visiem", "Citai kohortai", "Termiņš: Tikai darbiniekiem"} <= summaries
 
 
-def test_a_cancelled_meeting_stays_in_the_feed_marked_cancelled(client, programme, staff, applicant):
+def test_a_cancelled_meeting_stays_in_the_feed_marked_cancelled(
+    client, programme, staff, applicant
+):
     meeting = programme.cycle.meetings.get(title="Visiem")
     services.cancel_meeting(meeting, reason="Slimība", by=staff)
     client.force_login(applicant)

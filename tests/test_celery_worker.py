@@ -92,10 +92,24 @@ class Worker:
         log = open(self.log_dir / f"worker-{self.name.split('@')[0]}.log", "w")
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "incubator", "worker",
-                "--pool", "prefork", "--concurrency", str(concurrency), "--loglevel", "INFO",
-                "--without-gossip", "--without-mingle", "--hostname", self.name,
-                "--queues", self.queue,
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "incubator",
+                "worker",
+                "--pool",
+                "prefork",
+                "--concurrency",
+                str(concurrency),
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                self.name,
+                "--queues",
+                self.queue,
             ],
             cwd=settings.BASE_DIR,
             env=env,
@@ -170,17 +184,25 @@ def test_dispatching_twice_or_twice_at_once_sends_each_reminder_once(
     cycle = factories.RunningCycleFactory()
     for index in range(4):
         factories.admit(
-            factories.OrganisationFactory(leader=factories.UserFactory(),
-                                          priority_field=priority_fields[index]),
-            cycle, staff,
+            factories.OrganisationFactory(
+                leader=factories.UserFactory(), priority_field=priority_fields[index]
+            ),
+            cycle,
+            staff,
         )
     starts = timezone.now() + datetime.timedelta(days=5)
     # Scheduled three days ago; the 7-day reminder fell due two days ago, while
     # nothing ran. The meeting is still ahead, so it goes out now, once.
     with time_machine.travel(timezone.now() - datetime.timedelta(days=3)):
         cohort_services.schedule_meeting(
-            cycle=cycle, by=staff, cohort=None, title="Kopīgā tikšanās", starts_at=starts,
-            ends_at=starts + datetime.timedelta(hours=2), place="Lielā iela 3", online_url="",
+            cycle=cycle,
+            by=staff,
+            cohort=None,
+            title="Kopīgā tikšanās",
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+            place="Lielā iela 3",
+            online_url="",
             agenda="",
         )
     _control()
@@ -195,9 +217,13 @@ def test_dispatching_twice_or_twice_at_once_sends_each_reminder_once(
 
     _wait_for(reminders_sent, what="the reminders to be sent")
     dispatch.delay()  # and once more, afterwards
-    _wait_for(lambda: not Reminder.objects.filter(
-        status="pending", source="meeting", label="before-7d"
-    ).exists())
+    _wait_for(
+        lambda: (
+            not Reminder.objects.filter(
+                status="pending", source="meeting", label="before-7d"
+            ).exists()
+        )
+    )
     time.sleep(2)
     delivered = {k: n for k, n in _delivered().items() if ":before-7d@" in k}
     assert len(delivered) == 5
@@ -237,8 +263,12 @@ def _write_batch(keys):
     with transaction.atomic():
         ids = [
             Email.objects.create(
-                key=key, to=f"p{n}@example.lv", language="lv", subject="Sveiki",
-                text_body="x", enqueued_at=timezone.now(),
+                key=key,
+                to=f"p{n}@example.lv",
+                language="lv",
+                subject="Sveiki",
+                text_body="x",
+                enqueued_at=timezone.now(),
             ).pk
             for n, key in enumerate(keys)
         ]

@@ -30,7 +30,9 @@ def test_publishing_an_admission_places_the_organisation_in_a_new_cohort(
     running_cycle, staff, culture, django_capture_on_commit_callbacks
 ):
     application = factories.ApplicationFactory(
-        cycle=running_cycle, submitted=True, organisation__priority_field=culture,
+        cycle=running_cycle,
+        submitted=True,
+        organisation__priority_field=culture,
     )
     application_services.decide(application, decision="admitted", by=staff)
     assert not Cohort.objects.exists()  # a decision is internal until published
@@ -47,9 +49,15 @@ def test_publishing_an_admission_places_the_organisation_in_a_new_cohort(
 def test_the_second_organisation_of_a_field_joins_the_same_cohort_and_repeats_change_nothing(
     running_cycle, staff, culture, youth
 ):
-    first = factories.admit(factories.OrganisationFactory(priority_field=culture), running_cycle, staff)
-    second = factories.admit(factories.OrganisationFactory(priority_field=culture), running_cycle, staff)
-    other = factories.admit(factories.OrganisationFactory(priority_field=youth), running_cycle, staff)
+    first = factories.admit(
+        factories.OrganisationFactory(priority_field=culture), running_cycle, staff
+    )
+    second = factories.admit(
+        factories.OrganisationFactory(priority_field=culture), running_cycle, staff
+    )
+    other = factories.admit(
+        factories.OrganisationFactory(priority_field=youth), running_cycle, staff
+    )
     assert first.cohort == second.cohort != other.cohort
     assert services.place_admitted(second.application) == second
     assert Cohort.objects.count() == 2
@@ -144,22 +152,23 @@ def test_a_participant_sees_their_cohort_without_the_staff_columns(client, place
     assert "Pārvietot" not in page
 
 
-def test_a_participant_sees_each_peers_leader_only_without_phones(
-    client, place, applicant, staff
-):
+def test_a_participant_sees_each_peers_leader_only_without_phones(client, place, applicant, staff):
     from incubator.models import Membership
 
     peer_leader = factories.UserFactory(phone="+371 22222222")
     peer = factories.admit(
-        factories.OrganisationFactory(leader=peer_leader,
-                                      priority_field=place.cohort.priority_field),
-        place.cycle, staff,
+        factories.OrganisationFactory(
+            leader=peer_leader, priority_field=place.cohort.priority_field
+        ),
+        place.cycle,
+        staff,
     )
     peer_member = factories.UserFactory(phone="+371 23333333")
     Membership.objects.create(organisation=peer.organisation, user=peer_member)
     gone = factories.UserFactory(is_active=False)
-    Membership.objects.create(organisation=peer.organisation, user=gone,
-                              role=Membership.Role.LEADER)
+    Membership.objects.create(
+        organisation=peer.organisation, user=gone, role=Membership.Role.LEADER
+    )
     client.force_login(applicant)
     page = client.get(reverse("cohorts:cohort_detail", args=[place.cohort_id])).content.decode()
     assert peer_leader.email in page and peer_leader.display_name in page
@@ -175,9 +184,11 @@ def test_a_participant_sees_each_peers_leader_only_without_phones(
 
 def test_an_organisation_that_left_is_listed_for_staff_only(client, place, staff, applicant):
     peer = factories.admit(
-        factories.OrganisationFactory(leader=factories.UserFactory(),
-                                      priority_field=place.cohort.priority_field),
-        place.cycle, staff,
+        factories.OrganisationFactory(
+            leader=factories.UserFactory(), priority_field=place.cohort.priority_field
+        ),
+        place.cycle,
+        staff,
     )
     services.set_membership_status(peer, status="left", reason="Beidza darbību", by=staff)
     client.force_login(applicant)
@@ -203,22 +214,31 @@ def test_the_cohort_list_shows_each_cohort_with_its_counts_and_next_meeting(
     youth = next(f for f in priority_fields if f.code == "youth")
     for _ in range(2):
         factories.admit(
-            factories.OrganisationFactory(leader=factories.UserFactory(),
-                                          priority_field=place.cohort.priority_field),
-            place.cycle, staff,
+            factories.OrganisationFactory(
+                leader=factories.UserFactory(), priority_field=place.cohort.priority_field
+            ),
+            place.cycle,
+            staff,
         )
     gone = factories.admit(
         factories.OrganisationFactory(leader=factories.UserFactory(), priority_field=youth),
-        place.cycle, staff,
+        place.cycle,
+        staff,
     )
     services.set_membership_status(gone, status="left", reason="Beidza darbību", by=staff)
     place.cohort.coordinator = staff
     place.cohort.save()
     starts = timezone.now() + timezone.timedelta(days=9)
     services.schedule_meeting(
-        cycle=place.cycle, by=staff, cohort=place.cohort, title="Kultūras tikšanās",
-        starts_at=starts, ends_at=starts + timezone.timedelta(hours=2), place="Lielā iela 3",
-        online_url="", agenda="",
+        cycle=place.cycle,
+        by=staff,
+        cohort=place.cohort,
+        title="Kultūras tikšanās",
+        starts_at=starts,
+        ends_at=starts + timezone.timedelta(hours=2),
+        place="Lielā iela 3",
+        online_url="",
+        agenda="",
     )
     client.force_login(staff)
     page = client.get(reverse("cohorts:cohort_list"), {"cycle": place.cycle_id}).content.decode()

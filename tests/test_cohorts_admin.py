@@ -15,9 +15,17 @@ from incubator.notifications import reminders
 from . import factories
 
 MODELS = [
-    "cohorts.Cohort", "cohorts.CohortMembership", "cohorts.CycleReminders", "cohorts.JointMeeting",
-    "cohorts.MeetingMaterial", "cohorts.MeetingResponse", "cohorts.Attendance", "cohorts.Deadline",
-    "mentoring.MentorProfile", "notifications.Reminder", "notifications.Email",
+    "cohorts.Cohort",
+    "cohorts.CohortMembership",
+    "cohorts.CycleReminders",
+    "cohorts.JointMeeting",
+    "cohorts.MeetingMaterial",
+    "cohorts.MeetingResponse",
+    "cohorts.Attendance",
+    "cohorts.Deadline",
+    "mentoring.MentorProfile",
+    "notifications.Reminder",
+    "notifications.Email",
 ]
 
 
@@ -25,22 +33,33 @@ MODELS = [
 def records(place, staff, applicant):
     starts = timezone.now() - datetime.timedelta(days=1)
     held = services.schedule_meeting(
-        cycle=place.cycle, by=staff, cohort=None, title="Notikusi", starts_at=starts,
-        ends_at=starts + datetime.timedelta(hours=2), place="Lielā iela 3", online_url="",
+        cycle=place.cycle,
+        by=staff,
+        cohort=None,
+        title="Notikusi",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        place="Lielā iela 3",
+        online_url="",
         agenda="",
     )
     ahead = services.schedule_meeting(
-        cycle=place.cycle, by=staff, cohort=place.cohort, title="Gaidāma",
+        cycle=place.cycle,
+        by=staff,
+        cohort=place.cohort,
+        title="Gaidāma",
         starts_at=starts + datetime.timedelta(days=20),
-        ends_at=starts + datetime.timedelta(days=20, hours=2), place="Lielā iela 3",
-        online_url="", agenda="",
+        ends_at=starts + datetime.timedelta(days=20, hours=2),
+        place="Lielā iela 3",
+        online_url="",
+        agenda="",
     )
     services.add_material(held, SimpleUploadedFile("a.pdf", b"%PDF-1.4 a"), by=staff)
-    services.respond(ahead, organisation=place.organisation, answer="yes", by=applicant,
-                     attendees=[applicant])
+    services.respond(
+        ahead, organisation=place.organisation, answer="yes", by=applicant, attendees=[applicant]
+    )
     services.record_attendance(held, [(place.organisation, "present", 2, "")], by=staff)
-    services.update_reminder_settings(place.cycle, meetings="7d", deadlines="1d",
-                                      call_closing="3d")
+    services.update_reminder_settings(place.cycle, meetings="7d", deadlines="1d", call_closing="3d")
     services.sync_cycle_deadlines(place.cycle)
     services.move_membership(place, cohort=place.cohort, by=staff)
     factories.MentorProfileFactory()
@@ -55,12 +74,15 @@ def test_admin_pages_open_with_rows(client, records, label):
     assert model in admin.site._registry
     client.force_login(factories.AdminFactory())
     info = model._meta.app_label, model._meta.model_name
-    changelist = reverse("admin:%s_%s_changelist" % info)
+    changelist = reverse(f"admin:{info[0]}_{info[1]}_changelist")
     assert client.get(changelist).status_code == 200
     assert client.get(changelist, {"q": "a"}).status_code == 200
     instance = model.objects.first()
     assert instance is not None
-    assert client.get(reverse("admin:%s_%s_change" % info, args=[instance.pk])).status_code == 200
+    assert (
+        client.get(reverse(f"admin:{info[0]}_{info[1]}_change", args=[instance.pk])).status_code
+        == 200
+    )
 
 
 def test_the_membership_history_opens(client, records, place):
@@ -78,7 +100,10 @@ def test_meetings_and_deadlines_are_not_deleted_in_the_admin(client, records, la
     instance = model.objects.first()
     client.force_login(factories.AdminFactory())
     info = model._meta.app_label, model._meta.model_name
-    assert client.get(reverse("admin:%s_%s_delete" % info, args=[instance.pk])).status_code == 403
-    page = client.get(reverse("admin:%s_%s_changelist" % info)).content.decode()
+    assert (
+        client.get(reverse(f"admin:{info[0]}_{info[1]}_delete", args=[instance.pk])).status_code
+        == 403
+    )
+    page = client.get(reverse(f"admin:{info[0]}_{info[1]}_changelist")).content.decode()
     assert "delete_selected" not in page
     assert model.objects.filter(pk=instance.pk).exists()

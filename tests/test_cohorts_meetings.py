@@ -62,7 +62,9 @@ def test_scheduling_invites_everyone_of_the_cycle_with_a_calendar_file(
     meeting = services.schedule_meeting(cycle=place.cycle, by=staff, **meeting_fields())
     invitations = outbox_emails(key__startswith=f"meeting:{meeting.pk}:")
     assert {e.to for e in invitations} == {
-        applicant.email, colleague.email, other_place.organisation.people.get().email,
+        applicant.email,
+        colleague.email,
+        other_place.organisation.people.get().email,
         staff.email,  # who scheduled it: a host, with the calendar file too
     }
     host = next(e for e in invitations if e.to == staff.email)
@@ -85,7 +87,8 @@ def test_a_cohort_meeting_invites_only_that_cohort(place, other_place, staff, ou
         cycle=place.cycle, by=staff, **meeting_fields(cohort=place.cohort)
     )
     assert {e.recipient for e in outbox_emails(key__startswith=f"meeting:{meeting.pk}:")} == {
-        *place.organisation.people.all(), staff
+        *place.organisation.people.all(),
+        staff,
     }
 
 
@@ -162,7 +165,9 @@ def test_moving_a_meeting_tells_everyone_and_its_reminders_follow(
     meeting = services.schedule_meeting(cycle=place.cycle, by=staff, **meeting_fields())
     later = _moment(30)
     meeting, notified = services.update_meeting(
-        meeting, by=staff, **meeting_fields(starts_at=later, ends_at=later + datetime.timedelta(hours=2))
+        meeting,
+        by=staff,
+        **meeting_fields(starts_at=later, ends_at=later + datetime.timedelta(hours=2)),
     )
     assert notified and meeting.sequence == 1
     notice = outbox_emails(key=f"meeting:{meeting.pk}:user:{applicant.pk}:changed-1")[0]
@@ -204,7 +209,8 @@ def test_cancelling_sends_a_calendar_cancellation_and_drops_the_reminders(
 
 def test_a_held_meeting_cannot_be_cancelled(place, staff):
     meeting = services.schedule_meeting(
-        cycle=place.cycle, by=staff,
+        cycle=place.cycle,
+        by=staff,
         **meeting_fields(starts_at=_moment(-3), ends_at=_moment(-3, 18)),
     )
     with pytest.raises(ValidationError):
@@ -226,8 +232,11 @@ def test_a_participant_answers_with_htmx_and_names_who_comes(
     prefix = f"m{meeting.pk}"
     response = client.post(
         reverse("cohorts:rsvp", args=[meeting.pk, place.organisation_id]),
-        {f"{prefix}-answer": "yes", f"{prefix}-attendees": [applicant.pk, colleague.pk],
-         f"{prefix}-note": "Vēl viens brīvprātīgais"},
+        {
+            f"{prefix}-answer": "yes",
+            f"{prefix}-attendees": [applicant.pk, colleague.pk],
+            f"{prefix}-note": "Vēl viens brīvprātīgais",
+        },
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -270,9 +279,7 @@ def test_answering_for_another_organisation_is_404(client, meeting, place, other
     assert not MeetingResponse.objects.exists()
 
 
-def test_answering_a_cohort_meeting_of_another_cohort_is_404(
-    client, place, other_place, staff
-):
+def test_answering_a_cohort_meeting_of_another_cohort_is_404(client, place, other_place, staff):
     theirs = services.schedule_meeting(
         cycle=place.cycle, by=staff, **meeting_fields(cohort=other_place.cohort)
     )
@@ -290,7 +297,8 @@ def test_a_cancelled_or_started_meeting_takes_no_answers(meeting, place, applica
     with pytest.raises(ValidationError):
         services.respond(meeting, organisation=place.organisation, answer="yes", by=applicant)
     held = services.schedule_meeting(
-        cycle=place.cycle, by=staff,
+        cycle=place.cycle,
+        by=staff,
         **meeting_fields(starts_at=_moment(-2), ends_at=_moment(-2, 18)),
     )
     with pytest.raises(ValidationError):
@@ -327,15 +335,11 @@ def test_materials_are_checked_and_served_only_to_those_invited(
     assert client.get(url).status_code == 404
 
 
-def test_a_cohort_meetings_materials_are_404_to_another_cohort(
-    client, place, other_place, staff
-):
+def test_a_cohort_meetings_materials_are_404_to_another_cohort(client, place, other_place, staff):
     theirs = services.schedule_meeting(
         cycle=place.cycle, by=staff, **meeting_fields(cohort=other_place.cohort)
     )
-    material = services.add_material(
-        theirs, SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"), by=staff
-    )
+    material = services.add_material(theirs, SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"), by=staff)
     client.force_login(place.organisation.people.get())
     url = reverse("cohorts:material_download", args=[theirs.pk, material.pk])
     assert client.get(url).status_code == 404
@@ -347,7 +351,8 @@ def test_a_cohort_meetings_materials_are_404_to_another_cohort(
 @pytest.fixture
 def held(place, staff):
     return services.schedule_meeting(
-        cycle=place.cycle, by=staff,
+        cycle=place.cycle,
+        by=staff,
         **meeting_fields(starts_at=_moment(-7), ends_at=_moment(-7, 18)),
     )
 
@@ -360,19 +365,28 @@ def test_staff_record_attendance_for_all_organisations_on_one_page(
     page = client.get(url).content.decode()
     assert place.organisation.name in page and other_place.organisation.name in page
     first, second = f"org{place.organisation_id}", f"org{other_place.organisation_id}"
-    response = client.post(url, {
-        f"{first}-status": "present", f"{first}-people": "2", f"{first}-note": "",
-        f"{second}-status": "excused", f"{second}-people": "3", f"{second}-note": "Slimība",
-    })
+    response = client.post(
+        url,
+        {
+            f"{first}-status": "present",
+            f"{first}-people": "2",
+            f"{first}-note": "",
+            f"{second}-status": "excused",
+            f"{second}-people": "3",
+            f"{second}-note": "Slimība",
+        },
+    )
     assert response.status_code == 302
     records = {a.organisation_id: a for a in Attendance.objects.all()}
     assert (records[place.organisation_id].status, records[place.organisation_id].people) == (
-        "present", 2
+        "present",
+        2,
     )
     # An excused organisation has no one present, whatever was typed.
-    assert (records[other_place.organisation_id].people, records[other_place.organisation_id].note) == (
-        0, "Slimība"
-    )
+    assert (
+        records[other_place.organisation_id].people,
+        records[other_place.organisation_id].note,
+    ) == (0, "Slimība")
 
 
 def test_present_without_a_number_is_explained_and_nothing_is_saved(client, held, place, staff):
@@ -391,17 +405,15 @@ def test_present_without_a_number_is_explained_and_nothing_is_saved(client, held
 
 def test_attendance_before_the_meeting_day_is_refused(meeting, place, staff):
     with pytest.raises(ValidationError):
-        services.record_attendance(
-            meeting, [(place.organisation, "present", 1, "")], by=staff
-        )
+        services.record_attendance(meeting, [(place.organisation, "present", 1, "")], by=staff)
 
 
 def test_a_participant_cannot_record_attendance(client, held, place, applicant):
     client.force_login(applicant)
     prefix = f"org{place.organisation_id}"
     response = client.post(
-        reverse("cohorts:attendance", args=[held.pk]), {f"{prefix}-status": "present",
-                                                        f"{prefix}-people": "5"}
+        reverse("cohorts:attendance", args=[held.pk]),
+        {f"{prefix}-status": "present", f"{prefix}-people": "5"},
     )
     assert response.status_code == 403
     assert not Attendance.objects.exists()
@@ -411,12 +423,18 @@ def test_the_attendance_report_counts_in_the_database_and_exports_csv(
     client, held, place, other_place, staff
 ):
     second = services.schedule_meeting(
-        cycle=place.cycle, by=staff,
+        cycle=place.cycle,
+        by=staff,
         **meeting_fields(title="Trešā", starts_at=_moment(-1), ends_at=_moment(-1, 18)),
     )
-    services.record_attendance(held, [
-        (place.organisation, "present", 2, ""), (other_place.organisation, "absent", 0, ""),
-    ], by=staff)
+    services.record_attendance(
+        held,
+        [
+            (place.organisation, "present", 2, ""),
+            (other_place.organisation, "absent", 0, ""),
+        ],
+        by=staff,
+    )
     services.record_attendance(second, [(place.organisation, "present", 1, "")], by=staff)
     MeetingResponse.objects.create(meeting=held, organisation=place.organisation, answer="yes")
 
@@ -437,8 +455,13 @@ def test_the_attendance_report_counts_in_the_database_and_exports_csv(
 
 
 def test_the_staff_meeting_page_lists_the_answers(client, meeting, place, staff, applicant):
-    services.respond(meeting, organisation=place.organisation, answer="maybe", by=applicant,
-                     attendees=[applicant])
+    services.respond(
+        meeting,
+        organisation=place.organisation,
+        answer="maybe",
+        by=applicant,
+        attendees=[applicant],
+    )
     client.force_login(staff)
     page = client.get(reverse("cohorts:meeting_detail", args=[meeting.pk])).content.decode()
     assert "Varbūt" in page and applicant.display_name in page
@@ -463,13 +486,13 @@ def test_cohort_choices_belong_to_the_cycle(place, staff, priority_fields):
 
 
 def test_the_csv_does_not_let_a_name_become_a_formula(client, held, staff, running_cycle, place):
-    place.organisation.name = "=HYPERLINK(\"http://x\")"
+    place.organisation.name = '=HYPERLINK("http://x")'
     place.organisation.save()
     services.record_attendance(held, [(place.organisation, "present", 1, "@note")], by=staff)
     client.force_login(staff)
     response = client.get(reverse("cohorts:attendance_csv", args=[place.cycle_id]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[1][0] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][0] == '\'=HYPERLINK("http://x")'
     assert rows[1][9] == "'@note"
 
 
@@ -511,22 +534,31 @@ def test_staff_add_change_and_delete_a_deadline_from_the_pages(client, place, st
     from cohorts.models import Deadline
 
     client.force_login(staff)
-    client.post(reverse("cohorts:deadline_create", args=[place.cycle_id]), {
-        "title": "Plāns", "due_at": _moment(10).strftime("%Y-%m-%dT%H:%M"),
-        "audience": "mentors",
-    })
+    client.post(
+        reverse("cohorts:deadline_create", args=[place.cycle_id]),
+        {
+            "title": "Plāns",
+            "due_at": _moment(10).strftime("%Y-%m-%dT%H:%M"),
+            "audience": "mentors",
+        },
+    )
     deadline = Deadline.objects.get(title="Plāns")
     assert deadline.audience == "mentors"
-    client.post(reverse("cohorts:deadline_edit", args=[deadline.pk]), {
-        "title": "Attīstības plāns", "due_at": _moment(12).strftime("%Y-%m-%dT%H:%M"),
-        "audience": "participants",
-    })
+    client.post(
+        reverse("cohorts:deadline_edit", args=[deadline.pk]),
+        {
+            "title": "Attīstības plāns",
+            "due_at": _moment(12).strftime("%Y-%m-%dT%H:%M"),
+            "audience": "participants",
+        },
+    )
     deadline.refresh_from_db()
     assert (deadline.title, deadline.due_at) == ("Attīstības plāns", _moment(12))
-    assert set(Reminder.objects.filter(source="deadline", object_id=deadline.pk,
-                                       status="pending").values_list("due_at", flat=True)) == {
-        _moment(5), _moment(11)
-    }
+    assert set(
+        Reminder.objects.filter(
+            source="deadline", object_id=deadline.pk, status="pending"
+        ).values_list("due_at", flat=True)
+    ) == {_moment(5), _moment(11)}
     client.post(reverse("cohorts:deadline_delete", args=[deadline.pk]))
     assert not Deadline.objects.filter(pk=deadline.pk).exists()
 
@@ -557,13 +589,16 @@ def test_staff_record_attendance_from_the_meeting_page_on_its_day_before_it_star
 
 def test_a_meeting_that_has_ended_can_no_longer_be_changed(client, place, staff):
     held = services.schedule_meeting(
-        cycle=place.cycle, by=staff,
+        cycle=place.cycle,
+        by=staff,
         **meeting_fields(starts_at=_moment(-2), ends_at=_moment(-2, 18)),
     )
     with pytest.raises(ValidationError) as error:
-        services.update_meeting(held, by=staff, **meeting_fields(
-            starts_at=_moment(-2), ends_at=_moment(-2, 18), title="Pārdēvēta"
-        ))
+        services.update_meeting(
+            held,
+            by=staff,
+            **meeting_fields(starts_at=_moment(-2), ends_at=_moment(-2, 18), title="Pārdēvēta"),
+        )
     assert "vairs nevar mainīt" in " ".join(error.value.messages)
     client.force_login(staff)
     response = client.get(reverse("cohorts:meeting_edit", args=[held.pk]), follow=True)
@@ -620,8 +655,9 @@ def test_a_participants_meeting_page_runs_the_same_queries_for_one_or_four_organ
         for _ in range(3):
             Membership.objects.create(organisation=organisation, user=factories.UserFactory())
         factories.admit(organisation, place.cycle, staff)
-        services.respond(meeting, organisation=organisation, answer="yes", by=applicant,
-                         attendees=[applicant])
+        services.respond(
+            meeting, organisation=organisation, answer="yes", by=applicant, attendees=[applicant]
+        )
     page = client.get(url).content.decode()
     assert page.count("Saglabāt atbildi") == 4
     assert count_queries(lambda: client.get(url)) == one

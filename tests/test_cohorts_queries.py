@@ -40,9 +40,15 @@ class Cycle:
     def _meeting(self, days, cohort=None):
         self.meetings += 1
         meeting = services.schedule_meeting(
-            cycle=self.cycle, by=self.staff, cohort=cohort, title=f"Tikšanās {self.meetings}",
-            starts_at=_moment(days), ends_at=_moment(days, 18), place="Lielā iela 3",
-            online_url="", agenda="Darba kārtība",
+            cycle=self.cycle,
+            by=self.staff,
+            cohort=cohort,
+            title=f"Tikšanās {self.meetings}",
+            starts_at=_moment(days),
+            ends_at=_moment(days, 18),
+            place="Lielā iela 3",
+            online_url="",
+            agenda="Darba kārtība",
         )
         services.add_material(meeting, SimpleUploadedFile("a.pdf", b"%PDF-1.4 a"), by=self.staff)
         return meeting
@@ -51,8 +57,14 @@ class Cycle:
         """The new organisations answer the meeting ahead and attended the one held."""
         for place in places:
             person = place.organisation.people.first()
-            services.respond(self.ahead, organisation=place.organisation, answer="yes",
-                             by=person, attendees=[person], note="Un vēl viens")
+            services.respond(
+                self.ahead,
+                organisation=place.organisation,
+                answer="yes",
+                by=person,
+                attendees=[person],
+                note="Un vēl viens",
+            )
         services.record_attendance(
             self.held, [(place.organisation, "present", 2, "") for place in places], by=self.staff
         )
@@ -74,8 +86,12 @@ class Cycle:
             self._meeting(days=(-30 if index % 3 == 0 else 20) + index, cohort=cohort)
         for index in range(deadlines):
             services.create_deadline(
-                cycle=self.cycle, by=self.staff, cohort=None, title=f"Termiņš {index}",
-                description="Iesūtiet", due_at=_moment(5 + index, 23),
+                cycle=self.cycle,
+                by=self.staff,
+                cohort=None,
+                title=f"Termiņš {index}",
+                description="Iesūtiet",
+                due_at=_moment(5 + index, 23),
                 audience=["participants", "staff"][index % 2],
             )
 
@@ -88,25 +104,31 @@ def world(place, staff, priority_fields):
 PAGES = {
     "cohort list": ("staff", lambda w: reverse("cohorts:cohort_list") + f"?cycle={w.cycle.pk}"),
     "cohort page (staff)": (
-        "staff", lambda w: reverse("cohorts:cohort_detail", args=[w.place.cohort_id])
+        "staff",
+        lambda w: reverse("cohorts:cohort_detail", args=[w.place.cohort_id]),
     ),
     "cohort page (participant)": (
-        "participant", lambda w: reverse("cohorts:cohort_detail", args=[w.place.cohort_id])
+        "participant",
+        lambda w: reverse("cohorts:cohort_detail", args=[w.place.cohort_id]),
     ),
     "my programme": ("participant", lambda w: reverse("cohorts:my_programme")),
     "meeting page (staff)": (
-        "staff", lambda w: reverse("cohorts:meeting_detail", args=[w.ahead.pk])
+        "staff",
+        lambda w: reverse("cohorts:meeting_detail", args=[w.ahead.pk]),
     ),
     "attendance page": ("staff", lambda w: reverse("cohorts:attendance", args=[w.held.pk])),
     "attendance report": (
-        "staff", lambda w: reverse("cohorts:attendance_report", args=[w.cycle.pk])
+        "staff",
+        lambda w: reverse("cohorts:attendance_report", args=[w.cycle.pk]),
     ),
     "attendance CSV": ("staff", lambda w: reverse("cohorts:attendance_csv", args=[w.cycle.pk])),
     "calendar feed (participant)": (
-        None, lambda w: reverse("calendar_feed", args=[w.participant.calendar_token])
+        None,
+        lambda w: reverse("calendar_feed", args=[w.participant.calendar_token]),
     ),
     "calendar feed (staff)": (
-        None, lambda w: reverse("calendar_feed", args=[w.staff.calendar_token])
+        None,
+        lambda w: reverse("calendar_feed", args=[w.staff.calendar_token]),
     ),
 }
 

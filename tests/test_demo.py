@@ -48,17 +48,18 @@ def test_the_demo_is_the_pilot_and_loading_it_again_changes_nothing(demo):
 
     pilot = Cycle.objects.get(name__contains="pilot")
     assert (pilot.incubation_ends_on.month, pilot.incubation_ends_on.day) == (6, 30)
-    statuses = dict(
-        pilot.applications.values_list("status").annotate(n=Count("id")).order_by()
-    )
+    statuses = dict(pilot.applications.values_list("status").annotate(n=Count("id")).order_by())
     assert sum(statuses.values()) == 17
     assert statuses[Application.Status.ADMITTED] == 11
     assert pilot.applications.values("priority_field").distinct().count() == 5
     # Three reviewers, and every application scored by all of them.
     assert pilot.committee.count() == 3
-    assert ReviewAssignment.objects.filter(application__cycle=pilot).exclude(
-        status=ReviewAssignment.Status.SUBMITTED
-    ).count() == 0
+    assert (
+        ReviewAssignment.objects.filter(application__cycle=pilot)
+        .exclude(status=ReviewAssignment.Status.SUBMITTED)
+        .count()
+        == 0
+    )
     assert ReviewAssignment.objects.filter(application__cycle=pilot).count() == 17 * 3
     # Five cohorts with the eleven admitted; three meetings, the one held has attendance.
     assert Cohort.objects.filter(cycle=pilot).count() == 5
@@ -75,7 +76,8 @@ def test_the_demo_is_the_pilot_and_loading_it_again_changes_nothing(demo):
     assert open_call.call_opens_at < now < open_call.call_closes_at
     open_statuses = open_call.applications.values_list("status").annotate(n=Count("id"))
     assert dict(open_statuses.order_by()) == {
-        Application.Status.SUBMITTED: 2, Application.Status.DRAFT: 1
+        Application.Status.SUBMITTED: 2,
+        Application.Status.DRAFT: 1,
     }
     assert set(open_call.applications.values_list("organisation", flat=True)) == set(
         pilot.applications.filter(status=Application.Status.REJECTED).values_list(
@@ -183,8 +185,13 @@ def _post_bad_values(client, pages):
 
 @pytest.mark.parametrize(
     "email, least_pages, least_forms",
-    [("staff@demo.lv", 30, 25), ("applicant@demo.lv", 8, 3), ("reviewer1@demo.lv", 4, 2),
-     ("mentor1@demo.lv", 4, 2), (None, 1, 1)],
+    [
+        ("staff@demo.lv", 30, 25),
+        ("applicant@demo.lv", 8, 3),
+        ("reviewer1@demo.lv", 4, 2),
+        ("mentor1@demo.lv", 4, 2),
+        (None, 1, 1),
+    ],
 )
 def test_no_page_or_form_of_the_demo_gives_a_server_error(demo, email, least_pages, least_forms):
     client = Client(HTTP_ACCEPT_LANGUAGE="lv")
@@ -198,12 +205,12 @@ def test_no_page_or_form_of_the_demo_gives_a_server_error(demo, email, least_pag
 def test_no_admin_form_gives_a_server_error_on_bad_input(demo):
     client = Client(HTTP_ACCEPT_LANGUAGE="lv")
     client.login(email="admin@demo.lv", password=PASSWORD)
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         info = model._meta.app_label, model._meta.model_name
-        urls = [reverse("admin:%s_%s_add" % info)]
+        urls = [reverse("admin:{}_{}_add".format(*info))]
         row = model._default_manager.order_by("pk").first()
         if row is not None:
-            urls.append(reverse("admin:%s_%s_change" % info, args=[row.pk]))
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[row.pk]))
         for url in urls:
             page = client.get(url)
             assert page.status_code in (200, 403), url

@@ -28,8 +28,15 @@ def _moment(days, hour=15):
 
 def _schedule(cycle, by, title, cohort=None, days=20):
     return services.schedule_meeting(
-        cycle=cycle, by=by, cohort=cohort, title=title, starts_at=_moment(days),
-        ends_at=_moment(days, 18), place="Lielā iela 3", online_url="", agenda="",
+        cycle=cycle,
+        by=by,
+        cohort=cohort,
+        title=title,
+        starts_at=_moment(days),
+        ends_at=_moment(days, 18),
+        place="Lielā iela 3",
+        online_url="",
+        agenda="",
     )
 
 
@@ -134,7 +141,8 @@ def test_a_meeting_given_to_another_cohort_tells_who_joins_and_who_drops_out(
 ):
     other = factories.admit(
         factories.OrganisationFactory(leader=factories.UserFactory(), priority_field=youth),
-        place.cycle, staff,
+        place.cycle,
+        staff,
     )
     their_leader = other.organisation.people.get()
     meeting = _schedule(place.cycle, staff, "Kohortai", cohort=place.cohort)
@@ -142,9 +150,10 @@ def test_a_meeting_given_to_another_cohort_tells_who_joins_and_who_drops_out(
     meeting, told = services.update_meeting(meeting, by=staff, **{**fields, "cohort": other.cohort})
     assert told and meeting.sequence == 1
     assert _kinds(applicant, meeting) == ["invited", "withdrawn"]
-    assert "tagad ir tikai kohortas “Bērni un jaunieši” tikšanās" in _emails(
-        applicant, meeting
-    )[-1].text_body
+    assert (
+        "tagad ir tikai kohortas “Bērni un jaunieši” tikšanās"
+        in _emails(applicant, meeting)[-1].text_body
+    )
     assert _kinds(their_leader, meeting) == ["invited"]
     # Then to the whole cycle: the first cohort is invited again; nobody drops out.
     meeting, told = services.update_meeting(meeting, by=staff, **{**fields, "cohort": None})
@@ -158,14 +167,22 @@ def test_a_new_time_and_cohort_together_invite_the_newcomers_and_tell_the_others
 ):
     other = factories.admit(
         factories.OrganisationFactory(leader=factories.UserFactory(), priority_field=youth),
-        place.cycle, staff,
+        place.cycle,
+        staff,
     )
     their_leader = other.organisation.people.get()
     meeting = _schedule(place.cycle, staff, "Kohortai", cohort=place.cohort)
     fields = {name: getattr(meeting, name) for name in services.MEETING_FIELDS}
-    services.update_meeting(meeting, by=staff, **{
-        **fields, "cohort": None, "starts_at": _moment(25), "ends_at": _moment(25, 18),
-    })
+    services.update_meeting(
+        meeting,
+        by=staff,
+        **{
+            **fields,
+            "cohort": None,
+            "starts_at": _moment(25),
+            "ends_at": _moment(25, 18),
+        },
+    )
     assert _kinds(applicant, meeting) == ["invited", "changed"]
     assert [e.status for e in _emails(applicant, meeting)] == ["cancelled", "queued"]
     assert _kinds(their_leader, meeting) == ["invited"]
@@ -175,9 +192,11 @@ def test_nobody_is_invited_to_a_meeting_that_has_started(place, staff, newcomer)
     _schedule(place.cycle, staff, "Šodien", days=0)
     with time_machine.travel(_moment(0, 16), tick=False):
         factories.admit(
-            factories.OrganisationFactory(leader=newcomer,
-                                          priority_field=place.cohort.priority_field),
-            place.cycle, staff,
+            factories.OrganisationFactory(
+                leader=newcomer, priority_field=place.cohort.priority_field
+            ),
+            place.cycle,
+            staff,
         )
     assert _emails(newcomer) == []
 
@@ -185,9 +204,7 @@ def test_nobody_is_invited_to_a_meeting_that_has_started(place, staff, newcomer)
 # --- hosts ------------------------------------------------------------------------------
 
 
-def test_the_coordinators_and_the_organiser_are_invited_with_the_calendar_file(
-    place, staff, youth
-):
+def test_the_coordinators_and_the_organiser_are_invited_with_the_calendar_file(place, staff, youth):
     coordinator = factories.StaffFactory()
     place.cohort.coordinator = coordinator
     place.cohort.save()
@@ -209,7 +226,8 @@ def test_a_hosts_reminder_counts_the_answers(place, staff, applicant, priority_f
     for field in priority_fields[1:3]:
         factories.admit(
             factories.OrganisationFactory(leader=factories.UserFactory(), priority_field=field),
-            place.cycle, staff,
+            place.cycle,
+            staff,
         )
     meeting = _schedule(place.cycle, staff, "Visiem")
     services.respond(meeting, organisation=place.organisation, answer="yes", by=applicant)
@@ -224,11 +242,10 @@ def test_a_hosts_reminder_counts_the_answers(place, staff, applicant, priority_f
 # --- a person in two organisations -------------------------------------------------------
 
 
-def test_a_person_in_two_organisations_gets_one_reminder_with_both_answers(
-    place, staff, applicant
-):
+def test_a_person_in_two_organisations_gets_one_reminder_with_both_answers(place, staff, applicant):
     second = factories.OrganisationFactory(
-        leader=factories.UserFactory(), priority_field=place.cohort.priority_field,
+        leader=factories.UserFactory(),
+        priority_field=place.cohort.priority_field,
         name="Nodibinājums “Jūra”",
     )
     Membership.objects.create(organisation=second, user=applicant)
@@ -256,9 +273,9 @@ def test_an_admission_at_the_same_moment_as_another_tells_only_its_own_people(
     meeting = _schedule(place.cycle, staff, "Otrā tikšanās")
     first = Audiences(place.cycle_id, timezone.now())  # taken by the first admission
     factories.admit(  # the second admission commits in between, inviting its leader
-        factories.OrganisationFactory(leader=newcomer,
-                                      priority_field=place.cohort.priority_field),
-        place.cycle, staff,
+        factories.OrganisationFactory(leader=newcomer, priority_field=place.cohort.priority_field),
+        place.cycle,
+        staff,
     )
     first.tell_changes(revision="@first", withdraw=False, organisation=place.organisation)
     assert _kinds(newcomer, meeting) == ["invited"]

@@ -40,9 +40,7 @@ def test_a_later_migration_can_change_scores_reviews_and_the_committee():
             states.append(after)
     with connection.schema_editor() as editor:
         for index, operation in reversed(list(enumerate(LATER_CHANGES))):
-            operation.database_backwards(
-                "applications", editor, states[index + 1], states[index]
-            )
+            operation.database_backwards("applications", editor, states[index + 1], states[index])
     columns = {
         column.name
         for column in connection.introspection.get_table_description(

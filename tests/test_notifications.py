@@ -71,7 +71,8 @@ def test_queue_many_writes_each_key_once_in_the_recipients_language(db):
     application = factories.ApplicationFactory()
     messages = [
         services.Outgoing(
-            key=f"test:withdrawn:{person.pk}", recipient=person,
+            key=f"test:withdrawn:{person.pk}",
+            recipient=person,
             template="applications/emails/withdrawn",
             context={"application": application, "withdrawn_by": person, "reason": ""},
         )
@@ -93,14 +94,15 @@ def test_queue_many_returns_only_the_rows_it_wrote_even_at_the_same_moment(db):
 
     def message(key):
         return services.Outgoing(
-            key=key, recipient=person, template="applications/emails/withdrawn",
+            key=key,
+            recipient=person,
+            template="applications/emails/withdrawn",
             context={"application": application, "withdrawn_by": person, "reason": ""},
         )
 
     now = timezone.now()
     (first,) = services.queue_many([message("test:a")], now=now)
-    second = services.queue_many([message("test:a"), message("test:b"), message("test:b")],
-                                 now=now)
+    second = services.queue_many([message("test:a"), message("test:b"), message("test:b")], now=now)
     assert second == [Email.objects.get(key="test:b").pk]
     assert first not in second
     assert Email.objects.count() == 2
@@ -188,9 +190,7 @@ def test_the_beat_sweep_reenqueues_only_stalled_emails(db):
     assert fresh.pk not in services.stalled()
 
 
-def test_a_failed_attempt_is_handed_on_by_the_first_dispatch_once_it_is_due(
-    db, failing, settings
-):
+def test_a_failed_attempt_is_handed_on_by_the_first_dispatch_once_it_is_due(db, failing, settings):
     """No broker countdown: the row's next attempt is the schedule, and the
     every-minute dispatch picks it up as soon as it is due."""
     settings.EMAIL_RETRY_SECONDS = 30
@@ -206,9 +206,7 @@ def test_a_failed_attempt_is_handed_on_by_the_first_dispatch_once_it_is_due(
     assert (email.status, email.attempts) == ("sent", 2)
 
 
-def test_each_sweep_hands_on_a_bounded_number_and_not_the_same_ones_again(
-    db, monkeypatch
-):
+def test_each_sweep_hands_on_a_bounded_number_and_not_the_same_ones_again(db, monkeypatch):
     from incubator.notifications import tasks
 
     handed = []
@@ -232,7 +230,7 @@ def test_each_sweep_hands_on_a_bounded_number_and_not_the_same_ones_again(
 def test_a_calendar_invitation_is_attached_as_text_calendar(db):
     email = _queued(calendar="BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n")
     services.deliver(email.pk)
-    (name, content, mimetype), = mail.outbox[0].attachments
+    ((name, content, mimetype),) = mail.outbox[0].attachments
     assert name == "invite.ics" and mimetype == "text/calendar; method=CANCEL"
 
 
@@ -240,10 +238,12 @@ def test_a_calendar_invitation_is_attached_as_text_calendar(db):
 
 
 def test_the_outbox_filters_by_status_kind_and_text(client, staff):
-    services.queue_rendered(key="meeting:1:user:1:invited", to="anna@example.lv",
-                            subject="Ielūgums", text="x")
-    failed = services.queue_rendered(key="deadline:1:user:1:before-7d@x", to="juris@example.lv",
-                                     subject="Termiņš", text="x")
+    services.queue_rendered(
+        key="meeting:1:user:1:invited", to="anna@example.lv", subject="Ielūgums", text="x"
+    )
+    failed = services.queue_rendered(
+        key="deadline:1:user:1:before-7d@x", to="juris@example.lv", subject="Termiņš", text="x"
+    )
     Email.objects.filter(pk=failed.pk).update(status="failed", last_error="SMTPError: nope")
     client.force_login(staff)
     url = reverse("notifications:outbox")
@@ -257,8 +257,13 @@ def test_the_outbox_filters_by_status_kind_and_text(client, staff):
 
 
 def test_the_text_of_a_sign_in_email_is_never_shown(client, staff):
-    email = services.queue_rendered(key="account:1", to="a@example.lv", subject="Apstipriniet",
-                                    text="https://portal/confirm/SECRET", sensitive=True)
+    email = services.queue_rendered(
+        key="account:1",
+        to="a@example.lv",
+        subject="Apstipriniet",
+        text="https://portal/confirm/SECRET",
+        sensitive=True,
+    )
     client.force_login(staff)
     page = client.get(reverse("notifications:email_detail", args=[email.pk])).content.decode()
     assert "SECRET" not in page
@@ -271,21 +276,22 @@ def test_people_other_than_staff_cannot_read_the_outbox(client, applicant):
     assert client.get(reverse("notifications:email_detail", args=[email.pk])).status_code == 403
 
 
-def test_the_outbox_runs_as_many_queries_with_many_emails_as_with_few(
-    client, staff, count_queries
-):
+def test_the_outbox_runs_as_many_queries_with_many_emails_as_with_few(client, staff, count_queries):
     people = [factories.UserFactory() for _ in range(3)]
     application = factories.ApplicationFactory()
 
     def write(first, last):
-        services.queue_many([
-            services.Outgoing(
-                key=f"test:{n}", recipient=people[n % 3],
-                template="applications/emails/withdrawn",
-                context={"application": application, "withdrawn_by": staff, "reason": ""},
-            )
-            for n in range(first, last)
-        ])
+        services.queue_many(
+            [
+                services.Outgoing(
+                    key=f"test:{n}",
+                    recipient=people[n % 3],
+                    template="applications/emails/withdrawn",
+                    context={"application": application, "withdrawn_by": staff, "reason": ""},
+                )
+                for n in range(first, last)
+            ]
+        )
         Email.objects.filter(key__in=[f"test:{n}" for n in range(first, last, 4)]).update(
             status="failed", last_error="SMTPError: nope"
         )
@@ -316,9 +322,7 @@ def test_a_batch_shares_one_connection_and_a_failure_only_delays_its_own_email(
     assert [m.extra_headers["X-Incubator-Key"] for m in FailingBackend.sent] == ["test:1", "test:2"]
 
 
-def test_an_error_other_than_smtp_fails_the_email_once_and_the_batch_goes_on(
-    db, settings, caplog
-):
+def test_an_error_other_than_smtp_fails_the_email_once_and_the_batch_goes_on(db, settings, caplog):
     settings.EMAIL_BACKEND = f"{__name__}.BrokenBackend"
     BrokenBackend.sent, BrokenBackend.broken = [], {"test:0"}
     broken, fine = _queued("test:0"), _queued("test:1")
@@ -351,13 +355,19 @@ def test_an_agenda_that_mentions_method_cancel_is_still_an_invitation(place, sta
 
     starts = timezone.now() + datetime.timedelta(days=20)
     cohort_services.schedule_meeting(
-        cycle=place.cycle, by=staff, cohort=None, title="Kalendāri",
-        starts_at=starts, ends_at=starts + datetime.timedelta(hours=2), place="Lielā iela 3",
-        online_url="", agenda="Kā darbojas METHOD:CANCEL un METHOD:REQUEST",
+        cycle=place.cycle,
+        by=staff,
+        cohort=None,
+        title="Kalendāri",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        place="Lielā iela 3",
+        online_url="",
+        agenda="Kā darbojas METHOD:CANCEL un METHOD:REQUEST",
     )
     email = Email.objects.get(key__endswith=":invited", recipient__is_staff=False)
     services.deliver(email.pk)
-    (_name, _content, mimetype), = mail.outbox[0].attachments
+    ((_name, _content, mimetype),) = mail.outbox[0].attachments
     assert mimetype == "text/calendar; method=REQUEST"
 
 
@@ -370,10 +380,12 @@ def test_the_kinds_come_from_the_apps_that_send_them(client, staff, monkeypatch)
     }
     # An app added later names its own kind; the outbox offers it without a change here.
     monkeypatch.setitem(kinds._registered, "consultation", "Konsultācijas")
-    services.queue_rendered(key="consultation:3:user:1:invited", to="anna@example.lv",
-                            subject="Konsultācija", text="x")
-    services.queue_rendered(key="meeting:1:user:1:invited", to="juris@example.lv",
-                            subject="Ielūgums", text="x")
+    services.queue_rendered(
+        key="consultation:3:user:1:invited", to="anna@example.lv", subject="Konsultācija", text="x"
+    )
+    services.queue_rendered(
+        key="meeting:1:user:1:invited", to="juris@example.lv", subject="Ielūgums", text="x"
+    )
     client.force_login(staff)
     url = reverse("notifications:outbox")
     page = client.get(url).content.decode()

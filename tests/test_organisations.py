@@ -62,9 +62,7 @@ def test_malformed_registration_numbers_are_refused(number, code):
     assert refused.value.code == code
 
 
-def test_creating_an_organisation_makes_the_creator_its_leader(
-    client, applicant, priority_fields
-):
+def test_creating_an_organisation_makes_the_creator_its_leader(client, applicant, priority_fields):
     client.force_login(applicant)
     response = client.post(
         reverse("organisation_create"),
@@ -90,9 +88,7 @@ def test_a_bad_or_taken_registration_number_keeps_what_was_typed(
     assert "jau ir reģistrēta" in page  # the Latvian "already registered" message
     assert 'value="Mūsu biedrība"' in page
     assert "Stiprinām kaimiņu kopienu." in page
-    response = client.post(
-        reverse("organisation_create"), {**data, "registration_number": "12345"}
-    )
+    response = client.post(reverse("organisation_create"), {**data, "registration_number": "12345"})
     assert "11 cipar" in response.content.decode()
     assert Organisation.objects.count() == 1
 
@@ -109,9 +105,10 @@ def test_a_negative_budget_is_refused(client, applicant, priority_fields):
 
 def test_a_colleague_with_an_account_is_added_at_once(organisation, applicant, outbox_emails):
     colleague = factories.UserFactory(email="kolēģe@biedriba.lv")
-    assert services.add_colleague(
-        organisation=organisation, email="KOLĒĢE@biedriba.lv", by=applicant
-    ) == "added"
+    assert (
+        services.add_colleague(organisation=organisation, email="KOLĒĢE@biedriba.lv", by=applicant)
+        == "added"
+    )
     assert organisation.people.filter(pk=colleague.pk).exists()
     assert outbox_emails(to=colleague.email)
     with pytest.raises(ValidationError):
@@ -121,9 +118,10 @@ def test_a_colleague_with_an_account_is_added_at_once(organisation, applicant, o
 def test_a_colleague_without_an_account_joins_on_verifying_the_address(
     organisation, applicant, outbox_emails, client, django_capture_on_commit_callbacks
 ):
-    assert services.add_colleague(
-        organisation=organisation, email="jauns@biedriba.lv", by=applicant
-    ) == "invited"
+    assert (
+        services.add_colleague(organisation=organisation, email="jauns@biedriba.lv", by=applicant)
+        == "invited"
+    )
     assert outbox_emails(to="jauns@biedriba.lv")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

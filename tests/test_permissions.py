@@ -21,8 +21,17 @@ from . import factories
 
 LOGIN = "login"
 ROLES = [
-    "anonymous", "owner", "other_applicant", "other_participant", "outsider", "reviewer",
-    "assigned_reviewer", "recused_reviewer", "mentor", "staff", "admin",
+    "anonymous",
+    "owner",
+    "other_applicant",
+    "other_participant",
+    "outsider",
+    "reviewer",
+    "assigned_reviewer",
+    "recused_reviewer",
+    "mentor",
+    "staff",
+    "admin",
 ]
 OUR_PACKAGES = ("incubator", "applications", "cohorts", "mentoring", "funding")
 
@@ -67,26 +76,43 @@ def _programme(world, staff):
     world.place = factories.admit(world.organisation, pilot, staff)
     youth = factories.PriorityFieldFactory(code="youth", name_lv="Jaunatne", name_en="Youth")
     other = factories.admit(
-        factories.OrganisationFactory(leader=world.users["other_participant"], priority_field=youth),
-        pilot, staff,
+        factories.OrganisationFactory(
+            leader=world.users["other_participant"], priority_field=youth
+        ),
+        pilot,
+        staff,
     )
     world.other_cohort = other.cohort
     starts = timezone.now() + datetime.timedelta(days=10)
     world.meeting = cohort_services.schedule_meeting(
-        cycle=pilot, by=staff, cohort=world.place.cohort, title="Kohortas tikšanās",
-        starts_at=starts, ends_at=starts + datetime.timedelta(hours=2), place="Lielā iela 3",
-        online_url="", agenda="",
+        cycle=pilot,
+        by=staff,
+        cohort=world.place.cohort,
+        title="Kohortas tikšanās",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        place="Lielā iela 3",
+        online_url="",
+        agenda="",
     )
     world.material = cohort_services.add_material(
         world.meeting, SimpleUploadedFile("plans.pdf", b"%PDF-1.4 plan"), by=staff
     )
     world.deadline = cohort_services.create_deadline(
-        cycle=pilot, by=staff, cohort=None, title="Plāns", description="",
-        due_at=starts, audience="participants",
+        cycle=pilot,
+        by=staff,
+        cohort=None,
+        title="Plāns",
+        description="",
+        due_at=starts,
+        audience="participants",
     )
     world.email = notification_services.queue_rendered(
-        key="test:permissions", recipient=world.users["owner"], to="owner@example.lv",
-        subject="Sveiki", text="Teksts",
+        key="test:permissions",
+        recipient=world.users["owner"],
+        to="owner@example.lv",
+        subject="Sveiki",
+        text="Teksts",
     )
     kernel_services.reset_calendar_token(world.users["owner"])
 
@@ -144,9 +170,18 @@ def world(db):
         recusal, by=users["recused_reviewer"], has_conflict=True, reason="Valdes loceklis"
     )
     world = World(
-        users, cycle, organisation, application, attachment, colleague, invitation,
-        reviewed=reviewed, assignment=assignment, member=member,
-        reviewed_attachment=reviewed_attachment, recusal=recusal,
+        users,
+        cycle,
+        organisation,
+        application,
+        attachment,
+        colleague,
+        invitation,
+        reviewed=reviewed,
+        assignment=assignment,
+        member=member,
+        reviewed_attachment=reviewed_attachment,
+        recusal=recusal,
     )
     _programme(world, users["staff"])
     return world
@@ -171,8 +206,7 @@ def staff_only(code):
 
 def reviewers(code):
     """Pages of committee members; others are refused (403)."""
-    return {**everyone(403), "reviewer": code, "assigned_reviewer": code,
-            "recused_reviewer": code}
+    return {**everyone(403), "reviewer": code, "assigned_reviewer": code, "recused_reviewer": code}
 
 
 def only_assigned_reviewer(code):
@@ -190,41 +224,55 @@ CASES = {
     "organisation_detail": ("get", lambda w: [w.organisation.pk], None, only_owner(200)),
     "organisation_edit": ("get", lambda w: [w.organisation.pk], None, only_owner(200)),
     "colleague_add": (
-        "post", lambda w: [w.organisation.pk], {"email": "new@example.lv"}, only_owner(302)
+        "post",
+        lambda w: [w.organisation.pk],
+        {"email": "new@example.lv"},
+        only_owner(302),
     ),
-    "person_remove": (
-        "post", lambda w: [w.organisation.pk, w.colleague.pk], {}, only_owner(302)
-    ),
+    "person_remove": ("post", lambda w: [w.organisation.pk, w.colleague.pk], {}, only_owner(302)),
     "invitation_withdraw": (
-        "post", lambda w: [w.organisation.pk, w.invitation.pk], {}, only_owner(302)
+        "post",
+        lambda w: [w.organisation.pk, w.invitation.pk],
+        {},
+        only_owner(302),
     ),
     # A committee member without an organisation lands on their reviews.
     "applications:dashboard": (
-        "get", lambda w: [], None,
+        "get",
+        lambda w: [],
+        None,
         {**everyone(200), "reviewer": 302, "assigned_reviewer": 302, "recused_reviewer": 302},
     ),
-    "applications:start": (
-        "post", lambda w: [w.cycle.pk, w.organisation.pk], {}, only_owner(302)
-    ),
+    "applications:start": ("post", lambda w: [w.cycle.pk, w.organisation.pk], {}, only_owner(302)),
     "applications:edit": ("get", lambda w: [w.application.pk], None, only_owner(200)),
     "applications:autosave": (
-        "post", lambda w: [w.application.pk], {"motivation": "x"}, only_owner(200)
+        "post",
+        lambda w: [w.application.pk],
+        {"motivation": "x"},
+        only_owner(200),
     ),
     "applications:withdraw": ("get", lambda w: [w.application.pk], None, only_owner(200)),
-    "applications:attachment_upload": (
-        "post", lambda w: [w.application.pk], {}, only_owner(400)
-    ),
+    "applications:attachment_upload": ("post", lambda w: [w.application.pk], {}, only_owner(400)),
     "applications:attachment_download": (
-        "get", lambda w: [w.application.pk, w.attachment.pk], None, owner_and_staff(200)
+        "get",
+        lambda w: [w.application.pk, w.attachment.pk],
+        None,
+        owner_and_staff(200),
     ),
     "applications:attachment_delete": (
-        "post", lambda w: [w.application.pk, w.attachment.pk], {}, only_owner(302)
+        "post",
+        lambda w: [w.application.pk, w.attachment.pk],
+        {},
+        only_owner(302),
     ),
     "applications:staff_list": ("get", lambda w: [], None, staff_only(200)),
     "applications:staff_detail": ("get", lambda w: [w.application.pk], None, staff_only(200)),
     # The calendar feed's address is its credential: whoever holds it reads it.
     "calendar_feed": (
-        "get", lambda w: [w.users["owner"].calendar_token], None, everyone(200, anonymous=200)
+        "get",
+        lambda w: [w.users["owner"].calendar_token],
+        None,
+        everyone(200, anonymous=200),
     ),
     "calendar_link_reset": ("post", lambda w: [], {}, everyone(302)),
     "calendar_link_revoke": ("post", lambda w: [], {}, everyone(302)),
@@ -236,10 +284,16 @@ CASES = {
     "cohorts:cohort_detail": ("get", lambda w: [w.place.cohort_id], None, owner_and_staff(200)),
     "cohorts:cohort_edit": ("get", lambda w: [w.place.cohort_id], None, staff_only(200)),
     "cohorts:membership_move": (
-        "post", lambda w: [w.place.pk], {"move{pk}-cohort": "other_cohort"}, staff_only(302)
+        "post",
+        lambda w: [w.place.pk],
+        {"move{pk}-cohort": "other_cohort"},
+        staff_only(302),
     ),
     "cohorts:membership_status": (
-        "post", lambda w: [w.place.pk], {"status{pk}-status": "completed"}, staff_only(302)
+        "post",
+        lambda w: [w.place.pk],
+        {"status{pk}-status": "completed"},
+        staff_only(302),
     ),
     "cohorts:meeting_create": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
     "cohorts:meeting_detail": ("get", lambda w: [w.meeting.pk], None, owner_and_staff(200)),
@@ -247,13 +301,21 @@ CASES = {
     "cohorts:meeting_cancel": ("get", lambda w: [w.meeting.pk], None, staff_only(200)),
     "cohorts:material_upload": ("post", lambda w: [w.meeting.pk], {}, staff_only(400)),
     "cohorts:material_download": (
-        "get", lambda w: [w.meeting.pk, w.material.pk], None, owner_and_staff(200)
+        "get",
+        lambda w: [w.meeting.pk, w.material.pk],
+        None,
+        owner_and_staff(200),
     ),
     "cohorts:material_delete": (
-        "post", lambda w: [w.meeting.pk, w.material.pk], {}, staff_only(302)
+        "post",
+        lambda w: [w.meeting.pk, w.material.pk],
+        {},
+        staff_only(302),
     ),
     "cohorts:rsvp": (
-        "post", lambda w: [w.meeting.pk, w.organisation.pk], {"m{meeting}-answer": "yes"},
+        "post",
+        lambda w: [w.meeting.pk, w.organisation.pk],
+        {"m{meeting}-answer": "yes"},
         only_owner(302),
     ),
     "cohorts:attendance": ("get", lambda w: [w.meeting.pk], None, staff_only(200)),
@@ -265,49 +327,65 @@ CASES = {
     "cohorts:reminder_settings": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
     # Review and selection: the reviewer's pages.
     "applications:reviewer_dashboard": ("get", lambda w: [], None, reviewers(200)),
-    "applications:review": (
-        "get", lambda w: [w.assignment.pk], None, only_assigned_reviewer(200)
-    ),
+    "applications:review": ("get", lambda w: [w.assignment.pk], None, only_assigned_reviewer(200)),
     "applications:review_autosave": (
-        "post", lambda w: [w.assignment.pk], {"overall_comment": "x"},
+        "post",
+        lambda w: [w.assignment.pk],
+        {"overall_comment": "x"},
         only_assigned_reviewer(200),
     ),
     "applications:review_conflict": (
-        "post", lambda w: [w.assignment.pk], {"has_conflict": "no"},
+        "post",
+        lambda w: [w.assignment.pk],
+        {"has_conflict": "no"},
         only_assigned_reviewer(302),
     ),
     "applications:review_reopen": (
-        "post", lambda w: [w.assignment.pk], {}, only_assigned_reviewer(302)
+        "post",
+        lambda w: [w.assignment.pk],
+        {},
+        only_assigned_reviewer(302),
     ),
     "applications:review_attachment": (
-        "get", lambda w: [w.assignment.pk, w.reviewed_attachment.pk], None,
+        "get",
+        lambda w: [w.assignment.pk, w.reviewed_attachment.pk],
+        None,
         only_assigned_reviewer(200),
     ),
     # Review and selection: staff.
     "applications:eligibility": ("post", lambda w: [w.reviewed.pk], {}, staff_only(302)),
     "applications:decide": (
-        "post", lambda w: [w.reviewed.pk], {"decision": "admitted", "reason": "Labi"},
+        "post",
+        lambda w: [w.reviewed.pk],
+        {"decision": "admitted", "reason": "Labi"},
         staff_only(302),
     ),
     "applications:assign": ("post", lambda w: [w.reviewed.pk], {}, staff_only(302)),
     "applications:unassign": ("post", lambda w: [w.assignment.pk], {}, staff_only(302)),
-    "applications:staff_reopen_review": (
-        "post", lambda w: [w.assignment.pk], {}, staff_only(302)
-    ),
+    "applications:staff_reopen_review": ("post", lambda w: [w.assignment.pk], {}, staff_only(302)),
     "applications:review_home": ("get", lambda w: [], None, staff_only(302)),
     "applications:review_settings": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_criteria": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_requirements": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_committee": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_committee_resend": (
-        "post", lambda w: [w.cycle.pk, w.member.pk], {}, staff_only(302)
+        "post",
+        lambda w: [w.cycle.pk, w.member.pk],
+        {},
+        staff_only(302),
     ),
     "applications:review_committee_remove": (
-        "post", lambda w: [w.cycle.pk, w.member.pk], {}, staff_only(302)
+        "post",
+        lambda w: [w.cycle.pk, w.member.pk],
+        {},
+        staff_only(302),
     ),
     "applications:review_progress": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_auto_assign": (
-        "post", lambda w: [w.cycle.pk], {"per_application": 1}, staff_only(302)
+        "post",
+        lambda w: [w.cycle.pk],
+        {"per_application": 1},
+        staff_only(302),
     ),
     "applications:review_ranking": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_finalise": ("post", lambda w: [w.cycle.pk], {}, staff_only(302)),
@@ -316,16 +394,15 @@ CASES = {
     "applications:review_ranking_xlsx": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_protocol": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_conflicts": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
-    "applications:review_conflicts_csv": (
-        "get", lambda w: [w.cycle.pk], None, staff_only(200)
-    ),
+    "applications:review_conflicts_csv": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_audit": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_decisions": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
-    "applications:review_letter_templates": (
-        "get", lambda w: [w.cycle.pk], None, staff_only(200)
-    ),
+    "applications:review_letter_templates": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
     "applications:review_letters_preview": (
-        "get", lambda w: [w.cycle.pk], {"unsent": "1"}, staff_only(200)
+        "get",
+        lambda w: [w.cycle.pk],
+        {"unsent": "1"},
+        staff_only(200),
     ),
     "applications:review_letters_send": ("post", lambda w: [w.cycle.pk], {}, staff_only(302)),
 }

@@ -1,9 +1,8 @@
-""""My programme": where the participant's cycle stands, the next meeting with the
+""" "My programme": where the participant's cycle stands, the next meeting with the
 answer form, the deadlines ahead and the cohort."""
 
 import datetime
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,9 +19,15 @@ def _moment(days, hour=15):
 
 def _meeting(place, staff, days, title, **extra):
     return services.schedule_meeting(
-        cycle=place.cycle, by=staff, cohort=extra.pop("cohort", None), title=title,
-        starts_at=_moment(days), ends_at=_moment(days, 18), place="Lielā iela 3",
-        online_url="", agenda=extra.pop("agenda", ""),
+        cycle=place.cycle,
+        by=staff,
+        cohort=extra.pop("cohort", None),
+        title=title,
+        starts_at=_moment(days),
+        ends_at=_moment(days, 18),
+        place="Lielā iela 3",
+        online_url="",
+        agenda=extra.pop("agenda", ""),
     )
 
 
@@ -30,19 +35,35 @@ def test_my_programme_shows_progress_next_meeting_deadlines_and_cohort(
     client, place, staff, applicant, priority_fields
 ):
     peer = factories.admit(
-        factories.OrganisationFactory(leader=factories.UserFactory(),
-                                      priority_field=place.cohort.priority_field,
-                                      name="Biedrība “Kaimiņi”"),
-        place.cycle, staff,
+        factories.OrganisationFactory(
+            leader=factories.UserFactory(),
+            priority_field=place.cohort.priority_field,
+            name="Biedrība “Kaimiņi”",
+        ),
+        place.cycle,
+        staff,
     )
     _meeting(place, staff, -10, "Pirmā tikšanās")
     _meeting(place, staff, 12, "Otrā tikšanās", agenda="Fondi un projekti")
     _meeting(place, staff, 60, "Trešā tikšanās")
-    services.create_deadline(cycle=place.cycle, by=staff, cohort=None, title="Attīstības plāns",
-                             description="Iesūtiet plānu", due_at=_moment(5, 23),
-                             audience="participants")
-    services.create_deadline(cycle=place.cycle, by=staff, cohort=None, title="Tikai darbiniekiem",
-                             description="", due_at=_moment(6), audience="staff")
+    services.create_deadline(
+        cycle=place.cycle,
+        by=staff,
+        cohort=None,
+        title="Attīstības plāns",
+        description="Iesūtiet plānu",
+        due_at=_moment(5, 23),
+        audience="participants",
+    )
+    services.create_deadline(
+        cycle=place.cycle,
+        by=staff,
+        cohort=None,
+        title="Tikai darbiniekiem",
+        description="",
+        due_at=_moment(6),
+        audience="staff",
+    )
     client.force_login(applicant)
     page = client.get(reverse("cohorts:my_programme")).content.decode()
     assert place.organisation.name in page
@@ -58,8 +79,9 @@ def test_my_programme_shows_progress_next_meeting_deadlines_and_cohort(
 
 def test_an_answered_meeting_shows_the_answer(client, place, staff, applicant):
     meeting = _meeting(place, staff, 12, "Otrā tikšanās")
-    services.respond(meeting, organisation=place.organisation, answer="yes", by=applicant,
-                     attendees=[applicant])
+    services.respond(
+        meeting, organisation=place.organisation, answer="yes", by=applicant, attendees=[applicant]
+    )
     client.force_login(applicant)
     page = client.get(reverse("cohorts:my_programme")).content.decode()
     assert "Jūsu atbilde:" in page and "Jā, ieradīsimies" in page

@@ -6,8 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from applications import selectors, services
-from applications.models import ReviewSettings
-from applications.models import ReviewerLine
+from applications.models import ReviewerLine, ReviewSettings
 from applications.selectors.figures import (
     criteria_of,
     ranked_applications,
@@ -91,7 +90,9 @@ def test_drafts_recusals_and_missing_reviews_do_not_count(cycle, two_criteria, r
     assert rows[unscored.pk].total is None  # no submitted review: no figure
     assert rows[unscored.pk].position == 2  # and it comes last
 
-    ranking = selectors.ranking_page(cycle, ReviewSettings(cycle=cycle, reviewers_per_application=2))
+    ranking = selectors.ranking_page(
+        cycle, ReviewSettings(cycle=cycle, reviewers_per_application=2)
+    )
     by_pk = {row.application.pk: row for row in ranking.rows}
     assert by_pk[x.pk].incomplete and by_pk[unscored.pk].incomplete
     assert by_pk[unscored.pk].rank is None
@@ -106,8 +107,9 @@ def test_changing_a_weight_recomputes_every_figure(cycle, two_criteria, review, 
     assert figures(cycle)[0][x.pk].total == pytest.approx(23.08)  # 15/(3·5 + 5·10)
 
 
-def test_withdrawn_and_ineligible_applications_leave_the_ranking(cycle, two_criteria, review,
-                                                                 staff):
+def test_withdrawn_and_ineligible_applications_leave_the_ranking(
+    cycle, two_criteria, review, staff
+):
     a, b = two_criteria
     kept, withdrawn, ineligible = submitted(cycle), submitted(cycle), submitted(cycle)
     for application in (kept, withdrawn, ineligible):
@@ -131,8 +133,10 @@ def harsh_and_lenient(cycle):
     lenient one B1 and B2 with 2 and 4: the same judgement, shifted by one point."""
     criterion = factories.CriterionFactory(cycle=cycle, weight=1, scale_max=4)
     harsh, lenient = factories.UserFactory(), factories.UserFactory()
-    apps = {name: submitted(cycle, organisation=factories.OrganisationFactory(name=name))
-            for name in ("A1", "A2", "B1", "B2")}
+    apps = {
+        name: submitted(cycle, organisation=factories.OrganisationFactory(name=name))
+        for name in ("A1", "A2", "B1", "B2")
+    }
     return criterion, harsh, lenient, apps
 
 
@@ -153,8 +157,10 @@ def test_normalisation_corrects_a_harsh_and_a_lenient_reviewer(cycle, harsh_and_
     # and its sd √.078125 ≈ .2795. A score u becomes .625 + .2795·(u − μ_r)/.25:
     # both reviewers' lower scores become .3455 and their higher ones .9045.
     assert normalised == {
-        "A1": pytest.approx(34.55), "A2": pytest.approx(90.45),
-        "B1": pytest.approx(34.55), "B2": pytest.approx(90.45),
+        "A1": pytest.approx(34.55),
+        "A2": pytest.approx(90.45),
+        "B1": pytest.approx(34.55),
+        "B2": pytest.approx(90.45),
     }
     # The database view holds each reviewer's line: slope σ/σ_r, intercept μ − slope·μ_r.
     harsh_line = ReviewerLine.objects.get(member__user=harsh)
@@ -278,7 +284,7 @@ def test_the_ranking_page_draws_the_cut_line_after_the_places(cycle, review):
     cycle.save()
     criterion = factories.CriterionFactory(cycle=cycle, scale_max=10)
     apps = [submitted(cycle) for _ in range(4)]
-    for application, value in zip(apps, [9, 7, 7, 3]):
+    for application, value in zip(apps, [9, 7, 7, 3], strict=True):
         review(factories.UserFactory(), application, {criterion: value})
     result = selectors.ranking_page(cycle, ReviewSettings(cycle=cycle))
     marks = [(r.rank, r.suggested, r.tied_at_cut, r.cut_after) for r in result.rows]
@@ -316,7 +322,8 @@ def test_a_field_page_ranks_within_the_field(cycle, review, priority_fields):
         cycle, ReviewSettings(cycle=cycle), field=culture, fields=priority_fields
     )
     assert [(r.application.pk, r.rank) for r in result.rows] == [
-        (culture_apps[0].pk, 1), (culture_apps[1].pk, 2)
+        (culture_apps[0].pk, 1),
+        (culture_apps[1].pk, 2),
     ]
     summary = {s["field"]: s for s in result.summary}
     assert summary[culture]["applications"] == 2 and summary[it]["applications"] == 1

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from applications import services
 from applications.models import Criterion, ReviewAssignment, Score
@@ -50,8 +51,12 @@ def build(shapes, applications, reviewers, reviews):
     cycle = factories.CycleFactory()
     criteria = [
         Criterion.objects.create(
-            cycle=cycle, name_lv=f"K{i}", weight=weight, scale_min=low,
-            scale_max=low + width, order=i,
+            cycle=cycle,
+            name_lv=f"K{i}",
+            weight=weight,
+            scale_min=low,
+            scale_max=low + width,
+            order=i,
         )
         for i, (weight, low, width) in enumerate(shapes)
     ]
@@ -62,9 +67,14 @@ def build(shapes, applications, reviewers, reviews):
             application=apps[a], member=members[r], status="submitted", has_conflict=False
         )
         Score.objects.bulk_create(
-            Score(assignment=assignment, criterion=c, value=v, scale_min=c.scale_min,
-                  scale_max=c.scale_max)
-            for c, v in zip(criteria, values)
+            Score(
+                assignment=assignment,
+                criterion=c,
+                value=v,
+                scale_min=c.scale_min,
+                scale_max=c.scale_max,
+            )
+            for c, v in zip(criteria, values, strict=True)
         )
     # What the scoring services do whenever a review is submitted.
     services.refresh_reviewer_lines(cycle)
@@ -87,7 +97,7 @@ def expected_normalised_totals(shapes, applications, reviews):
     the cycle; μ_r, σ_r over the reviewer's own; σ_r = 0 or σ = 0 leaves μ); the
     total is 100 · Σ w·(hi − lo)·mean(u') / Σ w·(hi − lo). {application: total}."""
     units = {
-        key: [(v - low) / width for v, (_w, low, width) in zip(values, shapes)]
+        key: [(v - low) / width for v, (_w, low, width) in zip(values, shapes, strict=True)]
         for key, values in reviews.items()
     }
 
@@ -114,8 +124,7 @@ def expected_normalised_totals(shapes, applications, reviews):
         points = 0.0
         for i, (weight, _low, width) in enumerate(shapes):
             normalised = [
-                min(max(mean + lines[r][1] * (values[i] - lines[r][0]), 0), 1)
-                for r, values in own
+                min(max(mean + lines[r][1] * (values[i] - lines[r][0]), 0), 1) for r, values in own
             ]
             points += float(weight) * width * sum(normalised) / len(normalised)
         totals[a] = 100 * points / span
@@ -129,7 +138,9 @@ def totals(cycle, **kwargs):
     }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(evaluations())
 def test_the_database_computes_the_formulas_and_stays_within_0_and_100(db, evaluation):
     shapes, applications, reviewers, reviews = evaluation
@@ -150,7 +161,9 @@ def test_the_database_computes_the_formulas_and_stays_within_0_and_100(db, evalu
         transaction.set_rollback(True)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(evaluations(), st.randoms(use_true_random=False))
 def test_the_order_of_the_criteria_changes_nothing(db, evaluation, random):
     shapes, applications, reviewers, reviews = evaluation
@@ -168,8 +181,8 @@ def test_the_order_of_the_criteria_changes_nothing(db, evaluation, random):
             cycle, _criteria, apps = build(*variant)
             computed = totals(cycle, normalised=True)
             results.append([computed[a.pk] for a in apps])
-        for before, after in zip(*results):
-            for x, y in zip(before, after):
+        for before, after in zip(*results, strict=True):
+            for x, y in zip(before, after, strict=True):
                 # Equal up to the last rounded digit (floating-point sums in another order).
                 assert (x is None and y is None) or abs(x - y) <= 0.011
         transaction.set_rollback(True)

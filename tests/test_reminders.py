@@ -40,9 +40,15 @@ def organiser(db):
 def meeting(place, organiser):
     starts = _moment(20)
     return services.schedule_meeting(
-        cycle=place.cycle, by=organiser, cohort=None, title="Kopīgā tikšanās",
-        starts_at=starts, ends_at=starts + datetime.timedelta(hours=3),
-        place="Lielā iela 3", online_url="", agenda="",
+        cycle=place.cycle,
+        by=organiser,
+        cohort=None,
+        title="Kopīgā tikšanās",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=3),
+        place="Lielā iela 3",
+        online_url="",
+        agenda="",
     )
 
 
@@ -50,9 +56,7 @@ def reminder_emails(**filters):
     return list(Email.objects.filter(key__contains=":before-", **filters).order_by("pk"))
 
 
-def test_nothing_is_written_a_second_before_the_offset_and_all_exactly_at_it(
-    meeting, applicant
-):
+def test_nothing_is_written_a_second_before_the_offset_and_all_exactly_at_it(meeting, applicant):
     seven_days_before = meeting.starts_at - 7 * DAY
     with time_machine.travel(seven_days_before - SECOND, tick=False):
         assert reminders.sweep() == 0
@@ -83,7 +87,8 @@ def test_a_reminder_missed_while_workers_were_down_is_still_sent_before_the_even
     with time_machine.travel(meeting.starts_at - DAY, tick=False):
         assert reminders.sweep() == 1
     assert [e.key.split(":")[4].split("@")[0] for e in reminder_emails()] == [
-        "before-7d", "before-1d"
+        "before-7d",
+        "before-1d",
     ]
 
 
@@ -112,9 +117,15 @@ def test_a_moved_meeting_reminds_at_its_new_time_again(meeting, staff, applicant
         assert reminders.sweep() == 1
         later = meeting.starts_at + 14 * DAY
         services.update_meeting(
-            meeting, by=staff, cohort=None, title=meeting.title, starts_at=later,
-            ends_at=later + datetime.timedelta(hours=3), place=meeting.place,
-            online_url="", agenda="",
+            meeting,
+            by=staff,
+            cohort=None,
+            title=meeting.title,
+            starts_at=later,
+            ends_at=later + datetime.timedelta(hours=3),
+            place=meeting.place,
+            online_url="",
+            agenda="",
         )
         # Nothing is due at the old time any more.
         assert reminders.sweep() == 0
@@ -156,10 +167,15 @@ def test_a_person_who_opted_out_gets_no_reminder_but_still_the_notice(
 
 def test_opting_out_in_the_profile(client, applicant):
     client.force_login(applicant)
-    response = client.post("/profile/", {
-        "first_name": applicant.first_name, "last_name": applicant.last_name, "phone": "",
-        "language": "lv",
-    })
+    response = client.post(
+        "/profile/",
+        {
+            "first_name": applicant.first_name,
+            "last_name": applicant.last_name,
+            "phone": "",
+            "language": "lv",
+        },
+    )
     assert response.status_code == 302
     applicant.refresh_from_db()
     assert applicant.optional_reminders is False
@@ -204,8 +220,9 @@ def test_the_call_closing_reminds_every_organisation_with_a_draft_three_days_bef
     cycle, applicant, application
 ):
     submitted = factories.ApplicationFactory(cycle=cycle, submitted=True)
-    factories.ApplicationFactory(cycle=cycle, organisation__leader=factories.UserFactory(),
-                                 submitted=True)
+    factories.ApplicationFactory(
+        cycle=cycle, organisation__leader=factories.UserFactory(), submitted=True
+    )
     submitted_leader = factories.UserFactory()
     Membership.objects.create(organisation=submitted.organisation, user=submitted_leader)
     # The sweep puts the new cycle's milestones in step with its dates first.
@@ -238,11 +255,17 @@ def test_a_participants_deadline_reminds_participants_of_its_cohort_only(
     youth = next(f for f in priority_fields if f.code == "youth")
     outsider_place = factories.admit(
         factories.OrganisationFactory(leader=factories.UserFactory(), priority_field=youth),
-        place.cycle, staff,
+        place.cycle,
+        staff,
     )
     deadline = services.create_deadline(
-        cycle=place.cycle, by=staff, cohort=place.cohort, title="Attīstības plāns",
-        description="Iesūtiet plānu.", due_at=_moment(15, 23), audience="participants",
+        cycle=place.cycle,
+        by=staff,
+        cohort=place.cohort,
+        title="Attīstības plāns",
+        description="Iesūtiet plānu.",
+        due_at=_moment(15, 23),
+        audience="participants",
     )
     with time_machine.travel(deadline.due_at - DAY, tick=False):
         reminders.sweep()
@@ -256,8 +279,13 @@ def test_staff_and_mentor_deadlines_reach_them(place, staff, audience):
     mentor = factories.MentorProfileFactory().user
     factories.MentorProfileFactory(is_active=False)
     deadline = services.create_deadline(
-        cycle=place.cycle, by=staff, cohort=None, title="Ieteikumi",
-        description="", due_at=_moment(15, 17), audience=audience,
+        cycle=place.cycle,
+        by=staff,
+        cohort=None,
+        title="Ieteikumi",
+        description="",
+        due_at=_moment(15, 17),
+        audience=audience,
     )
     with time_machine.travel(deadline.due_at - 7 * DAY, tick=False):
         reminders.sweep()
@@ -277,8 +305,14 @@ def test_staff_and_mentor_deadlines_reach_them(place, staff, audience):
 def test_a_deadline_that_makes_no_sense_is_refused(place, staff, fields, field):
     from django.core.exceptions import ValidationError
 
-    values = {"cohort": None, "title": "Plāns", "description": "", "due_at": _moment(10),
-              "audience": "participants", **fields}
+    values = {
+        "cohort": None,
+        "title": "Plāns",
+        "description": "",
+        "due_at": _moment(10),
+        "audience": "participants",
+        **fields,
+    }
     if values["cohort"] == "own":
         values["cohort"] = place.cohort
     with pytest.raises(ValidationError) as error:
@@ -288,8 +322,13 @@ def test_a_deadline_that_makes_no_sense_is_refused(place, staff, fields, field):
 
 def test_a_deleted_deadline_reminds_nobody(place, staff):
     deadline = services.create_deadline(
-        cycle=place.cycle, by=staff, cohort=None, title="Plāns", description="",
-        due_at=_moment(15), audience="participants",
+        cycle=place.cycle,
+        by=staff,
+        cohort=None,
+        title="Plāns",
+        description="",
+        due_at=_moment(15),
+        audience="participants",
     )
     pk = deadline.pk
     services.delete_deadline(deadline, by=staff)
@@ -331,20 +370,33 @@ def test_a_sweep_runs_as_many_queries_for_many_reminders_and_people_as_for_few(
     def grow(organisations, meetings, first_hour):
         for index in range(organisations):
             factories.admit(
-                factories.OrganisationFactory(leader=factories.UserFactory(),
-                                              priority_field=priority_fields[index % 5]),
-                running_cycle, staff,
+                factories.OrganisationFactory(
+                    leader=factories.UserFactory(), priority_field=priority_fields[index % 5]
+                ),
+                running_cycle,
+                staff,
             )
         for index in range(meetings):
             moment = starts + (first_hour + index) * datetime.timedelta(hours=1)
             services.schedule_meeting(
-                cycle=running_cycle, by=staff, cohort=None, title=f"Tikšanās {index}",
-                starts_at=moment, ends_at=moment + datetime.timedelta(minutes=50),
-                place="Lielā iela 3", online_url="", agenda="",
+                cycle=running_cycle,
+                by=staff,
+                cohort=None,
+                title=f"Tikšanās {index}",
+                starts_at=moment,
+                ends_at=moment + datetime.timedelta(minutes=50),
+                place="Lielā iela 3",
+                online_url="",
+                agenda="",
             )
             services.create_deadline(
-                cycle=running_cycle, by=staff, cohort=None, title=f"Termiņš {index}",
-                description="", due_at=moment, audience="participants",
+                cycle=running_cycle,
+                by=staff,
+                cohort=None,
+                title=f"Termiņš {index}",
+                description="",
+                due_at=moment,
+                audience="participants",
             )
 
     grow(organisations=2, meetings=2, first_hour=0)
@@ -365,8 +417,9 @@ def test_the_reminder_settings_page_saves_and_explains_bad_input(client, place, 
 
     client.force_login(staff)
     url = reverse("cohorts:reminder_settings", args=[place.cycle_id])
-    response = client.post(url, {"meetings": "7d, 2 dienas", "deadlines": "1d",
-                                 "call_closing": "3d"})
+    response = client.post(
+        url, {"meetings": "7d, 2 dienas", "deadlines": "1d", "call_closing": "3d"}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "“2 dienas” nav laiks formā 7d, 12h vai 30m." in page
@@ -382,11 +435,18 @@ def test_staff_move_a_meeting_from_its_page(client, meeting, staff, applicant):
 
     later = meeting.starts_at + 3 * DAY
     client.force_login(staff)
-    response = client.post(reverse("cohorts:meeting_edit", args=[meeting.pk]), {
-        "title": meeting.title, "starts_at": timezone.localtime(later).strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": timezone.localtime(later + DAY / 8).strftime("%Y-%m-%dT%H:%M"),
-        "place": "Rožu iela 6", "online_url": "", "agenda": "",
-    }, follow=True)
+    response = client.post(
+        reverse("cohorts:meeting_edit", args=[meeting.pk]),
+        {
+            "title": meeting.title,
+            "starts_at": timezone.localtime(later).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": timezone.localtime(later + DAY / 8).strftime("%Y-%m-%dT%H:%M"),
+            "place": "Rožu iela 6",
+            "online_url": "",
+            "agenda": "",
+        },
+        follow=True,
+    )
     assert "Tikšanās ir mainīta, un visiem ir paziņots." in response.content.decode()
     meeting.refresh_from_db()
     assert (meeting.starts_at, meeting.place, meeting.sequence) == (later, "Rožu iela 6", 1)
@@ -397,8 +457,10 @@ from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 
-@given(st.lists(st.tuples(st.integers(1, 999), st.sampled_from("dhm")), min_size=1, max_size=5),
-       st.sampled_from([", ", ",", "; ", " "]))
+@given(
+    st.lists(st.tuples(st.integers(1, 999), st.sampled_from("dhm")), min_size=1, max_size=5),
+    st.sampled_from([", ", ",", "; ", " "]),
+)
 def test_offsets_written_any_way_read_back_the_same(parts, separator):
     text = separator.join(f"{n}{unit}" for n, unit in parts)
     offsets = reminders.parse_offsets(text)
@@ -453,9 +515,15 @@ def test_a_sweep_goes_through_many_more_reminders_than_one_batch_claims(
     for index in range(6):
         starts = _moment(21, 9 + index)
         services.schedule_meeting(
-            cycle=place.cycle, by=organiser, cohort=None, title=f"Tikšanās {index}",
-            starts_at=starts, ends_at=starts + datetime.timedelta(hours=1),
-            place="Lielā iela 3", online_url="", agenda="",
+            cycle=place.cycle,
+            by=organiser,
+            cohort=None,
+            title=f"Tikšanās {index}",
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=1),
+            place="Lielā iela 3",
+            online_url="",
+            agenda="",
         )
     with time_machine.travel(_moment(14), tick=False):  # seven 7-day reminders are due
         assert reminders.sweep() == 7
@@ -463,13 +531,14 @@ def test_a_sweep_goes_through_many_more_reminders_than_one_batch_claims(
     assert not pending.exists()
 
 
-def test_reminders_of_a_source_nobody_registers_wait_and_are_reported(
-    meeting, monkeypatch, caplog
-):
+def test_reminders_of_a_source_nobody_registers_wait_and_are_reported(meeting, monkeypatch, caplog):
     monkeypatch.setattr(reminders, "REMINDERS_PER_BATCH", 1)
     early = meeting.starts_at - 10 * DAY
     orphan = Reminder.objects.create(
-        source="consultation", object_id=1, label="before-1d", due_at=early,
+        source="consultation",
+        object_id=1,
+        label="before-1d",
+        due_at=early,
         event_at=early + DAY,
     )
     with time_machine.travel(meeting.starts_at - 7 * DAY, tick=False):

@@ -100,12 +100,19 @@ def meeting(postgresql, nothing_sent, priority_fields):
     for field in priority_fields[:3]:
         factories.admit(
             factories.OrganisationFactory(leader=factories.UserFactory(), priority_field=field),
-            cycle, staff,
+            cycle,
+            staff,
         )
     starts = timezone.now() + 10 * DAY
     meeting = services.schedule_meeting(
-        cycle=cycle, by=staff, cohort=None, title="Kopīgā tikšanās", starts_at=starts,
-        ends_at=starts + datetime.timedelta(hours=2), place="Lielā iela 3", online_url="",
+        cycle=cycle,
+        by=staff,
+        cohort=None,
+        title="Kopīgā tikšanās",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        place="Lielā iela 3",
+        online_url="",
         agenda="",
     )
     services.sync_cycle_deadlines(cycle)

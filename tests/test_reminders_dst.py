@@ -27,7 +27,8 @@ def spring(staff, organisation):
     """1 March 2027, in a cycle running from January to June, with one participant."""
     with time_machine.travel(riga(2027, 1, 5, 12), tick=False):
         cycle = factories.CycleFactory(
-            call_opens_at=riga(2027, 1, 2, 9), call_closes_at=riga(2027, 1, 4, 23, 59),
+            call_opens_at=riga(2027, 1, 2, 9),
+            call_closes_at=riga(2027, 1, 4, 23, 59),
             incubation_starts_on=datetime.date(2027, 2, 1),
             incubation_ends_on=datetime.date(2027, 6, 30),
         )
@@ -40,8 +41,14 @@ def _meeting(cycle, staff, starts):
     staff.optional_reminders = False  # the reminders counted are the participant's
     staff.save()
     return services.schedule_meeting(
-        cycle=cycle, by=staff, cohort=None, title="Pavasara tikšanās", starts_at=starts,
-        ends_at=starts + datetime.timedelta(hours=2), place="Lielā iela 3", online_url="",
+        cycle=cycle,
+        by=staff,
+        cohort=None,
+        title="Pavasara tikšanās",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        place="Lielā iela 3",
+        online_url="",
         agenda="",
     )
 
@@ -61,8 +68,7 @@ def test_the_same_when_the_time_comes_from_the_database(spring, staff):
     meeting = _meeting(spring, staff, riga(2027, 4, 2, 10))
     # The cycle's offsets change: every meeting ahead is rescheduled from its row,
     # whose time the database returns in UTC.
-    services.update_reminder_settings(spring, meetings="7d, 1d", deadlines="7d",
-                                      call_closing="3d")
+    services.update_reminder_settings(spring, meetings="7d, 1d", deadlines="7d", call_closing="3d")
     meeting.refresh_from_db()
     assert meeting.starts_at.tzinfo == datetime.UTC
     assert _due("before-7d") == riga(2027, 3, 26, 10)
@@ -70,8 +76,7 @@ def test_the_same_when_the_time_comes_from_the_database(spring, staff):
 
 def test_the_reminder_comes_due_at_the_hour_not_an_hour_early(spring, staff):
     _meeting(spring, staff, riga(2027, 4, 2, 10))
-    services.update_reminder_settings(spring, meetings="7d", deadlines="7d",
-                                      call_closing="3d")
+    services.update_reminder_settings(spring, meetings="7d", deadlines="7d", call_closing="3d")
     with time_machine.travel(riga(2027, 3, 26, 9, 59), tick=False):
         assert reminders.sweep() == 0
     with time_machine.travel(riga(2027, 3, 26, 10), tick=False):
@@ -80,15 +85,13 @@ def test_the_reminder_comes_due_at_the_hour_not_an_hour_early(spring, staff):
 
 def test_a_day_before_a_sunday_morning_meeting_after_the_change(spring, staff):
     _meeting(spring, staff, riga(2027, 3, 28, 10))
-    services.update_reminder_settings(spring, meetings="1d", deadlines="7d",
-                                      call_closing="3d")
+    services.update_reminder_settings(spring, meetings="1d", deadlines="7d", call_closing="3d")
     assert _due("before-1d") == riga(2027, 3, 27, 10)
 
 
 def test_hours_are_an_exact_span_across_the_change(spring, staff):
     meeting = _meeting(spring, staff, riga(2027, 3, 29, 10))
-    services.update_reminder_settings(spring, meetings="36h", deadlines="7d",
-                                      call_closing="3d")
+    services.update_reminder_settings(spring, meetings="36h", deadlines="7d", call_closing="3d")
     assert _due("before-36h") == riga(2027, 3, 27, 21)
     span = meeting.starts_at.astimezone(datetime.UTC) - _due("before-36h").astimezone(datetime.UTC)
     assert span == datetime.timedelta(hours=36)

@@ -37,9 +37,15 @@ def meeting(place):
     organiser = factories.StaffFactory(optional_reminders=False)
     starts = _moment(20)
     return services.schedule_meeting(
-        cycle=place.cycle, by=organiser, cohort=None, title="Kopīgā tikšanās",
-        starts_at=starts, ends_at=starts + 3 * HOUR,
-        place="Lielā iela 3", online_url="", agenda="",
+        cycle=place.cycle,
+        by=organiser,
+        cohort=None,
+        title="Kopīgā tikšanās",
+        starts_at=starts,
+        ends_at=starts + 3 * HOUR,
+        place="Lielā iela 3",
+        online_url="",
+        agenda="",
     )
 
 
@@ -70,9 +76,7 @@ def test_reminders_waiting_in_the_outbox_are_not_sent_after_a_cancellation(meeti
         services.cancel_meeting(meeting, reason="Slimība", by=staff)
         _send_everything_due()
     assert _sent_subjects() == ["Atcelts: Kopīgā tikšanās"]
-    statuses = dict(
-        Email.objects.filter(key__contains=":before-").values_list("key", "status")
-    )
+    statuses = dict(Email.objects.filter(key__contains=":before-").values_list("key", "status"))
     assert len(statuses) == 2 and set(statuses.values()) == {"cancelled"}
 
 
@@ -85,9 +89,9 @@ def test_a_reminder_of_the_old_time_is_not_sent_after_the_meeting_moved_earlier(
     with time_machine.travel(old_start - DAY, tick=False):
         assert reminders.sweep() == 1  # "tomorrow at 15:00", waiting in the outbox
         earlier = old_start - 20 * HOUR
-        services.update_meeting(meeting, by=staff, **_fields(
-            meeting, starts_at=earlier, ends_at=earlier + 3 * HOUR
-        ))
+        services.update_meeting(
+            meeting, by=staff, **_fields(meeting, starts_at=earlier, ends_at=earlier + 3 * HOUR)
+        )
     # The workers come back after the new start and before the old one.
     with time_machine.travel(earlier + HOUR, tick=False):
         _send_everything_due()
@@ -98,9 +102,7 @@ def test_a_reminder_of_the_old_time_is_not_sent_after_the_meeting_moved_earlier(
     # The notice of the change was written with the change; it is not sent so late
     # either way, but the invitation written before the change was withdrawn with it.
     assert Email.objects.get(key__endswith=":invited", recipient=applicant).status == "cancelled"
-    assert Email.objects.filter(
-        key=f"meeting:{meeting.pk}:user:{applicant.pk}:changed-1"
-    ).exists()
+    assert Email.objects.filter(key=f"meeting:{meeting.pk}:user:{applicant.pk}:changed-1").exists()
 
 
 def test_a_moved_meetings_new_reminders_go_out_and_the_old_ones_do_not(meeting, staff):
@@ -108,9 +110,9 @@ def test_a_moved_meetings_new_reminders_go_out_and_the_old_ones_do_not(meeting, 
         assert reminders.sweep() == 1
     later = meeting.starts_at + 2 * DAY
     with time_machine.travel(meeting.starts_at - 6 * DAY, tick=False):
-        services.update_meeting(meeting, by=staff, **_fields(
-            meeting, starts_at=later, ends_at=later + 3 * HOUR
-        ))
+        services.update_meeting(
+            meeting, by=staff, **_fields(meeting, starts_at=later, ends_at=later + 3 * HOUR)
+        )
     with time_machine.travel(later - 7 * DAY, tick=False):
         assert reminders.sweep() == 1  # the new time's 7-day reminder
     with time_machine.travel(later - DAY, tick=False):
@@ -137,9 +139,7 @@ def test_a_new_place_withdraws_the_reminder_that_names_the_old_one(meeting, staf
 def test_a_changed_notice_replaces_an_earlier_one_still_waiting(meeting, staff, applicant):
     services.update_meeting(meeting, by=staff, **_fields(meeting, place="Rožu iela 6"))
     services.update_meeting(meeting, by=staff, **_fields(meeting, place="Ziedu iela 1"))
-    statuses = dict(
-        Email.objects.filter(recipient=applicant).values_list("key", "status")
-    )
+    statuses = dict(Email.objects.filter(recipient=applicant).values_list("key", "status"))
     prefix = f"meeting:{meeting.pk}:user:{applicant.pk}"
     assert statuses == {
         f"{prefix}:invited": "cancelled",
@@ -150,14 +150,17 @@ def test_a_changed_notice_replaces_an_earlier_one_still_waiting(meeting, staff, 
 
 def test_a_moved_or_deleted_deadline_withdraws_its_waiting_reminders(place, staff):
     deadline = services.create_deadline(
-        cycle=place.cycle, by=staff, cohort=None, title="Attīstības plāns", description="",
-        due_at=_moment(15, 23), audience="participants",
+        cycle=place.cycle,
+        by=staff,
+        cohort=None,
+        title="Attīstības plāns",
+        description="",
+        due_at=_moment(15, 23),
+        audience="participants",
     )
     with time_machine.travel(deadline.due_at - 7 * DAY, tick=False):
         assert reminders.sweep() == 1
-        deadline = services.update_deadline(
-            deadline, by=staff, due_at=deadline.due_at + 3 * DAY
-        )
+        deadline = services.update_deadline(deadline, by=staff, due_at=deadline.due_at + 3 * DAY)
     assert Email.objects.get(key__contains=":before-7d@").status == "cancelled"
     with time_machine.travel(deadline.due_at - 7 * DAY, tick=False):
         assert reminders.sweep() == 1
@@ -171,8 +174,13 @@ def test_a_moved_or_deleted_deadline_withdraws_its_waiting_reminders(place, staf
 
 def test_a_changed_title_keeps_the_reminders_of_an_unchanged_moment(place, staff):
     deadline = services.create_deadline(
-        cycle=place.cycle, by=staff, cohort=None, title="Plāns", description="",
-        due_at=_moment(15, 23), audience="participants",
+        cycle=place.cycle,
+        by=staff,
+        cohort=None,
+        title="Plāns",
+        description="",
+        due_at=_moment(15, 23),
+        audience="participants",
     )
     with time_machine.travel(deadline.due_at - 7 * DAY, tick=False):
         reminders.sweep()
@@ -208,15 +216,13 @@ def test_a_meeting_moved_away_and_back_reminds_at_its_time_again(meeting, staff)
 
     start = meeting.starts_at
     later = start + 2 * DAY
-    meeting, _told = services.update_meeting(meeting, by=staff, **_fields(
-        meeting, starts_at=later, ends_at=later + 3 * HOUR
-    ))
-    services.update_meeting(meeting, by=staff, **_fields(
-        meeting, starts_at=start, ends_at=start + 3 * HOUR
-    ))
+    meeting, _told = services.update_meeting(
+        meeting, by=staff, **_fields(meeting, starts_at=later, ends_at=later + 3 * HOUR)
+    )
+    services.update_meeting(
+        meeting, by=staff, **_fields(meeting, starts_at=start, ends_at=start + 3 * HOUR)
+    )
     pending = Reminder.objects.filter(source="meeting", status="pending")
-    assert {(r.label, r.event_at) for r in pending} == {
-        ("before-7d", start), ("before-1d", start)
-    }
+    assert {(r.label, r.event_at) for r in pending} == {("before-7d", start), ("before-1d", start)}
     with time_machine.travel(start - 7 * DAY, tick=False):
         assert reminders.sweep() == 1

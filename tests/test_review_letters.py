@@ -19,8 +19,9 @@ from . import factories
 @pytest.fixture
 def scored(cycle, review, application):
     """The fixture organisation's application, submitted and scored 4/5."""
-    criterion = factories.CriterionFactory(cycle=cycle, name_lv="Atbilstība", name_en="Fit",
-                                           weight=1, scale_max=5)
+    criterion = factories.CriterionFactory(
+        cycle=cycle, name_lv="Atbilstība", name_en="Fit", weight=1, scale_max=5
+    )
     application.status = "submitted"
     application.save()
     review(factories.UserFactory(), application, {criterion: 4}, comment="Pārliecinoši")
@@ -52,8 +53,9 @@ def revoked_events():
     signals.admission_revoked.disconnect(receiver)
 
 
-def test_letters_are_rendered_per_language_with_the_figures(cycle, scored, staff,
-                                                            english_colleague):
+def test_letters_are_rendered_per_language_with_the_figures(
+    cycle, scored, staff, english_colleague
+):
     services.decide(scored, decision="admitted", by=staff, reason="Augsts vērtējums")
     (letter,) = services.prepare_letters(cycle, [scored])
     subject_lv, body_lv = letter.text("lv")
@@ -101,8 +103,13 @@ def test_letters_that_changed_since_the_preview_are_not_sent(cycle, scored, staf
     services.decide(scored, decision="admitted", by=staff, reason="Labi")
     previewed = services.fingerprint(services.prepare_letters(cycle, [scored]))
     services.save_letter_template(
-        cycle, decision="admitted", by=staff, subject_lv="Uzņemti: {organisation}",
-        body_lv="Apsveicam!", subject_en="", body_en="",
+        cycle,
+        decision="admitted",
+        by=staff,
+        subject_lv="Uzņemti: {organisation}",
+        body_lv="Apsveicam!",
+        subject_en="",
+        body_en="",
     )
     with pytest.raises(ValidationError, match="mainījušās"):
         send_letters(cycle, [scored], by=staff, expected_fingerprint=previewed)
@@ -114,16 +121,26 @@ def test_letters_that_changed_since_the_preview_are_not_sent(cycle, scored, staf
 def test_a_template_with_an_unknown_placeholder_is_refused(cycle, staff):
     with pytest.raises(ValidationError) as error:
         services.save_letter_template(
-            cycle, decision="admitted", by=staff, subject_lv="{organizacija}", body_lv="x",
-            subject_en="", body_en="",
+            cycle,
+            decision="admitted",
+            by=staff,
+            subject_lv="{organizacija}",
+            body_lv="x",
+            subject_en="",
+            body_en="",
         )
     assert "{organizacija}" in str(error.value)
 
 
 def test_an_english_letter_left_empty_falls_back_to_latvian(cycle, scored, staff):
     services.save_letter_template(
-        cycle, decision="admitted", by=staff, subject_lv="Uzņemti: {organisation}",
-        body_lv="Kopvērtējums {total}.", subject_en="", body_en="",
+        cycle,
+        decision="admitted",
+        by=staff,
+        subject_lv="Uzņemti: {organisation}",
+        body_lv="Kopvērtējums {total}.",
+        subject_en="",
+        body_en="",
     )
     services.decide(scored, decision="admitted", by=staff, reason="")
     (letter,) = services.prepare_letters(cycle, [scored])
@@ -159,9 +176,7 @@ def test_staff_read_the_letters_then_send_them_from_the_pages(
     assert "Augsts vērtējums" not in detail
 
 
-def test_feedback_per_criterion_only_when_the_cycle_allows(
-    client, cycle, scored, staff, applicant
-):
+def test_feedback_per_criterion_only_when_the_cycle_allows(client, cycle, scored, staff, applicant):
     services.decide(scored, decision="rejected", by=staff, reason="Zem sliekšņa")
     send_letters(cycle, [scored], by=staff)
     client.force_login(applicant)
@@ -220,8 +235,13 @@ def test_the_applicant_never_sees_an_internal_decision_or_its_reason(
     services.decide(scored, decision="admitted", by=staff, reason="IEKŠĒJI: vēl jāpārrunā")
     services.decide(scored, decision="rejected", by=staff, reason="Zem sliekšņa")
     services.save_letter_template(
-        cycle, decision="rejected", by=staff, subject_lv="Lēmums: {organisation}",
-        body_lv="Diemžēl {organisation} netika uzņemta.", subject_en="", body_en="",
+        cycle,
+        decision="rejected",
+        by=staff,
+        subject_lv="Lēmums: {organisation}",
+        body_lv="Diemžēl {organisation} netika uzņemta.",
+        subject_en="",
+        body_en="",
     )
     client.force_login(applicant)
     detail_url = reverse("applications:edit", args=[scored.pk])
@@ -252,7 +272,13 @@ def test_a_corrected_published_decision_stays_as_told_until_its_letter_is_sent(
 
 
 def test_an_admitted_organisation_leaving_frees_its_place_for_the_waiting_list(
-    client, cycle, scored, staff, applicant, revoked_events, review,
+    client,
+    cycle,
+    scored,
+    staff,
+    applicant,
+    revoked_events,
+    review,
     django_capture_on_commit_callbacks,
 ):
     cycle.places = 1
@@ -286,8 +312,9 @@ def test_an_admitted_organisation_leaving_frees_its_place_for_the_waiting_list(
     assert waiting.status == Application.Status.ADMITTED
 
 
-def test_a_rejection_the_organisation_was_told_of_cannot_be_withdrawn(cycle, scored, staff,
-                                                                       applicant):
+def test_a_rejection_the_organisation_was_told_of_cannot_be_withdrawn(
+    cycle, scored, staff, applicant
+):
     services.decide(scored, decision="rejected", by=staff)
     services.withdraw(scored, by=applicant)  # still internal: it looks submitted
     other = factories.ApplicationFactory(submitted=True)
@@ -327,7 +354,8 @@ def test_nothing_is_sent_without_the_fingerprint_of_what_was_read(client, cycle,
     client.force_login(staff)
     response = client.post(
         reverse("applications:review_letters_send", args=[cycle.pk]),
-        {"applications": [scored.pk]}, follow=True,
+        {"applications": [scored.pk]},
+        follow=True,
     )
     assert "Izlasiet vēstules" in response.content.decode()
     assert not DecisionLetter.objects.exists()
@@ -345,8 +373,12 @@ def test_the_feedback_stays_as_the_letter_said_when_scores_change_later(
     services.reopen_ranking(cycle, by=staff)
     assignment = scored.assignments.get()
     services.reopen_review(assignment, by=assignment.member.user)
-    services.save_review(assignment, by=assignment.member.user,
-                         scores={cycle.criteria.get().pk: (1, "Vāji")}, submit=True)
+    services.save_review(
+        assignment,
+        by=assignment.member.user,
+        scores={cycle.criteria.get().pk: (1, "Vāji")},
+        submit=True,
+    )
     client.force_login(applicant)
     page = client.get(reverse("applications:edit", args=[scored.pk])).content.decode()
     assert "4,0 / 5" in page and "80,0 %" in page and "Pārliecinoši" in page
@@ -399,13 +431,16 @@ def test_a_decision_recorded_while_letters_are_sent_waits_for_them(
                 connection.close()
                 if done is not None:
                     done.set()
+
         thread = threading.Thread(target=run)
         thread.start()
         return thread
 
-    sender = in_thread(lambda: services.send_decision_letters(
-        cycle, [application], by=staff, expected_fingerprint=read
-    ))
+    sender = in_thread(
+        lambda: services.send_decision_letters(
+            cycle, [application], by=staff, expected_fingerprint=read
+        )
+    )
     assert letters_ready.wait(10)
     decider = in_thread(
         lambda: services.decide(application, decision="rejected", by=staff, reason="Pārdomāts"),

@@ -28,28 +28,33 @@ def evaluation(db, staff, priority_fields):
         for i in range(n):
             field = priority_fields[i % 2]
             application = factories.ApplicationFactory(
-                cycle=cycle, submitted=True,
+                cycle=cycle,
+                submitted=True,
                 organisation=factories.OrganisationFactory(priority_field=field),
             )
-            services.record_eligibility(application, by=staff,
-                                        findings={requirement: (i % 7 != 2, "Nē")})
+            services.record_eligibility(
+                application, by=staff, findings={requirement: (i % 7 != 2, "Nē")}
+            )
             for j, member in enumerate(members[:2]):
                 assignment = services.assign(application, member, by=staff)
                 services.declare_conflict(assignment, by=member.user, has_conflict=False)
                 services.save_review(
-                    assignment, by=member.user,
+                    assignment,
+                    by=member.user,
                     scores={c.pk: ((i + j + c.pk) % 6, "Komentārs") for c in criteria},
                     submit=True,
                 )
             if i % 4 == 0:
                 third = services.assign(application, members[2], by=staff)
-                services.declare_conflict(third, by=members[2].user, has_conflict=True,
-                                          reason="Valdē")
+                services.declare_conflict(
+                    third, by=members[2].user, has_conflict=True, reason="Valdē"
+                )
             applications.append(application)
         decided = [a for i, a in enumerate(applications) if i % 2 == 0 and i % 7 != 2]
         services.decide_in_bulk(decided, decision="waitlisted", by=staff, reason="Rezervē")
-        services.update_review_settings(cycle, by=staff, normalise_scores=True,
-                                        reviewers_see_other_reviews=True)
+        services.update_review_settings(
+            cycle, by=staff, normalise_scores=True, reviewers_see_other_reviews=True
+        )
         services.finalise_ranking(cycle, by=staff)
         services.send_decision_letters(cycle, decided[: len(decided) // 2], by=staff)
         return cycle, applications, members
@@ -81,7 +86,8 @@ STAFF_PAGES = {
     "protocol": staff_page("applications:review_protocol"),
     "letters": staff_page("applications:review_letters_preview", unsent="1"),
     "staff detail": lambda cycle, apps: (
-        reverse("applications:staff_detail", args=[apps[0].pk]), {}
+        reverse("applications:staff_detail", args=[apps[0].pk]),
+        {},
     ),
 }
 
@@ -93,9 +99,7 @@ def count_queries(client, url, query):
     return len(queries)
 
 
-def test_staff_pages_run_as_many_queries_for_5_as_for_60_applications(
-    client, staff, evaluation
-):
+def test_staff_pages_run_as_many_queries_for_5_as_for_60_applications(client, staff, evaluation):
     small, small_apps, _members = evaluation(SMALL)
     large, large_apps, _members = evaluation(LARGE)
     client.force_login(staff)
@@ -131,8 +135,9 @@ def test_the_ranking_shows_every_ranked_application(client, staff, evaluation, s
     ineligible = [a for i, a in enumerate(applications) if i % 7 == 2]
     shown, page, pages = [], 1, 1
     while page <= pages:
-        response = client.get(reverse("applications:review_ranking", args=[cycle.pk]),
-                              {"page": page})
+        response = client.get(
+            reverse("applications:review_ranking", args=[cycle.pk]), {"page": page}
+        )
         shown += [row.application.pk for row in response.context["ranking"].rows]
         pages = response.context["page"].paginator.num_pages
         page += 1

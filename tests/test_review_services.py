@@ -42,7 +42,7 @@ def assignment(submitted, member, staff):
 
 
 def scores(criteria, *values, comment=""):
-    return {c.pk: (v, comment) for c, v in zip(criteria, values)}
+    return {c.pk: (v, comment) for c, v in zip(criteria, values, strict=False)}
 
 
 # --- the committee ----------------------------------------------------------------------
@@ -52,8 +52,13 @@ def test_inviting_a_new_person_creates_their_account_and_sends_a_password_link(
     cycle, staff, outbox_emails
 ):
     member = services.invite_reviewer(
-        cycle, email=" Rūta.Liepiņa@Partneris.lv ", first_name="Rūta", last_name="Liepiņa",
-        affiliation="Liepājas NVO centrs", language="lv", by=staff,
+        cycle,
+        email=" Rūta.Liepiņa@Partneris.lv ",
+        first_name="Rūta",
+        last_name="Liepiņa",
+        affiliation="Liepājas NVO centrs",
+        language="lv",
+        by=staff,
     )
     user = member.user
     assert user.email == "rūta.liepiņa@partneris.lv"
@@ -65,8 +70,7 @@ def test_inviting_a_new_person_creates_their_account_and_sends_a_password_link(
     assert cycle.name in email.subject
 
 
-def test_an_existing_account_is_given_the_role_without_a_password_link(cycle, staff,
-                                                                       outbox_emails):
+def test_an_existing_account_is_given_the_role_without_a_password_link(cycle, staff, outbox_emails):
     person = factories.UserFactory(email="eksperts@example.lv")
     member = services.invite_reviewer(cycle, email="EKSPERTS@example.lv", by=staff)
     assert member.user == person
@@ -128,9 +132,7 @@ def test_automatic_assignment_balances_the_load_and_avoids_conflicts(cycle, staf
     Membership.objects.create(organisation=applications[0].organisation, user=members[0].user)
     created, short = services.auto_assign(cycle, by=staff, per_application=2)
     assert len(created) == 10 and short == []
-    loads = sorted(
-        ReviewAssignment.objects.filter(member=m).count() for m in members
-    )
+    loads = sorted(ReviewAssignment.objects.filter(member=m).count() for m in members)
     assert loads == [3, 3, 4]
     assert not ReviewAssignment.objects.filter(
         application=applications[0], member=members[0]
@@ -198,7 +200,9 @@ def test_a_score_outside_the_scale_saves_nothing(assignment, criteria):
     services.declare_conflict(assignment, by=reviewer, has_conflict=False)
     with pytest.raises(ValidationError) as error:
         services.save_review(
-            assignment, by=reviewer, scores=scores(criteria, 4, 11, comment="Labi"),
+            assignment,
+            by=reviewer,
+            scores=scores(criteria, 4, 11, comment="Labi"),
             overall_comment="Kopumā labi",
         )
     assert list(error.value.error_dict) == [f"score_{criteria[1].pk}"]
@@ -213,15 +217,15 @@ def test_a_draft_may_be_partial_but_a_submission_is_complete(assignment, criteri
     services.save_review(assignment, by=reviewer, scores={criteria[0].pk: (4, "Labi")})
     assert assignment.scores.get().value == 4
     with pytest.raises(ValidationError) as error:
-        services.save_review(assignment, by=reviewer, scores={criteria[0].pk: (4, "")},
-                             submit=True)
+        services.save_review(assignment, by=reviewer, scores={criteria[0].pk: (4, "")}, submit=True)
     assert f"score_{criteria[1].pk}" in error.value.error_dict
     services.save_review(assignment, by=reviewer, scores=scores(criteria, 4, 7), submit=True)
     assignment.refresh_from_db()
     assert assignment.status == "submitted" and assignment.submitted_at is not None
     # The criterion's scale is copied onto the score, where the database checks it.
     assert [(s.value, s.scale_max) for s in assignment.scores.order_by("criterion__order")] == [
-        (4, 5), (7, 10)
+        (4, 5),
+        (7, 10),
     ]
 
 
@@ -263,10 +267,12 @@ def test_a_finalised_ranking_locks_reviews_criteria_and_eligibility(
     member = factories.CommitteeMemberFactory(cycle=cycle)
     for attempt in (
         lambda: services.assign(submitted, member, by=staff),
-        lambda: services.save_criteria(cycle, by=staff, changes=[(criteria[0], {"weight": 9},
-                                                                   False)]),
-        lambda: services.record_eligibility(submitted, by=staff,
-                                            findings={requirement: (True, "")}),
+        lambda: services.save_criteria(
+            cycle, by=staff, changes=[(criteria[0], {"weight": 9}, False)]
+        ),
+        lambda: services.record_eligibility(
+            submitted, by=staff, findings={requirement: (True, "")}
+        ),
         lambda: services.update_review_settings(cycle, by=staff, normalise_scores=True),
         lambda: services.auto_assign(cycle, by=staff),
     ):
@@ -284,26 +290,42 @@ def test_a_finalised_ranking_locks_reviews_criteria_and_eligibility(
 def test_criteria_are_free_until_the_first_score_then_only_the_scale_locks(
     cycle, criteria, review, staff
 ):
-    services.save_criteria(cycle, by=staff, changes=[
-        (criteria[0], {"scale_max": 10}, False),
-        (None, {"name_lv": "Jauns", "weight": 1, "scale_min": 0, "scale_max": 5,
-                "order": 3}, False),
-    ])
+    services.save_criteria(
+        cycle,
+        by=staff,
+        changes=[
+            (criteria[0], {"scale_max": 10}, False),
+            (
+                None,
+                {"name_lv": "Jauns", "weight": 1, "scale_min": 0, "scale_max": 5, "order": 3},
+                False,
+            ),
+        ],
+    )
     third = Criterion.objects.get(name_lv="Jauns")
     services.save_criteria(cycle, by=staff, changes=[(third, {}, True)])
-    review(factories.UserFactory(), factories.ApplicationFactory(cycle=cycle, submitted=True),
-           {criteria[0]: 3, criteria[1]: 3}, submit=False)
+    review(
+        factories.UserFactory(),
+        factories.ApplicationFactory(cycle=cycle, submitted=True),
+        {criteria[0]: 3, criteria[1]: 3},
+        submit=False,
+    )
     for change in (
         (criteria[0], {"scale_max": 7}, False),
         (criteria[1], {}, True),
-        (None, {"name_lv": "Vēl viens", "weight": 1, "scale_min": 0, "scale_max": 5,
-                "order": 4}, False),
+        (
+            None,
+            {"name_lv": "Vēl viens", "weight": 1, "scale_min": 0, "scale_max": 5, "order": 4},
+            False,
+        ),
     ):
         with pytest.raises(ValidationError, match="tiek vērtēti"):
             services.save_criteria(cycle, by=staff, changes=[change])
-    services.save_criteria(cycle, by=staff, changes=[
-        (criteria[0], {"weight": 4, "name_lv": "Atbilstība", "order": 9}, False)
-    ])
+    services.save_criteria(
+        cycle,
+        by=staff,
+        changes=[(criteria[0], {"weight": 4, "name_lv": "Atbilstība", "order": 9}, False)],
+    )
     criteria[0].refresh_from_db()
     assert (criteria[0].weight, criteria[0].scale_max) == (4, 10)
 
@@ -338,7 +360,8 @@ def test_who_changed_scores_criteria_and_eligibility_is_recorded(
     services.save_review(assignment, by=reviewer, scores=scores(criteria, 3, 5))
     score = Score.objects.get(criterion=criteria[0])
     assert [(h.value, h.history_user) for h in score.history.order_by("history_date")] == [
-        (2, reviewer), (3, reviewer)
+        (2, reviewer),
+        (3, reviewer),
     ]
     # An unchanged score writes no history.
     assert Score.objects.get(criterion=criteria[1]).history.count() == 1

@@ -44,8 +44,11 @@ def test_there_are_catalogues():
 
 @pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: str(p.parent.parent.parent.parent))
 def test_every_string_is_translated(po_path):
-    missing = [msgid for msgid, translations, flags, _context in entries(po_path)
-               if "fuzzy" in flags or not all(translations)]
+    missing = [
+        msgid
+        for msgid, translations, flags, _context in entries(po_path)
+        if "fuzzy" in flags or not all(translations)
+    ]
     assert missing == []
 
 

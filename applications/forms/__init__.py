@@ -18,8 +18,22 @@ from .review import (
 )
 
 __all__ = [
-    "ApplicationForm", "AssignForm", "AttachmentForm", "AutoAssignForm", "BulkDecisionForm",
-    "ConflictForm", "DecisionForm", "EligibilityForm", "InviteForm", "LetterSelectionForm",
-    "LetterTemplateForm", "ReviewSettingsForm", "ScoreForm", "WithdrawForm",
-    "criterion_formset", "placeholder_help", "quota_forms", "requirement_formset",
+    "ApplicationForm",
+    "AssignForm",
+    "AttachmentForm",
+    "AutoAssignForm",
+    "BulkDecisionForm",
+    "ConflictForm",
+    "DecisionForm",
+    "EligibilityForm",
+    "InviteForm",
+    "LetterSelectionForm",
+    "LetterTemplateForm",
+    "ReviewSettingsForm",
+    "ScoreForm",
+    "WithdrawForm",
+    "criterion_formset",
+    "placeholder_help",
+    "quota_forms",
+    "requirement_formset",
 ]

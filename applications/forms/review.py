@@ -41,7 +41,9 @@ class QuotaForm(forms.Form):
 
     minimum = forms.IntegerField(label=_("At least"), min_value=0, initial=0)
     maximum = forms.IntegerField(
-        label=_("At most"), min_value=0, required=False,
+        label=_("At most"),
+        min_value=0,
+        required=False,
         help_text=_("Empty: no limit."),
     )
 
@@ -63,8 +65,10 @@ def quota_forms(fields, quotas, data=None):
             data,
             prefix=f"field-{field.pk}",
             field=field,
-            initial={"minimum": quotas.get(field.pk, (0, None))[0],
-                     "maximum": quotas.get(field.pk, (0, None))[1]},
+            initial={
+                "minimum": quotas.get(field.pk, (0, None))[0],
+                "maximum": quotas.get(field.pk, (0, None))[1],
+            },
         )
         for field in fields
     ]
@@ -74,8 +78,14 @@ class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
         fields = [
-            "name_lv", "name_en", "guidance_lv", "guidance_en",
-            "weight", "scale_min", "scale_max", "order",
+            "name_lv",
+            "name_en",
+            "guidance_lv",
+            "guidance_en",
+            "weight",
+            "scale_min",
+            "scale_max",
+            "order",
         ]
         widgets = {
             "guidance_lv": forms.Textarea(attrs={"rows": 2}),
@@ -113,8 +123,15 @@ class BaseCriterionFormSet(forms.BaseModelFormSet):
             if not form.has_changed() and form.instance.pk is None:
                 continue
             delete = self.can_delete and self._should_delete_form(form)
-            values = {name: form.cleaned_data.get(name) for name in form.Meta.fields
-                      if not form.fields[name].disabled} if not delete else {}
+            values = (
+                {
+                    name: form.cleaned_data.get(name)
+                    for name in form.Meta.fields
+                    if not form.fields[name].disabled
+                }
+                if not delete
+                else {}
+            )
             result.append((form.instance if form.instance.pk else None, values, delete))
         return result
 
@@ -218,11 +235,14 @@ class InviteForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     affiliation = forms.CharField(
-        label=_("Organisation"), max_length=200, required=False,
+        label=_("Organisation"),
+        max_length=200,
+        required=False,
         help_text=_("The partner organisation the member comes from, if any."),
     )
     language = forms.ChoiceField(
-        label=_("Language of the emails"), choices=settings.LANGUAGES,
+        label=_("Language of the emails"),
+        choices=settings.LANGUAGES,
         initial=settings.LANGUAGE_CODE,
     )
 
@@ -234,9 +254,11 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, application, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = CommitteeMember.objects.filter(
-            pk__in=[m.pk for m in members]
-        ).select_related("user").order_by("user__last_name", "user__first_name")
+        self.fields["member"].queryset = (
+            CommitteeMember.objects.filter(pk__in=[m.pk for m in members])
+            .select_related("user")
+            .order_by("user__last_name", "user__first_name")
+        )
         self.fields["member"].label_from_instance = lambda m: m.user.display_name
 
 
@@ -249,8 +271,10 @@ class AutoAssignForm(forms.Form):
 class ConflictForm(forms.Form):
     has_conflict = forms.TypedChoiceField(
         label=_("Do you have a conflict of interest with this organisation?"),
-        choices=[("no", _("No, I have no conflict of interest")),
-                 ("yes", _("Yes, I have a conflict of interest"))],
+        choices=[
+            ("no", _("No, I have no conflict of interest")),
+            ("yes", _("Yes, I have a conflict of interest")),
+        ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         help_text=_(
@@ -260,7 +284,8 @@ class ConflictForm(forms.Form):
         ),
     )
     reason = forms.CharField(
-        label=_("The conflict of interest"), required=False,
+        label=_("The conflict of interest"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -292,11 +317,13 @@ class ScoreForm(forms.Form):
                 empty_value=None,
                 required=False,
                 initial=str(score.value) if score and score.value is not None else None,
-                widget=forms.RadioSelect(attrs={
-                    "data-weight": str(criterion.weight),
-                    "data-low": criterion.scale_min,
-                    "data-high": criterion.scale_max,
-                }),
+                widget=forms.RadioSelect(
+                    attrs={
+                        "data-weight": str(criterion.weight),
+                        "data-low": criterion.scale_min,
+                        "data-high": criterion.scale_max,
+                    }
+                ),
                 error_messages={
                     "invalid_choice": _("The score must be from %(low)d to %(high)d.")
                     % {"low": criterion.scale_min, "high": criterion.scale_max}
@@ -308,8 +335,12 @@ class ScoreForm(forms.Form):
                 initial=score.comment if score else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-        self.order_fields([*[n for c in self.criteria for n in (f"score_{c.pk}", f"comment_{c.pk}")],
-                           "overall_comment"])
+        self.order_fields(
+            [
+                *[n for c in self.criteria for n in (f"score_{c.pk}", f"comment_{c.pk}")],
+                "overall_comment",
+            ]
+        )
 
     def rows(self):
         return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
@@ -336,7 +367,8 @@ class DecisionForm(forms.Form):
 
 class BulkDecisionForm(DecisionForm):
     applications = ChosenRowsField(
-        label=_("Applications"), queryset=Application.objects.none(),
+        label=_("Applications"),
+        queryset=Application.objects.none(),
         error_messages={"required": _("Tick at least one application.")},
     )
 
@@ -363,7 +395,8 @@ class LetterTemplateForm(forms.ModelForm):
 
 class LetterSelectionForm(forms.Form):
     applications = ChosenRowsField(
-        label=_("Applications"), queryset=Application.objects.none(),
+        label=_("Applications"),
+        queryset=Application.objects.none(),
         error_messages={"required": _("Tick at least one application.")},
     )
     # What staff read on the preview page: without it nothing is sent.

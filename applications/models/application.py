@@ -68,7 +68,9 @@ class Application(models.Model):
         choices=Availability.choices,
         blank=True,
     )
-    data_consent = models.BooleanField(_("consent to the processing of personal data"), default=False)
+    data_consent = models.BooleanField(
+        _("consent to the processing of personal data"), default=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -23,8 +23,12 @@ class LetterTemplate(models.Model):
     subject_en = models.CharField(_("subject (English)"), max_length=200, blank=True)
     body_en = models.TextField(_("text (English)"), blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -47,11 +51,15 @@ class DecisionLetter(Localised, models.Model):
     """The letter sent for one decision, as it was sent, in both languages."""
 
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE,
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
         related_name="decision_letters",
     )
     decision = models.OneToOneField(
-        StatusChange, verbose_name=_("decision"), on_delete=models.PROTECT,
+        StatusChange,
+        verbose_name=_("decision"),
+        on_delete=models.PROTECT,
         related_name="letter",
     )
     subject_lv = models.CharField(_("subject (Latvian)"), max_length=300)
@@ -70,8 +78,11 @@ class DecisionLetter(Localised, models.Model):
     )
     recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.SET_NULL,
-        null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     sent_at = models.DateTimeField(_("sent"))
 

@@ -98,7 +98,9 @@ class FieldQuota(models.Model):
         Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="field_quotas"
     )
     priority_field = models.ForeignKey(
-        PriorityField, verbose_name=_("priority field"), on_delete=models.CASCADE,
+        PriorityField,
+        verbose_name=_("priority field"),
+        on_delete=models.CASCADE,
         related_name="+",
     )
     minimum_places = models.PositiveSmallIntegerField(_("at least"), default=0)
@@ -128,7 +130,9 @@ class EligibilityRequirement(Localised, models.Model):
     """A yes/no condition every application of the cycle must meet."""
 
     cycle = models.ForeignKey(
-        Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE,
+        Cycle,
+        verbose_name=_("cycle"),
+        on_delete=models.CASCADE,
         related_name="eligibility_requirements",
     )
     text_lv = models.CharField(_("requirement (Latvian)"), max_length=300)
@@ -153,18 +157,25 @@ class EligibilityCheck(models.Model):
     """Staff's finding on one requirement for one application."""
 
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE,
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
         related_name="eligibility_checks",
     )
     requirement = models.ForeignKey(
-        EligibilityRequirement, verbose_name=_("requirement"), on_delete=models.PROTECT,
+        EligibilityRequirement,
+        verbose_name=_("requirement"),
+        on_delete=models.PROTECT,
         related_name="checks",
     )
     met = models.BooleanField(_("met"))
     note = models.TextField(_("note"), blank=True)
     checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("checked by"), on_delete=models.SET_NULL,
-        null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     checked_at = models.DateTimeField(_("checked"), default=timezone.now)
     history = HistoricalRecords()
@@ -247,16 +258,24 @@ class CommitteeMember(models.Model):
         Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="committee"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
         related_name="committee_memberships",
     )
     affiliation = models.CharField(
-        _("affiliation"), max_length=200, blank=True,
+        _("affiliation"),
+        max_length=200,
+        blank=True,
         help_text=_("The partner organisation the member comes from, if any."),
     )
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     invited_at = models.DateTimeField(_("invited"), default=timezone.now)
     invitations_sent = models.PositiveSmallIntegerField(_("invitations sent"), default=0)
@@ -285,31 +304,43 @@ class ReviewAssignment(models.Model):
         RECUSED = "recused", _("Recused")
 
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE,
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
         related_name="assignments",
     )
     member = models.ForeignKey(
-        CommitteeMember, verbose_name=_("reviewer"), on_delete=models.PROTECT,
+        CommitteeMember,
+        verbose_name=_("reviewer"),
+        on_delete=models.PROTECT,
         related_name="assignments",
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ASSIGNED
     )
     has_conflict = models.BooleanField(
-        _("conflict of interest"), null=True, blank=True,
+        _("conflict of interest"),
+        null=True,
+        blank=True,
         help_text=_("Empty until the reviewer answers."),
     )
     conflict_reason = models.TextField(_("conflict of interest: reason"), blank=True)
     conflict_declared_at = models.DateTimeField(_("declared"), null=True, blank=True)
     overall_comment = models.TextField(_("overall comment"), blank=True)
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     others_seen_at = models.DateTimeField(
-        _("read the other reviews"), null=True, blank=True,
+        _("read the other reviews"),
+        null=True,
+        blank=True,
         help_text=_(
             "When the reviewer was first shown the other reviews of the application. "
             "From then on only staff can reopen their review."
@@ -368,7 +399,9 @@ class Score(models.Model):
     score exists, so the copy never goes stale)."""
 
     assignment = models.ForeignKey(
-        ReviewAssignment, verbose_name=_("review"), on_delete=models.CASCADE,
+        ReviewAssignment,
+        verbose_name=_("review"),
+        on_delete=models.CASCADE,
         related_name="scores",
     )
     criterion = models.ForeignKey(

@@ -28,12 +28,18 @@ def visible_applications(user):
 
 def dashboard_organisations(user):
     """The user's organisations, each with its applications and their timelines."""
-    applications = Application.objects.select_related("cycle", "priority_field").prefetch_related(
-        Prefetch(
-            "status_changes",
-            queryset=StatusChange.objects.select_related("changed_by").order_by("changed_at", "pk"),
+    applications = (
+        Application.objects.select_related("cycle", "priority_field")
+        .prefetch_related(
+            Prefetch(
+                "status_changes",
+                queryset=StatusChange.objects.select_related("changed_by").order_by(
+                    "changed_at", "pk"
+                ),
+            )
         )
-    ).annotate(attachment_count=Count("attachments"))
+        .annotate(attachment_count=Count("attachments"))
+    )
     return organisations_for(user).prefetch_related(
         Prefetch("applications", queryset=applications.order_by("-cycle__call_opens_at"))
     )
@@ -79,8 +85,7 @@ def counts_by_field_and_status(cycle):
         fields.append(None)
     statuses = [value for value, _label in Application.Status.choices]
     rows = [
-        (field, [table.get(field and field.pk, {}).get(s, 0) for s in statuses])
-        for field in fields
+        (field, [table.get(field and field.pk, {}).get(s, 0) for s in statuses]) for field in fields
     ]
     rows = [(field, cells, sum(cells)) for field, cells in rows]
     totals = [sum(row[1][i] for row in rows) for i in range(len(statuses))]
@@ -97,13 +102,15 @@ def timeline(application):
         decision = change.status in Application.DECISIONS
         if decision and change.published_at is None:
             continue
-        steps.append({
-            "label": change.get_status_display(),
-            "at": change.published_at if decision else change.changed_at,
-            "state": "done",
-            "note": "" if decision else change.note,
-            "by": None if decision else change.changed_by,
-        })
+        steps.append(
+            {
+                "label": change.get_status_display(),
+                "at": change.published_at if decision else change.changed_at,
+                "state": "done",
+                "note": "" if decision else change.note,
+                "by": None if decision else change.changed_by,
+            }
+        )
     if steps:
         steps[-1]["state"] = "current"
     Status = Application.Status

@@ -35,13 +35,22 @@ AUDIT_LABELS = {
 
 # kind -> (model whose history it is, how its rows belong to a cycle, related rows to load)
 _HISTORIES = {
-    "scores": (Score, "criterion__cycle", ["criterion", "assignment__member__user",
-                                           "assignment__application__organisation"]),
-    "reviews": (ReviewAssignment, "application__cycle", ["member__user",
-                                                         "application__organisation"]),
+    "scores": (
+        Score,
+        "criterion__cycle",
+        ["criterion", "assignment__member__user", "assignment__application__organisation"],
+    ),
+    "reviews": (
+        ReviewAssignment,
+        "application__cycle",
+        ["member__user", "application__organisation"],
+    ),
     "criteria": (Criterion, "cycle", []),
-    "eligibility": (EligibilityCheck, "application__cycle", ["requirement",
-                                                             "application__organisation"]),
+    "eligibility": (
+        EligibilityCheck,
+        "application__cycle",
+        ["requirement", "application__organisation"],
+    ),
     "requirements": (EligibilityRequirement, "cycle", []),
     "committee": (CommitteeMember, "cycle", ["user"]),
     "settings": (ReviewSettings, "cycle", []),
@@ -126,8 +135,14 @@ def audit_rows(kind, records):
     records = list(records)
     if kind == "decisions":
         return [
-            Entry(c.changed_at, c.changed_by, c.get_status_display(),
-                  str(c.application.organisation), [], c.note)
+            Entry(
+                c.changed_at,
+                c.changed_by,
+                c.get_status_display(),
+                str(c.application.organisation),
+                [],
+                c.note,
+            )
             for c in records
         ]
     model = _HISTORIES[kind][0]
@@ -137,8 +152,7 @@ def audit_rows(kind, records):
     ):
         versions.setdefault(version.id, []).append(version)
     fields = [
-        f for f in model._meta.fields
-        if f.name not in _QUIET and not f.name.startswith("history")
+        f for f in model._meta.fields if f.name not in _QUIET and not f.name.startswith("history")
     ]
     rows = []
     for record in records:
@@ -152,11 +166,17 @@ def audit_rows(kind, records):
                     changes.append((f.verbose_name, _shown(previous, f), _shown(record, f)))
         elif record.history_type == "+":
             changes = [
-                (f.verbose_name, None, _shown(record, f)) for f in fields
+                (f.verbose_name, None, _shown(record, f))
+                for f in fields
                 if getattr(record, f.attname) not in (None, "") and not f.is_relation
             ]
         rows.append(
-            Entry(record.history_date, record.history_user, _ACTIONS[record.history_type],
-                  _subject(kind, record), changes)
+            Entry(
+                record.history_date,
+                record.history_user,
+                _ACTIONS[record.history_type],
+                _subject(kind, record),
+                changes,
+            )
         )
     return rows

@@ -6,8 +6,8 @@ per application: the mean of each criterion over the submitted reviews, the
 weighted total as a percentage of the maximum (raw and, when the cycle asks for it,
 normalised per reviewer through each member's ``ReviewerLine``), and through window
 functions the rank overall and within the priority field and the position in
-the ranking (ties are next to each other in that order). Small queries then add, for the rows shown only, the organisations,
-the number of reviews and the spread between reviewers.
+the ranking (ties are next to each other in that order). Small queries then add, for
+the rows shown only, the organisations, the number of reviews and the spread between reviewers.
 Pages and shortlists are picked from the full ranking after it is computed, so a
 page of the ranking is always a slice of the whole order.
 
@@ -127,8 +127,7 @@ def normalisation_lines(rows):
     for member_id, n, own, square in rows:
         own_variance = square - own * own
         slope = (
-            (variance / own_variance) ** 0.5 if own_variance > 1e-12 and variance > 1e-12
-            else 0.0
+            (variance / own_variance) ** 0.5 if own_variance > 1e-12 and variance > 1e-12 else 0.0
         )
         lines.append((member_id, n, own, mean, slope, mean - slope * own))
     return lines
@@ -177,21 +176,26 @@ def ranked_applications(cycle, criteria, *, normalised=False, rank_by_normalised
     queryset = (
         Application.objects.filter(cycle=cycle, status__in=Application.EVALUATED)
         .exclude(is_ineligible())
-        .only("pk", "cycle", "organisation", "status", "priority_field", "submitted_at",
-              "decision_published_at")
+        .only(
+            "pk",
+            "cycle",
+            "organisation",
+            "status",
+            "priority_field",
+            "submitted_at",
+            "decision_published_at",
+        )
         # Only submitted reviews count: joined as such, not filtered row by row.
-        .annotate(submitted=FilteredRelation(
-            "assignments", condition=Q(assignments__status=SUBMITTED)
-        ))
+        .annotate(
+            submitted=FilteredRelation("assignments", condition=Q(assignments__status=SUBMITTED))
+        )
         .annotate(**annotations)
     )
     span = span_of(criteria)
     nothing = Value(None, output_field=FloatField())
     totals = {"total": nothing, "normalised_total": nothing}
     if criteria:
-        raw = sum(
-            _number(c.weight) * (F(mean_alias(c)) - _number(c.scale_min)) for c in criteria
-        )
+        raw = sum(_number(c.weight) * (F(mean_alias(c)) - _number(c.scale_min)) for c in criteria)
         totals["total"] = _percent(raw, span)
         if normalised:
             points = sum(
@@ -219,9 +223,7 @@ def attach_organisations(applications, fields=None):
     when the caller has them), read in one query each for all of them."""
     organisations = Organisation.objects.in_bulk({a.organisation_id for a in applications})
     if fields is None:
-        fields = PriorityField.objects.in_bulk(
-            {a.priority_field_id for a in applications} - {None}
-        )
+        fields = PriorityField.objects.in_bulk({a.priority_field_id for a in applications} - {None})
     else:
         fields = {f.pk: f for f in fields}
     for application in applications:
@@ -246,7 +248,8 @@ def review_counts(*, application_ids=None, cycle=None):
     """{application id: (submitted reviews, open reviews, recusals)}."""
     rows = (
         ReviewAssignment.objects.filter(
-            Q(application__cycle=cycle) if cycle is not None
+            Q(application__cycle=cycle)
+            if cycle is not None
             else Q(application_id__in=application_ids)
         )
         .values("application_id")
@@ -273,7 +276,8 @@ def review_totals(criteria, *, application_ids=None, cycle=None):
     )
     return (
         ReviewAssignment.objects.filter(
-            Q(application__cycle=cycle) if cycle is not None
+            Q(application__cycle=cycle)
+            if cycle is not None
             else Q(application_id__in=application_ids),
             status=SUBMITTED,
         )

@@ -3,7 +3,8 @@ field), the selection the numbers suggest against the places, and the same rows
 for exports, letters and detail pages. The figures come from ``figures.py``."""
 
 from collections import Counter
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
@@ -21,7 +22,6 @@ from .figures import (
     spreads,
 )
 from .review import quotas as quotas_of
-
 
 # --- the suggested selection ----------------------------------------------------------
 
@@ -43,18 +43,21 @@ def suggest(candidates, places, quotas):
     best ``places`` applications; ``quotas`` maps a field id to (minimum, maximum
     or None). Returns (the chosen pks in ranking order, the pks tied at the cut)."""
     scored = [c for c in candidates if c.total is not None]
-    chosen = [
-        c for c in scored if c.field_position <= quotas.get(c.field_id, (0, None))[0]
-    ][:places]
+    chosen = [c for c in scored if c.field_position <= quotas.get(c.field_id, (0, None))[0]][
+        :places
+    ]
     chosen_pks = {c.pk for c in chosen}
     open_places = places - len(chosen)
     contenders = [
-        c for c in scored
+        c
+        for c in scored
         if c.pk not in chosen_pks
-        and (quotas.get(c.field_id, (0, None))[1] is None
-             or c.field_position <= quotas[c.field_id][1])
+        and (
+            quotas.get(c.field_id, (0, None))[1] is None
+            or c.field_position <= quotas[c.field_id][1]
+        )
     ]
-    taken = contenders[:max(open_places, 0)]
+    taken = contenders[: max(open_places, 0)]
     chosen_pks |= {c.pk for c in taken}
     tied = set()
     if taken and len(contenders) > len(taken):
@@ -124,8 +127,19 @@ def _row(application, criteria, *, by_field, counts=None):
     )
 
 
-def _rows(applications, criteria, settings, *, by_field, chosen, tied, tied_at_cut, counts,
-          spread_by_app, checked=None):
+def _rows(
+    applications,
+    criteria,
+    settings,
+    *,
+    by_field,
+    chosen,
+    tied,
+    tied_at_cut,
+    counts,
+    spread_by_app,
+    checked=None,
+):
     """The ranking's rows of ``applications`` with their marks: the suggestion, ties,
     the spread flag, incomplete reviews and (given ``checked``) eligibility."""
     threshold = float(settings.spread_threshold)
@@ -149,7 +163,7 @@ def tied_rows(applications):
     """The pks of the applications (in ranking order) whose total equals that of
     the one before or after them."""
     tied = set()
-    for before, after in zip(applications, applications[1:]):
+    for before, after in zip(applications, applications[1:], strict=False):
         if before.ranking_total is not None and before.ranking_total == after.ranking_total:
             tied |= {before.pk, after.pk}
     return tied
@@ -175,13 +189,16 @@ def _fetch(queryset, settings):
 
 def ranking_query(cycle, settings, criteria):
     return ranked_applications(
-        cycle, criteria, normalised=settings.normalise_scores,
+        cycle,
+        criteria,
+        normalised=settings.normalise_scores,
         rank_by_normalised=settings.normalise_scores,
     )
 
 
-def ranking_page(cycle, settings, *, page_number=1, per_page=50, field=None, quotas=None,
-            fields=()):
+def ranking_page(
+    cycle, settings, *, page_number=1, per_page=50, field=None, quotas=None, fields=()
+):
     """One page of the ranking (overall, or of one priority field) with the
     suggested selection and a summary per field. A fixed number of queries,
     however many applications there are."""
@@ -220,29 +237,32 @@ def ranking_page(cycle, settings, *, page_number=1, per_page=50, field=None, quo
         (a for a in fetched if not by_field or a.priority_field_id == field.pk),
         key=lambda a: getattr(a, position),
     )
-    tied = tied_rows(
-        [a for a in in_view if start <= getattr(a, position) <= end + 1]
-    )
+    tied = tied_rows([a for a in in_view if start <= getattr(a, position) <= end + 1])
     page_apps = [a for a in in_view if start < getattr(a, position) <= end]
     attach_organisations(page_apps, fields=fields or None)
     ids = [a.pk for a in page_apps]
     rows = _rows(
-        page_apps, criteria, settings, by_field=by_field, chosen=chosen_set, tied=tied,
-        tied_at_cut=tied_at_cut, counts=review_counts(application_ids=ids),
+        page_apps,
+        criteria,
+        settings,
+        by_field=by_field,
+        chosen=chosen_set,
+        tied=tied,
+        tied_at_cut=tied_at_cut,
+        counts=review_counts(application_ids=ids),
         spread_by_app=spreads(criteria, application_ids=ids),
         checked=_eligibility_checked(cycle, ids),
     )
     in_scope = [
-        a for a in fetched
+        a
+        for a in fetched
         if a.pk in chosen_set and (not by_field or a.priority_field_id == field.pk)
     ]
     if in_scope:
         last = max(getattr(a, position) for a in in_scope)
         for row in rows:
             row.cut_after = row.position == last
-    chosen_by_field = Counter(
-        a.priority_field_id for a in fetched if a.pk in chosen_set
-    )
+    chosen_by_field = Counter(a.priority_field_id for a in fetched if a.pk in chosen_set)
     summary = [
         {
             "field": f,
@@ -292,9 +312,15 @@ def full_ranking(cycle, settings):
     )
     chosen, tied_at_cut = suggest(_candidates(applications), cycle.places, quotas_of(cycle))
     return criteria, _rows(
-        applications, criteria, settings, by_field=False, chosen=set(chosen),
-        tied=tied_rows(applications), tied_at_cut=tied_at_cut,
-        counts=review_counts(cycle=cycle), spread_by_app=spreads(criteria, cycle=cycle),
+        applications,
+        criteria,
+        settings,
+        by_field=False,
+        chosen=set(chosen),
+        tied=tied_rows(applications),
+        tied_at_cut=tied_at_cut,
+        counts=review_counts(cycle=cycle),
+        spread_by_app=spreads(criteria, cycle=cycle),
     )
 
 
@@ -309,17 +335,17 @@ def figures_for(cycle, settings, application_ids):
         settings,
     )
     counts = review_counts(application_ids=[a.pk for a in applications])
-    return criteria, {
-        a.pk: _row(a, criteria, by_field=False, counts=counts) for a in applications
-    }
+    return criteria, {a.pk: _row(a, criteria, by_field=False, counts=counts) for a in applications}
 
 
 def waiting_list(cycle, settings, limit=5):
     """The best wait-listed applications, in the order of the ranking."""
     criteria = criteria_of(cycle)
-    return attach_organisations(_fetch(
-        ranking_query(cycle, settings, criteria)
-        .filter(status=Application.Status.WAITLISTED)
-        .order_by("position")[:limit],
-        settings,
-    ))
+    return attach_organisations(
+        _fetch(
+            ranking_query(cycle, settings, criteria)
+            .filter(status=Application.Status.WAITLISTED)
+            .order_by("position")[:limit],
+            settings,
+        )
+    )

@@ -173,9 +173,7 @@ def application_progress(cycle):
         .select_related("organisation", "priority_field")
         .annotate(
             active_reviews=Count("assignments", filter=~Q(assignments__status=Status.RECUSED)),
-            submitted_reviews=Count(
-                "assignments", filter=Q(assignments__status=Status.SUBMITTED)
-            ),
+            submitted_reviews=Count("assignments", filter=Q(assignments__status=Status.SUBMITTED)),
             draft_reviews=Count("assignments", filter=Q(assignments__status=Status.DRAFT)),
             recusals=Count("assignments", filter=Q(assignments__status=Status.RECUSED)),
             ineligible=is_ineligible(),
@@ -210,7 +208,8 @@ def assignable_members(application, members, *, blocked=None, assigned=None):
     if assigned is None:
         assigned = set(application.assignments.values_list("member_id", flat=True))
     return [
-        m for m in members
+        m
+        for m in members
         if m.pk not in assigned and (m.user_id, application.organisation_id) not in blocked
     ]
 
@@ -219,20 +218,22 @@ def assignment_rows(applications, settings, members=()):
     """Applications (a page of them) with their assignments and reviewers,
     ``missing``: how many more reviewers each needs, and ``assignable``: the
     ``members`` who may still be given it."""
-    applications = list(applications.prefetch_related(
-        Prefetch(
-            "assignments",
-            queryset=ReviewAssignment.objects.select_related("member__user").order_by(
-                "assigned_at", "pk"
-            ),
+    applications = list(
+        applications.prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=ReviewAssignment.objects.select_related("member__user").order_by(
+                    "assigned_at", "pk"
+                ),
+            )
         )
-    ))
-    blocked = blocked_pairs(
-        [m.user_id for m in members], [a.organisation_id for a in applications]
     )
+    blocked = blocked_pairs([m.user_id for m in members], [a.organisation_id for a in applications])
     for application in applications:
         application.assignable = assignable_members(
-            application, members, blocked=blocked,
+            application,
+            members,
+            blocked=blocked,
             assigned={a.member_id for a in application.assignments.all()},
         )
         application.missing = reviews_missing(
@@ -251,7 +252,8 @@ def conflicts(cycle):
         .annotate(
             replaced=Exists(
                 ReviewAssignment.objects.filter(
-                    application=OuterRef("application"), assigned_at__gt=OuterRef("conflict_declared_at")
+                    application=OuterRef("application"),
+                    assigned_at__gt=OuterRef("conflict_declared_at"),
                 ).exclude(status=Status.RECUSED)
             )
         )
@@ -265,9 +267,12 @@ def reviews_of(application):
         ReviewAssignment.objects.filter(application=application)
         .select_related("member__user")
         .prefetch_related(
-            Prefetch("scores", queryset=Score.objects.select_related("criterion").order_by(
-                "criterion__order", "criterion"
-            ))
+            Prefetch(
+                "scores",
+                queryset=Score.objects.select_related("criterion").order_by(
+                    "criterion__order", "criterion"
+                ),
+            )
         )
         .order_by("assigned_at", "pk")
     )
@@ -281,9 +286,7 @@ def published_decision(application):
     if not application.published_decision or not application.is_decided:
         return {}
     letter = application.decision_letters.order_by("-sent_at", "-pk").first()
-    unmet = list(
-        application.eligibility_checks.filter(met=False).select_related("requirement")
-    )
+    unmet = list(application.eligibility_checks.filter(met=False).select_related("requirement"))
     context = {"letter": letter, "unmet_requirements": unmet}
     feedback = letter.feedback if letter else {}
     if not feedback or not review_settings(application.cycle).applicants_see_feedback:

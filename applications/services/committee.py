@@ -34,7 +34,10 @@ def _set_password_url(user, language):
     with translation.override(language):
         path = reverse(
             "account_reset_password_from_key",
-            kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+            kwargs={
+                "uidb36": user_pk_to_url_str(user),
+                "key": default_token_generator.make_token(user),
+            },
         )
     return f"{settings.SITE_URL}{path}"
 
@@ -68,8 +71,9 @@ def _send_invitation(member, by):
 
 
 @transaction.atomic
-def invite_reviewer(cycle, *, email, by, first_name="", last_name="", affiliation="",
-                    language=None):
+def invite_reviewer(
+    cycle, *, email, by, first_name="", last_name="", affiliation="", language=None
+):
     """Gives the person with ``email`` the reviewer role for ``cycle``, creating their
     account if they have none, and emails them: a new account gets a link to choose
     a password, an existing one a link to sign in. Returns the committee member."""
@@ -104,8 +108,10 @@ def invite_reviewer(cycle, *, email, by, first_name="", last_name="", affiliatio
 
 @transaction.atomic
 def resend_invitation(member, *, by):
-    member = CommitteeMember.objects.select_for_update().select_related("user", "cycle").get(
-        pk=member.pk
+    member = (
+        CommitteeMember.objects.select_for_update()
+        .select_related("user", "cycle")
+        .get(pk=member.pk)
     )
     return _send_invitation(member, by)
 
@@ -114,10 +120,7 @@ def resend_invitation(member, *, by):
 def remove_member(member, *, by):
     if member.assignments.exists():
         raise ValidationError(
-            _(
-                "%(person)s already has applications assigned; remove those assignments "
-                "first."
-            )
+            _("%(person)s already has applications assigned; remove those assignments first.")
             % {"person": member.user.display_name},
             code="has_assignments",
         )
@@ -149,16 +152,16 @@ def _notify_assigned(member, assignments, by):
 @transaction.atomic
 def assign(application, member, *, by):
     """Assigns one application to one committee member by hand."""
-    application = Application.objects.select_for_update().select_related("organisation").get(
-        pk=application.pk
+    application = (
+        Application.objects.select_for_update()
+        .select_related("organisation")
+        .get(pk=application.pk)
     )
     if member.cycle_id != application.cycle_id:
         raise ValueError("A committee member of another cycle")
     require_open_ranking(application.cycle)
     if application.status not in Application.EVALUATED:
-        raise ValidationError(
-            _("Only submitted applications are reviewed."), code="not_submitted"
-        )
+        raise ValidationError(_("Only submitted applications are reviewed."), code="not_submitted")
     if (member.user_id, application.organisation_id) in blocked_pairs(
         [member.user_id], [application.organisation_id]
     ):
@@ -208,9 +211,7 @@ def auto_assign(cycle, *, by, per_application=None):
     wanted = per_application or review_settings(cycle).reviewers_per_application
     members = list(CommitteeMember.objects.filter(cycle=cycle).select_related("user", "cycle"))
     if not members:
-        raise ValidationError(
-            _("Invite the evaluation committee first."), code="no_committee"
-        )
+        raise ValidationError(_("Invite the evaluation committee first."), code="no_committee")
     applications = list(
         Application.objects.filter(cycle=cycle, status__in=Application.EVALUATED)
         .exclude(is_ineligible())
@@ -224,7 +225,8 @@ def auto_assign(cycle, *, by, per_application=None):
     )
     ranked_ids = {a.pk for a in applications}
     load = Counter(
-        member_id for app_id, member_id, status in existing
+        member_id
+        for app_id, member_id, status in existing
         if status != Status.RECUSED and app_id in ranked_ids
     )
     taken = defaultdict(set)
@@ -233,14 +235,13 @@ def auto_assign(cycle, *, by, per_application=None):
         taken[app_id].add(member_id)
         if status != Status.RECUSED:
             active[app_id] += 1
-    blocked = blocked_pairs(
-        [m.user_id for m in members], [a.organisation_id for a in applications]
-    )
+    blocked = blocked_pairs([m.user_id for m in members], [a.organisation_id for a in applications])
     new, short = [], []
     for application in sorted(applications, key=lambda a: active[a.pk]):
         for _slot in range(wanted - active[application.pk]):
             possible = [
-                m for m in members
+                m
+                for m in members
                 if m.pk not in taken[application.pk]
                 and (m.user_id, application.organisation_id) not in blocked
             ]
@@ -258,5 +259,3 @@ def auto_assign(cycle, *, by, per_application=None):
     for member, assignments in by_member.items():
         _notify_assigned(member, assignments, by)
     return created, short
-
-

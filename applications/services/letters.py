@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from incubator.notifications import services as notifications
 
@@ -146,7 +147,9 @@ def _values(application, row, criteria, reason, language):
         field = application.priority_field
         scores = "\n".join(
             f"– {criterion.name}: {_number(mean)} / {criterion.scale_max}"
-            for criterion, mean in zip(criteria, row.means if row else [None] * len(criteria))
+            for criterion, mean in zip(
+                criteria, row.means if row else [None] * len(criteria), strict=True
+            )
         )
         return {
             "organisation": application.organisation.name,
@@ -200,9 +203,14 @@ def _feedback(criteria, row, reviews):
     return {
         "total": row.total if row else None,
         "criteria": [
-            {"name_lv": c.name_lv, "name_en": c.name_en, "scale_max": c.scale_max,
-             "mean": mean, "comments": comments[c.pk]}
-            for c, mean in zip(criteria, means)
+            {
+                "name_lv": c.name_lv,
+                "name_en": c.name_en,
+                "scale_max": c.scale_max,
+                "mean": mean,
+                "comments": comments[c.pk],
+            }
+            for c, mean in zip(criteria, means, strict=True)
         ],
         "overall": overall,
     }
@@ -257,7 +265,8 @@ def prepare_letters(cycle, applications, *, with_feedback=False):
             texts[language] = (fill(subject, values), fill(body, values))
         feedback = (
             _feedback(criteria, rows.get(application.pk), reviews.get(application.pk, []))
-            if with_feedback else None
+            if with_feedback
+            else None
         )
         letters.append(Letter(application, decision, texts, sent.get(decision.pk), feedback))
     return letters

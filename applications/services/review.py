@@ -9,7 +9,8 @@ can act on, and records who did it (also in the audit history)."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import (
     Application,
@@ -42,9 +43,9 @@ def check_review_settings(cycle, *, quotas=None, **values):
     would refuse, without saving anything: for forms that check before saving."""
     row = ReviewSettings.objects.filter(cycle=cycle).first() or ReviewSettings(cycle=cycle)
     changed = {name for name, value in values.items() if getattr(row, name) != value}
-    if row.is_finalised and (changed & FIGURE_SETTINGS or quotas is not None and _quotas_change(
-        cycle, quotas
-    )):
+    if row.is_finalised and (
+        changed & FIGURE_SETTINGS or quotas is not None and _quotas_change(cycle, quotas)
+    ):
         require_open_ranking(cycle)
     if quotas is not None:
         _check_quotas(cycle, quotas)
@@ -124,8 +125,16 @@ def _stored(stored, instance, what):
         raise ValueError(f"A {what} of another cycle")
     return stored[instance.pk]
 
+
 CRITERION_FIELDS = [
-    "name_lv", "name_en", "guidance_lv", "guidance_en", "weight", "scale_min", "scale_max", "order"
+    "name_lv",
+    "name_en",
+    "guidance_lv",
+    "guidance_en",
+    "weight",
+    "scale_min",
+    "scale_max",
+    "order",
 ]
 LOCKED_ONCE_SCORED = {"scale_min", "scale_max"}
 
@@ -151,10 +160,7 @@ def check_criteria_changes(cycle, changes):
             )
         elif any(getattr(criterion, f) != values[f] for f in LOCKED_ONCE_SCORED if f in values):
             errors.append(
-                _(
-                    "The scale of “%(name)s” is locked: applications are already being "
-                    "scored on it."
-                )
+                _("The scale of “%(name)s” is locked: applications are already being scored on it.")
                 % {"name": name}
             )
     if errors:
@@ -202,8 +208,11 @@ def check_requirement_changes(cycle, changes):
     for requirement, _values, delete in changes:
         if delete and requirement is not None and requirement.checks.exists():
             raise ValidationError(
-                _("“%(text)s” has already been checked for some applications and cannot "
-                  "be deleted; change its text instead.") % {"text": requirement.text_lv},
+                _(
+                    "“%(text)s” has already been checked for some applications and cannot "
+                    "be deleted; change its text instead."
+                )
+                % {"text": requirement.text_lv},
                 code="in_use",
             )
 
@@ -319,4 +328,3 @@ def reopen_ranking(cycle, *, by):
     row.finalised_by = None
     record_author(row, by).save()
     return row
-

@@ -25,9 +25,11 @@ def declare_conflict(assignment, *, by, has_conflict, reason=""):
     """The reviewer's answer to “do you have a conflict of interest?”. Yes (with a
     reason) recuses them from the application for good; no opens the scoring form.
     Someone who answered no may still declare a conflict until they submit."""
-    assignment = ReviewAssignment.objects.select_for_update().select_related(
-        "member", "application__cycle"
-    ).get(pk=assignment.pk)
+    assignment = (
+        ReviewAssignment.objects.select_for_update()
+        .select_related("member", "application__cycle")
+        .get(pk=assignment.pk)
+    )
     _reviewers_own(assignment, by)
     require_open_ranking(assignment.application.cycle)
     if assignment.is_recused:
@@ -36,9 +38,7 @@ def declare_conflict(assignment, *, by, has_conflict, reason=""):
             code="recused",
         )
     if assignment.is_submitted:
-        raise ValidationError(
-            _("Your review is submitted; reopen it first."), code="submitted"
-        )
+        raise ValidationError(_("Your review is submitted; reopen it first."), code="submitted")
     if has_conflict and not reason.strip():
         raise ValidationError(
             {"reason": _("Describe the conflict of interest.")}, code="reason_missing"
@@ -65,20 +65,25 @@ def _check_scores(criteria, scores, *, complete):
             if complete:
                 errors[f"score_{criterion.pk}"] = _("Give a score for this criterion.")
         elif not criterion.scale_min <= value <= criterion.scale_max:
-            errors[f"score_{criterion.pk}"] = _(
-                "The score must be from %(low)d to %(high)d."
-            ) % {"low": criterion.scale_min, "high": criterion.scale_max}
+            errors[f"score_{criterion.pk}"] = _("The score must be from %(low)d to %(high)d.") % {
+                "low": criterion.scale_min,
+                "high": criterion.scale_max,
+            }
     return errors
 
 
 @transaction.atomic
-def save_review(assignment, *, by, scores, overall_comment="", submit=False, now=None):
+def save_review(  # noqa: C901
+    assignment, *, by, scores, overall_comment="", submit=False, now=None
+):
     """Saves the reviewer's scores and comments: ``scores`` maps a criterion's pk to
     (value or None, comment). As a draft, scores may be missing; to submit, every
     criterion needs one. All or nothing: when anything is wrong, nothing is saved."""
-    assignment = ReviewAssignment.objects.select_for_update().select_related(
-        "member", "application__cycle"
-    ).get(pk=assignment.pk)
+    assignment = (
+        ReviewAssignment.objects.select_for_update()
+        .select_related("member", "application__cycle")
+        .get(pk=assignment.pk)
+    )
     _reviewers_own(assignment, by)
     cycle = assignment.application.cycle
     require_open_ranking(cycle)
@@ -162,9 +167,11 @@ def reopen_review(assignment, *, by, as_staff=False):
     finalise the ranking: by its reviewer, unless they have read the other reviews
     of the application (they could otherwise rewrite theirs after reading them), or
     by staff (``as_staff``) for them."""
-    assignment = ReviewAssignment.objects.select_for_update().select_related(
-        "member", "application__cycle"
-    ).get(pk=assignment.pk)
+    assignment = (
+        ReviewAssignment.objects.select_for_update()
+        .select_related("member", "application__cycle")
+        .get(pk=assignment.pk)
+    )
     if not as_staff:
         _reviewers_own(assignment, by)
     require_open_ranking(assignment.application.cycle)
@@ -194,10 +201,17 @@ def refresh_reviewer_lines(cycle):
     that two reviews submitted at the same moment are both counted."""
     Cycle.objects.select_for_update().filter(pk=cycle.pk).first()
     lines = [
-        ReviewerLine(member_id=member_id, scores=n, mean=mean, committee_mean=committee_mean,
-                     slope=slope, intercept=intercept)
-        for member_id, n, mean, committee_mean, slope, intercept
-        in normalisation_lines(line_of_each_member(cycle))
+        ReviewerLine(
+            member_id=member_id,
+            scores=n,
+            mean=mean,
+            committee_mean=committee_mean,
+            slope=slope,
+            intercept=intercept,
+        )
+        for member_id, n, mean, committee_mean, slope, intercept in normalisation_lines(
+            line_of_each_member(cycle)
+        )
     ]
     ReviewerLine.objects.filter(member__cycle=cycle).exclude(
         member_id__in=[line.member_id for line in lines]
@@ -209,5 +223,3 @@ def refresh_reviewer_lines(cycle):
         update_fields=["scores", "mean", "committee_mean", "slope", "intercept"],
     )
     return lines
-
-

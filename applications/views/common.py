@@ -3,10 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 from incubator.models import Cycle
-
-from django.utils.translation import gettext_lazy as _
 
 from .. import selectors
 

@@ -5,7 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from incubator.permissions import staff_required
@@ -24,7 +25,10 @@ def decisions(request, cycle_pk):
     page = Paginator(selectors.decisions(cycle), 50).get_page(request.GET.get("page"))
     admitted, free = selectors.places_taken(cycle)
     return render_review(
-        request, "applications/review/decisions.html", cycle, "decisions",
+        request,
+        "applications/review/decisions.html",
+        cycle,
+        "decisions",
         {
             "page": page,
             "admitted": admitted,
@@ -47,8 +51,13 @@ def letter_templates(request, cycle_pk):
     for decision in Application.DECISIONS:
         template = services.template_for(cycle, decision, saved.get(decision))
         data = request.POST if posted == decision else None
-        forms.append((decision, Application.Status(decision).label,
-                      LetterTemplateForm(data, instance=template, prefix=decision)))
+        forms.append(
+            (
+                decision,
+                Application.Status(decision).label,
+                LetterTemplateForm(data, instance=template, prefix=decision),
+            )
+        )
     for decision, _label, form in forms:
         if form.is_bound and form.is_valid():
             try:
@@ -61,7 +70,10 @@ def letter_templates(request, cycle_pk):
                 messages.success(request, _("The letter template has been saved."))
                 return redirect("applications:review_letter_templates", cycle_pk=cycle.pk)
     return render_review(
-        request, "applications/review/letter_templates.html", cycle, "decisions",
+        request,
+        "applications/review/letter_templates.html",
+        cycle,
+        "decisions",
         {"forms": forms, "placeholders": placeholder_help()},
         status=400 if posted else 200,
     )
@@ -84,7 +96,10 @@ def letters_preview(request, cycle_pk):
     letters = services.prepare_letters(cycle, applications)
     to_send = [letter for letter in letters if letter.sent is None]
     return render_review(
-        request, "applications/review/letters_preview.html", cycle, "decisions",
+        request,
+        "applications/review/letters_preview.html",
+        cycle,
+        "decisions",
         {
             "letters": letters,
             "to_send": to_send,
@@ -121,7 +136,8 @@ def letters_send(request, cycle_pk):
                 "%(count)d letter is on its way; the organisation now sees the decision.",
                 "%(count)d letters are on their way; the organisations now see the decisions.",
                 len(sent),
-            ) % {"count": len(sent)},
+            )
+            % {"count": len(sent)},
         )
     if skipped:
         messages.info(
@@ -130,6 +146,7 @@ def letters_send(request, cycle_pk):
                 "%(count)d letter had already been sent and was not sent again.",
                 "%(count)d letters had already been sent and were not sent again.",
                 len(skipped),
-            ) % {"count": len(skipped)},
+            )
+            % {"count": len(skipped)},
         )
     return redirect("applications:review_decisions", cycle_pk=cycle.pk)

@@ -5,7 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from incubator.models import PriorityField
@@ -39,7 +40,10 @@ def _ranking(request, cycle, *, query, decision_form=None, status=200):
     )
     decision_form = decision_form or BulkDecisionForm(cycle=cycle)
     return render_review(
-        request, "applications/review/ranking.html", cycle, "ranking",
+        request,
+        "applications/review/ranking.html",
+        cycle,
+        "ranking",
         {
             "ranking": result,
             "page": result.page,
@@ -47,8 +51,7 @@ def _ranking(request, cycle, *, query, decision_form=None, status=200):
             "field": field,
             "query": f"field={field.pk}" if field else "",
             "decision_form": decision_form,
-            "picked": decision_form["applications"].value() or [] if decision_form.is_bound
-            else [],
+            "picked": decision_form["applications"].value() or [] if decision_form.is_bound else [],
             "ineligible": selectors.ineligible_applications(cycle),
         },
         settings=settings,
@@ -104,7 +107,8 @@ def decide_in_bulk(request, cycle_pk):
                 "%(count)d decision recorded. Send the letters to tell the organisation.",
                 "%(count)d decisions recorded. Send the letters to tell the organisations.",
                 len(decided),
-            ) % {"count": len(decided)},
+            )
+            % {"count": len(decided)},
         )
     for application, message in refused:
         messages.error(request, f"{application.organisation}: {message}")
@@ -134,7 +138,10 @@ def protocol(request, cycle_pk):
     settings = selectors.review_settings(cycle)
     criteria, rows = selectors.full_ranking(cycle, settings)
     return render_review(
-        request, "applications/review/protocol.html", cycle, "protocol",
+        request,
+        "applications/review/protocol.html",
+        cycle,
+        "protocol",
         {
             "criteria": criteria,
             "rows": rows,
@@ -181,7 +188,10 @@ def audit(request, cycle_pk):
     entries = selectors.audit_trail(cycle, kind)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render_review(
-        request, "applications/review/audit.html", cycle, "audit",
+        request,
+        "applications/review/audit.html",
+        cycle,
+        "audit",
         {
             "kind": kind,
             "kinds": selectors.AUDIT_LABELS,

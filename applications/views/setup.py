@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from incubator.models import Cycle, PriorityField
@@ -65,8 +66,12 @@ def review_settings(request, cycle_pk):
             messages.success(request, _("The review settings have been saved."))
             return redirect("applications:review_settings", cycle_pk=cycle.pk)
     return render_review(
-        request, "applications/review/settings.html", cycle, "settings",
-        {"form": form, "quotas": quotas}, status=400 if data is not None else 200,
+        request,
+        "applications/review/settings.html",
+        cycle,
+        "settings",
+        {"form": form, "quotas": quotas},
+        status=400 if data is not None else 200,
     )
 
 
@@ -87,7 +92,10 @@ def criteria(request, cycle_pk):
             return redirect("applications:review_criteria", cycle_pk=cycle.pk)
     criteria_list = [form.instance for form in formset.forms if form.instance.pk]
     return render_review(
-        request, "applications/review/criteria.html", cycle, "criteria",
+        request,
+        "applications/review/criteria.html",
+        cycle,
+        "criteria",
         {
             "formset": formset,
             "locked": locked,
@@ -113,7 +121,10 @@ def requirements(request, cycle_pk):
             messages.success(request, _("The eligibility requirements have been saved."))
             return redirect("applications:review_requirements", cycle_pk=cycle.pk)
     return render_review(
-        request, "applications/review/requirements.html", cycle, "requirements",
+        request,
+        "applications/review/requirements.html",
+        cycle,
+        "requirements",
         {"formset": formset, "errors": errors},
         status=400 if data is not None else 200,
     )
@@ -137,7 +148,10 @@ def committee(request, cycle_pk):
             )
             return redirect("applications:review_committee", cycle_pk=cycle.pk)
     return render_review(
-        request, "applications/review/committee.html", cycle, "committee",
+        request,
+        "applications/review/committee.html",
+        cycle,
+        "committee",
         {"members": selectors.committee(cycle), "form": form},
         status=400 if request.method == "POST" else 200,
     )
@@ -155,7 +169,8 @@ def committee_resend(request, cycle_pk, pk):
     member = _member(cycle_pk, pk)
     services.resend_invitation(member, by=request.user)
     messages.success(
-        request, _("The invitation has been sent again to %(email)s.") % {"email": member.user.email}
+        request,
+        _("The invitation has been sent again to %(email)s.") % {"email": member.user.email},
     )
     return redirect("applications:review_committee", cycle_pk=cycle_pk)
 
@@ -187,7 +202,10 @@ def progress(request, cycle_pk):
     page = Paginator(selectors.application_progress(cycle), 25).get_page(request.GET.get("page"))
     page.object_list = selectors.assignment_rows(page.object_list, settings, members)
     return render_review(
-        request, "applications/review/progress.html", cycle, "progress",
+        request,
+        "applications/review/progress.html",
+        cycle,
+        "progress",
         {
             "page": page,
             "members": members,
@@ -220,9 +238,8 @@ def auto_assign(request, cycle_pk):
     else:
         messages.success(
             request,
-            ngettext(
-                "%(count)d review assigned.", "%(count)d reviews assigned.", len(created)
-            ) % {"count": len(created)},
+            ngettext("%(count)d review assigned.", "%(count)d reviews assigned.", len(created))
+            % {"count": len(created)},
         )
         if short:
             messages.warning(

@@ -55,14 +55,15 @@ def _query_without_page(request):
     return query.urlencode()
 
 
-def _detail(request, application, *, eligibility_form=None, decision_form=None,
-            assign_form=None, status=200):
+def _detail(
+    request, application, *, eligibility_form=None, decision_form=None, assign_form=None, status=200
+):
     cycle = application.cycle
     settings = selectors.review_settings(cycle)
     requirements = list(selectors.requirements(cycle))
-    checks = {c.requirement_id: c for c in application.eligibility_checks.select_related(
-        "checked_by"
-    )}
+    checks = {
+        c.requirement_id: c for c in application.eligibility_checks.select_related("checked_by")
+    }
     criteria, rows = selectors.figures_for(cycle, settings, [application.pk])
     if decision_form is None:
         decision_form = DecisionForm(
@@ -85,8 +86,13 @@ def _detail(request, application, *, eligibility_form=None, decision_form=None,
             "criteria": criteria,
             "figures": rows.get(application.pk),
             "criterion_means": list(
-                zip(criteria, rows[application.pk].means if application.pk in rows
-                    else [None] * len(criteria))
+                zip(
+                    criteria,
+                    rows[application.pk].means
+                    if application.pk in rows
+                    else [None] * len(criteria),
+                    strict=True,
+                )
             ),
             "reviews": selectors.reviews_of(application),
             "decision_form": decision_form,
@@ -101,7 +107,8 @@ def _detail(request, application, *, eligibility_form=None, decision_form=None,
 def _assign_form(application, data=None):
     members = list(CommitteeMember.objects.filter(cycle=application.cycle_id))
     return AssignForm(
-        data, application=application,
+        data,
+        application=application,
         members=selectors.assignable_members(application, members),
     )
 
@@ -169,8 +176,10 @@ def assign(request, pk):
             messages.success(
                 request,
                 _("%(person)s will review %(organisation)s.")
-                % {"person": form.cleaned_data["member"].user.display_name,
-                   "organisation": application.organisation},
+                % {
+                    "person": form.cleaned_data["member"].user.display_name,
+                    "organisation": application.organisation,
+                },
             )
     else:
         messages.error(request, _("Choose a reviewer from the committee."))
@@ -191,8 +200,10 @@ def unassign(request, pk):
         messages.success(
             request,
             _("%(person)s no longer reviews %(organisation)s.")
-            % {"person": assignment.member.user.display_name,
-               "organisation": assignment.application.organisation},
+            % {
+                "person": assignment.member.user.display_name,
+                "organisation": assignment.application.organisation,
+            },
         )
     return redirect_back(request, "applications:staff_detail", assignment.application_id)
 

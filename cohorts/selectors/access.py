@@ -29,15 +29,14 @@ def cycle_window(cycle):
     """Meetings and deadlines of a cycle fall between its call opening and its end."""
     return cycle.call_opens_at, cycle_end(cycle)
 
+
 def memberships_of(user):
     """The cohort places of the organisations ``user`` belongs to (not those that left)."""
     if not user.is_authenticated:
         return CohortMembership.objects.none()
     return (
         CohortMembership.objects.filter(organisation__memberships__user=user, status__in=VISIBLE)
-        .select_related(
-            "organisation", "cycle", "cohort__priority_field", "cohort__coordinator"
-        )
+        .select_related("organisation", "cycle", "cohort__priority_field", "cohort__coordinator")
         .order_by("-cycle__incubation_starts_on", "organisation__name")
     )
 
@@ -113,9 +112,13 @@ def participant_people(cycle_ids):
             cycle_id__in=cycle_ids, status=CohortMembership.Status.ACTIVE
         ).values_list("organisation_id", "cycle_id", "cohort_id")
     )
-    people = Membership.objects.filter(
-        organisation_id__in={org for org, _cycle, _cohort in places}, user__is_active=True
-    ).select_related("user", "organisation").order_by("organisation_id", "-role", "pk")
+    people = (
+        Membership.objects.filter(
+            organisation_id__in={org for org, _cycle, _cohort in places}, user__is_active=True
+        )
+        .select_related("user", "organisation")
+        .order_by("organisation_id", "-role", "pk")
+    )
     by_organisation = {}
     for membership in people:
         by_organisation.setdefault(membership.organisation_id, []).append(membership)

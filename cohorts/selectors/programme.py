@@ -10,6 +10,7 @@ from incubator.models import Membership
 from ..models import CohortMembership, Deadline, MeetingResponse
 from .access import VISIBLE, deadlines_for, meetings_for, memberships_of
 
+
 def programme_for(user, now=None):
     """What a participant sees on "my programme": for each of their organisations'
     places in a cycle, where the cycle stands, its meetings with their answer, the
@@ -35,9 +36,7 @@ def programme_for(user, now=None):
         .order_by("starts_at")
     )
     deadlines = list(
-        deadlines_for(user)
-        .filter(cycle_id__in={p.cycle_id for p in places})
-        .order_by("due_at")
+        deadlines_for(user).filter(cycle_id__in={p.cycle_id for p in places}).order_by("due_at")
     )
     peers = {}
     for peer in (
@@ -49,17 +48,18 @@ def programme_for(user, now=None):
     ):
         peers.setdefault(peer.cohort_id, []).append(peer.organisation)
     people = {}
-    for membership in Membership.objects.filter(
-        organisation_id__in=organisation_ids, user__is_active=True
-    ).select_related("user").order_by("-role", "created_at"):
+    for membership in (
+        Membership.objects.filter(organisation_id__in=organisation_ids, user__is_active=True)
+        .select_related("user")
+        .order_by("-role", "created_at")
+    ):
         people.setdefault(membership.organisation_id, []).append(membership.user)
 
     result = []
     for place in places:
         cycle = place.cycle
         own = [
-            m for m in meetings
-            if m.cycle_id == cycle.pk and m.cohort_id in (None, place.cohort_id)
+            m for m in meetings if m.cycle_id == cycle.pk and m.cohort_id in (None, place.cohort_id)
         ]
         for meeting in own:
             meeting.response = next(
@@ -69,22 +69,27 @@ def programme_for(user, now=None):
         ahead = [m for m in own if m.ends_at > now]
         held = [m for m in own if m.ends_at <= now and not m.is_cancelled]
         own_deadlines = [
-            d for d in deadlines
+            d
+            for d in deadlines
             if d.cycle_id == cycle.pk and d.cohort_id in (None, place.cohort_id)
         ]
-        result.append({
-            "place": place,
-            "cycle": cycle,
-            "progress": progress(cycle, now),
-            "next_meeting": next((m for m in ahead if not m.is_cancelled), None),
-            "meetings_ahead": ahead,
-            "meetings_held": held,
-            "deadlines_ahead": [d for d in own_deadlines if d.due_at > now],
-            "timeline": timeline(cycle, own, own_deadlines, now),
-            "peers": [o for o in peers.get(place.cohort_id, []) if o.pk != place.organisation_id],
-            "people": people.get(place.organisation_id, []),
-            "to_answer": [m for m in ahead if m.accepts_answers(now) and m.response is None],
-        })
+        result.append(
+            {
+                "place": place,
+                "cycle": cycle,
+                "progress": progress(cycle, now),
+                "next_meeting": next((m for m in ahead if not m.is_cancelled), None),
+                "meetings_ahead": ahead,
+                "meetings_held": held,
+                "deadlines_ahead": [d for d in own_deadlines if d.due_at > now],
+                "timeline": timeline(cycle, own, own_deadlines, now),
+                "peers": [
+                    o for o in peers.get(place.cohort_id, []) if o.pk != place.organisation_id
+                ],
+                "people": people.get(place.organisation_id, []),
+                "to_answer": [m for m in ahead if m.accepts_answers(now) and m.response is None],
+            }
+        )
     return result
 
 
@@ -110,11 +115,13 @@ def timeline(cycle, meetings, deadlines, now):
     steps = [{"at": start, "kind": "start", "label": None, "object": cycle}]
     steps += [
         {"at": m.starts_at, "kind": "meeting", "label": m.title, "object": m}
-        for m in meetings if not m.is_cancelled
+        for m in meetings
+        if not m.is_cancelled
     ]
     steps += [
         {"at": d.due_at, "kind": "deadline", "label": d.name, "object": d}
-        for d in deadlines if d.kind != Deadline.Kind.CALL_CLOSES
+        for d in deadlines
+        if d.kind != Deadline.Kind.CALL_CLOSES
     ]
     steps.sort(key=lambda step: step["at"])
     current_marked = False

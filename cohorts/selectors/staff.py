@@ -15,6 +15,7 @@ from ..models import (
 )
 from .access import VISIBLE
 
+
 def staff_cycles():
     return list(Cycle.objects.order_by("-incubation_starts_on", "-pk"))
 
@@ -38,9 +39,7 @@ def cohort_list(cycle, now=None):
         .select_related("priority_field", "coordinator")
         .annotate(
             active_count=Count("memberships", filter=Q(memberships__status=status.ACTIVE)),
-            completed_count=Count(
-                "memberships", filter=Q(memberships__status=status.COMPLETED)
-            ),
+            completed_count=Count("memberships", filter=Q(memberships__status=status.COMPLETED)),
             left_count=Count("memberships", filter=Q(memberships__status=status.LEFT)),
             next_meeting_at=Subquery(next_meeting),
         )
@@ -87,8 +86,9 @@ def cohort_members(cohort, staff=False):
         places = places.filter(status__in=VISIBLE)
     return (
         places.select_related("organisation")
-        .prefetch_related(Prefetch("organisation__memberships", queryset=people,
-                                   to_attr="contacts"))
+        .prefetch_related(
+            Prefetch("organisation__memberships", queryset=people, to_attr="contacts")
+        )
         .annotate(
             attended=Count(
                 "organisation__meeting_attendance",
@@ -161,18 +161,20 @@ def attendance_report(cycle, cohort=None, now=None):
     records = Attendance.objects.filter(meeting__in=meetings)
     by_organisation = {
         row["organisation"]: row
-        for row in records.values("organisation").annotate(
-            present=Count("pk", filter=present), people=Sum("people")
-        ).order_by()
+        for row in records.values("organisation")
+        .annotate(present=Count("pk", filter=present), people=Sum("people"))
+        .order_by()
     }
     by_meeting = {
         row["meeting"]: row
-        for row in records.values("meeting").annotate(
+        for row in records.values("meeting")
+        .annotate(
             present=Count("pk", filter=present),
             excused=Count("pk", filter=Q(status=Attendance.Status.EXCUSED)),
             absent=Count("pk", filter=Q(status=Attendance.Status.ABSENT)),
             people=Sum("people"),
-        ).order_by()
+        )
+        .order_by()
     }
     cells = {(a.organisation_id, a.meeting_id): a for a in records}
     rows = []
@@ -180,12 +182,14 @@ def attendance_report(cycle, cohort=None, now=None):
         "cohort__priority_field__order", "organisation__name"
     ):
         totals = by_organisation.get(place.organisation_id, {})
-        rows.append((
-            place,
-            [cells.get((place.organisation_id, m.pk)) for m in meetings],
-            totals.get("present", 0),
-            totals.get("people") or 0,
-        ))
+        rows.append(
+            (
+                place,
+                [cells.get((place.organisation_id, m.pk)) for m in meetings],
+                totals.get("present", 0),
+                totals.get("people") or 0,
+            )
+        )
     empty = {"present": 0, "excused": 0, "absent": 0, "people": 0}
     totals = [by_meeting.get(m.pk, empty) for m in meetings]
     return meetings, rows, totals
@@ -199,5 +203,5 @@ def attendance_lines(cycle):
         for r in MeetingResponse.objects.filter(meeting__in=meetings)
     }
     for place, cells, _present, _people in rows:
-        for meeting, attendance in zip(meetings, cells):
+        for meeting, attendance in zip(meetings, cells, strict=True):
             yield place, meeting, responses.get((place.organisation_id, meeting.pk)), attendance

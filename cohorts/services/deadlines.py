@@ -18,7 +18,10 @@ from .schedule import DEADLINE_SOURCE, schedule_deadline_reminders
 
 def _check_deadline(deadline):
     errors = cycle_errors(
-        deadline.cycle, deadline.cohort, deadline.due_at, field="due_at",
+        deadline.cycle,
+        deadline.cohort,
+        deadline.due_at,
+        field="due_at",
         outside=_("The deadline must fall within the cycle, between %(start)s and %(end)s."),
     )
     audience = audiences.get(deadline.audience)
@@ -70,9 +73,7 @@ def update_deadline(deadline, *, by, now=None, **fields):
 @transaction.atomic
 def delete_deadline(deadline, *, by):
     if deadline.is_milestone:
-        raise ValidationError(
-            _("This deadline follows the cycle's dates and cannot be deleted.")
-        )
+        raise ValidationError(_("This deadline follows the cycle's dates and cannot be deleted."))
     reminders.cancel(source=DEADLINE_SOURCE, object_id=deadline.pk)
     deadline.delete()
 
@@ -111,9 +112,7 @@ def cycles_out_of_step(now=None):
     return list(
         Cycle.objects.filter(incubation_ends_on__gte=today)
         .annotate(closes=due(Deadline.Kind.CALL_CLOSES), ends=due(Deadline.Kind.CYCLE_ENDS))
-        .annotate(
-            ends_day=TruncDate("ends", tzinfo=riga), ends_time=TruncTime("ends", tzinfo=riga)
-        )
+        .annotate(ends_day=TruncDate("ends", tzinfo=riga), ends_time=TruncTime("ends", tzinfo=riga))
         .filter(
             Q(closes__isnull=True)
             | Q(ends__isnull=True)

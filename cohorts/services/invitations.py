@@ -121,11 +121,21 @@ class Audiences:
                 withdrawn |= {invitee.user.pk for invitee in gone}
                 withdraw_queued(meeting, users=[invitee.user for invitee in gone])
                 tell(
-                    meeting, gone, notice=f"withdrawn{revision}", template="meeting_withdrawn",
-                    now=self.now, withdrawn=True, **context,
+                    meeting,
+                    gone,
+                    notice=f"withdrawn{revision}",
+                    template="meeting_withdrawn",
+                    now=self.now,
+                    withdrawn=True,
+                    **context,
                 )
             if new:
                 invited |= {invitee.user.pk for invitee in new}
-                tell(meeting, new, notice=f"invited{revision}", template="meeting_invited",
-                     now=self.now)
+                tell(
+                    meeting,
+                    new,
+                    notice=f"invited{revision}",
+                    template="meeting_invited",
+                    now=self.now,
+                )
         return invited, withdrawn

@@ -35,9 +35,7 @@ def place_admitted(application, now=None):
     that exists stays where staff put it (an organisation that had left returns).
     Its people are invited to the meetings ahead that they now take part in."""
     now = now or timezone.now()
-    application = Application.objects.select_related("organisation", "cycle").get(
-        pk=application.pk
-    )
+    application = Application.objects.select_related("organisation", "cycle").get(pk=application.pk)
     if application.status != Application.Status.ADMITTED:
         raise ValidationError(_("Only an admitted organisation joins a cohort."))
     field = application.priority_field or application.organisation.priority_field
@@ -114,8 +112,10 @@ def move_membership(membership, *, cohort, by, now=None):
     _history_by(membership, by)
     membership.save()
     audiences.tell_changes(
-        revision=revision(now), organisation=membership.organisation,
-        moved_to=cohort, moved=membership.organisation,
+        revision=revision(now),
+        organisation=membership.organisation,
+        moved_to=cohort,
+        moved=membership.organisation,
     )
     return membership
 

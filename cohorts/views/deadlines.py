@@ -39,7 +39,9 @@ def deadline_create(request, cycle_pk):
 def deadline_edit(request, pk):
     deadline = get_object_or_404(selectors.deadlines_for(request.user), pk=pk)
     if deadline.is_milestone:
-        messages.info(request, _("This deadline follows the cycle's dates; change them in the cycle."))
+        messages.info(
+            request, _("This deadline follows the cycle's dates; change them in the cycle.")
+        )
         return redirect(_back_to(deadline.cycle))
     form = DeadlineForm(request.POST or None, instance=deadline, cycle=deadline.cycle)
     if request.method == "POST" and form.is_valid():
@@ -66,5 +68,7 @@ def deadline_delete(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The deadline “%(title)s” has been deleted.") % {"title": deadline.name})
+        messages.success(
+            request, _("The deadline “%(title)s” has been deleted.") % {"title": deadline.name}
+        )
     return redirect(_back_to(deadline.cycle))

@@ -106,14 +106,19 @@ def membership_move(request, pk):
     form = MoveForm(request.POST, membership=membership, prefix=f"move{pk}")
     if form.is_valid():
         try:
-            services.move_membership(membership, cohort=form.cleaned_data["cohort"], by=request.user)
+            services.move_membership(
+                membership, cohort=form.cleaned_data["cohort"], by=request.user
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
                 request,
                 _("%(organisation)s moved to the cohort “%(cohort)s”.")
-                % {"organisation": membership.organisation, "cohort": form.cleaned_data["cohort"].name},
+                % {
+                    "organisation": membership.organisation,
+                    "cohort": form.cleaned_data["cohort"].name,
+                },
             )
             return redirect("cohorts:cohort_detail", pk=form.cleaned_data["cohort"].pk)
     else:
@@ -135,9 +140,7 @@ def membership_status(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            messages.error(
-                request, f"{membership.organisation}: {' '.join(error.messages)}"
-            )
+            messages.error(request, f"{membership.organisation}: {' '.join(error.messages)}")
         else:
             messages.success(
                 request,
@@ -169,7 +172,10 @@ def reminder_settings(request, cycle_pk):
         else:
             messages.success(
                 request,
-                _("Saved. The reminders of the meetings and deadlines ahead follow the new moments."),
+                _(
+                    "Saved. The reminders of the meetings and deadlines ahead "
+                    "follow the new moments."
+                ),
             )
             return redirect(f"{request.path}")
     return render(request, "cohorts/reminder_settings.html", {"cycle": cycle, "form": form})

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
 from .models import Email, Reminder
@@ -8,7 +9,14 @@ from .models import Email, Reminder
 @admin.register(Email)
 class EmailAdmin(admin.ModelAdmin):
     list_display = [
-        "created_at", "to", "subject", "language", "status", "attempts", "sent_at", "expires_at"
+        "created_at",
+        "to",
+        "subject",
+        "language",
+        "status",
+        "attempts",
+        "sent_at",
+        "expires_at",
     ]
     list_filter = ["status", "language", "sensitive", "created_at"]
     search_fields = ["to", "subject", "key", "recipient__email"]
@@ -42,7 +50,13 @@ class EmailAdmin(admin.ModelAdmin):
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
     list_display = [
-        "source", "object_id", "label", "due_at", "event_at", "status", "emails_written",
+        "source",
+        "object_id",
+        "label",
+        "due_at",
+        "event_at",
+        "status",
+        "emails_written",
         "processed_at",
     ]
     list_filter = ["status", "source", "label"]

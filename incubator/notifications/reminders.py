@@ -86,7 +86,7 @@ _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
 
 def parse_offsets(text):
-    """"7d, 1d" -> {"before-7d": 7 days, "before-1d": 1 day}, longest first. Raises
+    """ "7d, 1d" -> {"before-7d": 7 days, "before-1d": 1 day}, longest first. Raises
     ValueError with the part that is not a moment ("2 dienas")."""
     offsets = {}
     for part in re.split(r"[,;]", (text or "").lower()):
@@ -142,8 +142,12 @@ def schedule(*, source, object_id, event_at, offsets, now=None):
     Reminder.objects.bulk_create(
         [
             Reminder(
-                source=source, object_id=object_id, label=label, due_at=due_at,
-                event_at=event_at, created_at=now,
+                source=source,
+                object_id=object_id,
+                label=label,
+                due_at=due_at,
+                event_at=event_at,
+                created_at=now,
             )
             for label, due_at in wanted.items()
         ],
@@ -219,7 +223,8 @@ def _report_unregistered(now):
     for name, count in unknown:
         logger.error(
             "%d due reminders of %r are left pending: no app registers that source.",
-            count, name,
+            count,
+            name,
         )
 
 
@@ -231,14 +236,17 @@ def _outgoing(source, reminders):
             continue
         if not user.is_active or not user.email:
             continue
-        yield item.reminder, services.Outgoing(
-            key=item.reminder.key_for(user.pk),
-            recipient=user,
-            template=source.template,
-            context={"reminder": item.reminder, **item.context},
-            calendar=item.calendar,
-            expires_at=item.reminder.event_at,
-            reminder=item.reminder,
+        yield (
+            item.reminder,
+            services.Outgoing(
+                key=item.reminder.key_for(user.pk),
+                recipient=user,
+                template=source.template,
+                context={"reminder": item.reminder, **item.context},
+                calendar=item.calendar,
+                expires_at=item.reminder.event_at,
+                reminder=item.reminder,
+            ),
         )
 
 
@@ -254,7 +262,7 @@ def _chunks(items, size):
 
 
 @transaction.atomic
-def _sweep_batch(now):
+def _sweep_batch(now):  # noqa: C901
     """One transaction: claims due reminders, writes up to EMAILS_PER_BATCH of their
     emails, and marks written those whose emails are all in the outbox. Returns
     (emails written, whether more may be due)."""

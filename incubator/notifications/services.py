@@ -53,8 +53,9 @@ def _language(recipient, language=None):
     return language or getattr(recipient, "language", None) or settings.LANGUAGE_CODE
 
 
-def queue(*, key, recipient=None, to=None, template, context, language=None, calendar="",
-          expires_at=None):
+def queue(
+    *, key, recipient=None, to=None, template, context, language=None, calendar="", expires_at=None
+):
     """Queues one email rendered from ``template`` in the recipient's language.
 
     Call it inside the transaction of the event that causes the email. Returns the
@@ -76,8 +77,19 @@ def queue(*, key, recipient=None, to=None, template, context, language=None, cal
     )
 
 
-def queue_rendered(*, key, to, subject, text, html="", language=None, recipient=None,
-                   calendar="", sensitive=False, expires_at=None):
+def queue_rendered(
+    *,
+    key,
+    to,
+    subject,
+    text,
+    html="",
+    language=None,
+    recipient=None,
+    calendar="",
+    sensitive=False,
+    expires_at=None,
+):
     try:
         with transaction.atomic():
             email = Email.objects.create(
@@ -168,9 +180,7 @@ def queue_many(messages, now=None):
         # A concurrent transaction may have written one of these keys since we looked:
         # its row stays (and is counted here too; enqueued twice, it is still sent once).
         Email.objects.bulk_create(chunk, ignore_conflicts=True)
-        ids += Email.objects.filter(key__in=[row.key for row in chunk]).values_list(
-            "pk", flat=True
-        )
+        ids += Email.objects.filter(key__in=[row.key for row in chunk]).values_list("pk", flat=True)
     enqueue_batches_on_commit(ids)
     return ids
 

@@ -31,7 +31,9 @@ def outbox(request):
             "filterset": filterset,
             "page": page,
             "query": query.urlencode(),
-            "counts": [(status, label, counts.get(status, 0)) for status, label in Email.Status.choices],
+            "counts": [
+                (status, label, counts.get(status, 0)) for status, label in Email.Status.choices
+            ],
         },
     )
 

@@ -48,7 +48,9 @@ def test_sign_up_apply_over_two_visits_attach_and_submit(page, mailbox, open_cal
     page.get_by_label("Juridiskā forma").select_option(label="Biedrība")
     page.get_by_label("Reģistrācijas numurs").fill("4000 3521 600")
     page.get_by_label("Dibināšanas datums").fill("2018-05-04")
-    page.get_by_label("Prioritārā joma").select_option(label="Vide, pilsētvide un kopienu attīstība")
+    page.get_by_label("Prioritārā joma").select_option(
+        label="Vide, pilsētvide un kopienu attīstība"
+    )
     page.get_by_label("Pašvaldība").fill("Liepāja")
     page.get_by_label("Adrese").fill("Dārza iela 7, Liepāja")
     page.get_by_label("Kontakta e-pasts").fill("info@kopienas-darzs.lv")
@@ -75,9 +77,9 @@ def test_sign_up_apply_over_two_visits_attach_and_submit(page, mailbox, open_cal
     page.get_by_label("Parole").fill(PASSWORD)
     page.get_by_role("button", name="Ieiet").click()
     page.get_by_role("link", name="Turpināt pieteikumu").click()
-    expect(page.get_by_label("Kāpēc jūsu organizācija vēlas piedalīties inkubatorā?")).to_have_value(
-        "Vēlamies izaugt no brīvprātīgo grupas par stabilu organizāciju."
-    )
+    expect(
+        page.get_by_label("Kāpēc jūsu organizācija vēlas piedalīties inkubatorā?")
+    ).to_have_value("Vēlamies izaugt no brīvprātīgo grupas par stabilu organizāciju.")
 
     # Attach a PDF.
     pdf = tmp_path / "Biedrības statūti.pdf"
@@ -102,16 +104,18 @@ def test_sign_up_apply_over_two_visits_attach_and_submit(page, mailbox, open_cal
     page.get_by_label("Ko sagaidāt sasniegt līdz cikla beigām?").fill(
         "Iesniegts projekta pieteikums fondam."
     )
-    page.get_by_label("Kas no organizācijas piedalīsies?").fill("Ilze Kalniņa, valdes priekšsēdētāja")
+    page.get_by_label("Kas no organizācijas piedalīsies?").fill(
+        "Ilze Kalniņa, valdes priekšsēdētāja"
+    )
     page.get_by_label("Varam piedalīties visās trijās kopīgajās tikšanās").check()
     page.get_by_label(re.compile("Piekrītu, ka šajā pieteikumā")).check()
     page.get_by_role("button", name="Iesniegt pieteikumu").click()
 
     # The status shows it, and the confirmation email arrived.
     expect(page.get_by_text("Jūsu pieteikums ir iesniegts")).to_be_visible()
-    expect(page.get_by_role("heading", name=re.compile("Biedrība “Kopienas dārzs”"))).to_contain_text(
-        "Iesniegts"
-    )
+    expect(
+        page.get_by_role("heading", name=re.compile("Biedrība “Kopienas dārzs”"))
+    ).to_contain_text("Iesniegts")
     page.get_by_role("link", name="Mani pieteikumi").click()
     expect(page.locator(".timeline")).to_contain_text("Iesniegts")
     confirmation = mailbox()[-1]

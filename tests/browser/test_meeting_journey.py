@@ -21,10 +21,12 @@ from .conftest import text_of
 @pytest.fixture
 def programme(transactional_db, priority_fields):
     environment = next(f for f in priority_fields if f.code == "environment")
-    staff = factories.StaffFactory(email="santa@inkubators.lv", first_name="Santa",
-                                   last_name="Kalniņa")
-    leader = factories.UserFactory(email="liene@zala-liepaja.lv", first_name="Liene",
-                                   last_name="Bērziņa")
+    staff = factories.StaffFactory(
+        email="santa@inkubators.lv", first_name="Santa", last_name="Kalniņa"
+    )
+    leader = factories.UserFactory(
+        email="liene@zala-liepaja.lv", first_name="Liene", last_name="Bērziņa"
+    )
     organisation = factories.OrganisationFactory(
         leader=leader, name="Biedrība “Zaļā Liepāja”", priority_field=environment
     )
@@ -91,11 +93,16 @@ def test_staff_schedule_a_participant_answers_and_the_reminder_arrives(page, mai
     with time_machine.travel(starts - datetime.timedelta(days=7), tick=False):
         call_command("dispatch_notifications")
     reminder = [message for message in mailbox() if message["To"] == leader.email][-1]
-    assert reminder["Subject"].strip().startswith("Atgādinājums: 2. kopīgā tikšanās: finansējuma avoti")
+    assert (
+        reminder["Subject"]
+        .strip()
+        .startswith("Atgādinājums: 2. kopīgā tikšanās: finansējuma avoti")
+    )
     body = text_of(reminder)
     assert "Biedrība “Zaļā Liepāja” atbildēja: Jā, ieradīsimies." in body
-    (attachment,) = [part for part in reminder.iter_attachments()
-                     if part.get_content_type() == "text/calendar"]
+    (attachment,) = [
+        part for part in reminder.iter_attachments() if part.get_content_type() == "text/calendar"
+    ]
     assert attachment.get_filename() == "invite.ics"
     event = Calendar.from_ical(attachment.get_content()).walk("VEVENT")[0]
     assert str(event["summary"]) == "2. kopīgā tikšanās: finansējuma avoti"
@@ -120,13 +127,21 @@ def test_staff_move_an_organisation_and_its_leader_is_invited_to_the_new_cohort(
     environment_cohort = Cohort.objects.get(cycle=cycle, priority_field__code="environment")
 
     def meeting(title, cohort, days):
-        starts = timezone.make_aware(datetime.datetime.combine(
-            timezone.localdate() + datetime.timedelta(days=days), datetime.time(15)
-        ))
+        starts = timezone.make_aware(
+            datetime.datetime.combine(
+                timezone.localdate() + datetime.timedelta(days=days), datetime.time(15)
+            )
+        )
         return services.schedule_meeting(
-            cycle=cycle, by=staff, cohort=cohort, title=title, starts_at=starts,
-            ends_at=starts + datetime.timedelta(hours=2), place="Lielā iela 3",
-            online_url="", agenda="",
+            cycle=cycle,
+            by=staff,
+            cohort=cohort,
+            title=title,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+            place="Lielā iela 3",
+            online_url="",
+            agenda="",
         )
 
     meeting("Vides kohortas tikšanās", environment_cohort, 10)
@@ -139,9 +154,9 @@ def test_staff_move_an_organisation_and_its_leader_is_invited_to_the_new_cohort(
     row.get_by_text("Mainīt").click()
     row.get_by_label("Pārvietot uz kohortu").select_option(label="Bērni un jaunieši")
     row.get_by_role("button", name="Pārvietot").click()
-    expect(page.get_by_text(
-        "Biedrība “Zaļā Liepāja” pārvietota uz kohortu “Bērni un jaunieši”."
-    )).to_be_visible()
+    expect(
+        page.get_by_text("Biedrība “Zaļā Liepāja” pārvietota uz kohortu “Bērni un jaunieši”.")
+    ).to_be_visible()
     expect(page.get_by_role("heading", name="Kohorta: Bērni un jaunieši")).to_be_visible()
 
     to_leader = {m["Subject"].strip(): m for m in mailbox() if m["To"] == leader.email}
@@ -150,8 +165,11 @@ def test_staff_move_an_organisation_and_its_leader_is_invited_to_the_new_cohort(
     assert "tagad ir kohortā “Bērni un jaunieši”" in text_of(withdrawn)
 
     def method(message):
-        (attachment,) = [part for part in message.iter_attachments()
-                         if part.get_content_type() == "text/calendar"]
+        (attachment,) = [
+            part
+            for part in message.iter_attachments()
+            if part.get_content_type() == "text/calendar"
+        ]
         return str(Calendar.from_ical(attachment.get_content())["method"])
 
     assert (method(invitation), method(withdrawn)) == ("REQUEST", "CANCEL")

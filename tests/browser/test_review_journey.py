@@ -27,16 +27,18 @@ def evaluation(transactional_db, priority_fields):
         call_opens_at=timezone.now() - datetime.timedelta(days=30),
         call_closes_at=timezone.now() - datetime.timedelta(days=1),
     )
-    applicant = factories.UserFactory(email="ilze@kopienas-darzs.lv", first_name="Ilze",
-                                      last_name="Kalniņa")
+    applicant = factories.UserFactory(
+        email="ilze@kopienas-darzs.lv", first_name="Ilze", last_name="Kalniņa"
+    )
     organisation = factories.OrganisationFactory(
         leader=applicant, name="Biedrība “Kopienas dārzs”", priority_field=priority_fields[2]
     )
     factories.ApplicationFactory(
         cycle=cycle, organisation=organisation, submitted=True, created_by=applicant
     )
-    staff = factories.StaffFactory(email="santa@inkubators.lv", first_name="Santa",
-                                   last_name="Kalniņa")
+    staff = factories.StaffFactory(
+        email="santa@inkubators.lv", first_name="Santa", last_name="Kalniņa"
+    )
     return cycle, staff, applicant
 
 
@@ -85,7 +87,9 @@ def test_staff_define_assign_a_reviewer_scores_staff_admit_the_applicant_reads_t
     page.get_by_label("Uzvārds", exact=True).fill("Liepiņa")
     page.get_by_label("Organizācija").fill("Liepājas NVO centrs")
     page.get_by_role("button", name="Uzaicināt").click()
-    expect(page.get_by_text("Uzaicinājums pievienoties vērtēšanas komisijai nosūtīts: Rūta Liepiņa.")).to_be_visible()
+    expect(
+        page.get_by_text("Uzaicinājums pievienoties vērtēšanas komisijai nosūtīts: Rūta Liepiņa.")
+    ).to_be_visible()
     page.get_by_role("link", name="Gaita").click()
     page.get_by_label("Vērtētāji vienam pieteikumam").fill("1")
     page.get_by_role("region", name="Piešķirt automātiski").get_by_role(
@@ -96,8 +100,9 @@ def test_staff_define_assign_a_reviewer_scores_staff_admit_the_applicant_reads_t
     sign_out(page, "Santa Kalniņa")
 
     # The reviewer chooses a password with the link from the invitation.
-    invitation = next(m for m in mailbox() if m["To"] == "ruta@partneris.lv"
-                      and "komisijā" in m["Subject"])
+    invitation = next(
+        m for m in mailbox() if m["To"] == "ruta@partneris.lv" and "komisijā" in m["Subject"]
+    )
     link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", text_of(invitation))
     page.goto(urlsplit(link.group(0)).path)
     page.get_by_label("Jaunā parole*", exact=True).fill(REVIEWER_PASSWORD)
@@ -160,7 +165,6 @@ def test_staff_define_assign_a_reviewer_scores_staff_admit_the_applicant_reads_t
     letter = page.locator("#decision-letter")
     expect(letter).to_contain_text("Biedrība “Kopienas dārzs” ir uzņemta programmā")
     expect(letter).to_contain_text("Atbilstība programmas mērķim: 4,0 / 5")
-    email = next(m for m in mailbox() if m["To"] == applicant.email
-                 and "uzņemta" in m["Subject"])
+    email = next(m for m in mailbox() if m["To"] == applicant.email and "uzņemta" in m["Subject"])
     assert "85,0 %" in text_of(email)
     assert Application.objects.get().status == "admitted"

@@ -25,6 +25,6 @@ class Command(BaseCommand):
                     import_module(module).seed(demo)
         for line in demo.log:
             self.stdout.write(f"  {line}")
-        self.stdout.write("Demo logins (password for all: %s):" % PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         for email, first_name, last_name, role in PEOPLE:
             self.stdout.write(f"  {role:<10} {email}  ({first_name} {last_name})")
