@@ -18,6 +18,21 @@ def possible_id(field, value):
     return not isinstance(prepared, int) or 0 <= prepared <= BIGGEST_ID
 
 
+def put_errors_on(form, error: ValidationError):
+    """Puts a service's ValidationError on the form: field errors on their fields
+    when the form has them, everything else at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def message_of(error: ValidationError):
+    """A service's ValidationError as one message for ``messages.error``."""
+    return " ".join(error.messages)
+
+
 class ChosenRowsField(forms.ModelMultipleChoiceField):
     """Ticked rows of a list. A value that cannot be a row's id is refused as an
     invalid value before it reaches the database."""

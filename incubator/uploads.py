@@ -1,4 +1,6 @@
-"""Checks uploaded files by what they contain, not by what they are called."""
+"""Uploaded files: checked by what they contain, not by what they are called;
+stored under random names outside the static root; served only through views that
+have checked who is asking."""
 
 import os
 import re
@@ -6,6 +8,8 @@ import uuid
 import zipfile
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -84,7 +88,11 @@ def check_document(uploaded, max_bytes):
     if uploaded.size > max_bytes:
         raise ValidationError(
             _("“%(name)s” is %(size)s; the largest file accepted is %(max)s.")
-            % {"name": name, "size": filesizeformat(uploaded.size), "max": filesizeformat(max_bytes)},
+            % {
+                "name": name,
+                "size": filesizeformat(uploaded.size),
+                "max": filesizeformat(max_bytes),
+            },
             code="too_large",
         )
     if uploaded.size == 0:
@@ -108,3 +116,40 @@ def random_file_name(folder, filename):
     never reaches the disk (only its lower-case extension does)."""
     extension = os.path.splitext(filename)[1].lower()
     return f"{folder}/{uuid.uuid4().hex}{extension}"
+
+
+def store_document(document, uploaded, max_bytes):
+    """Checks ``uploaded`` and saves it as ``document`` (an unsaved ``StoredDocument``
+    row with what it belongs to already set); if the row cannot be written, the file is
+    deleted again. Raises ValidationError for a file that fails the checks."""
+    _kind, content_type, name = check_document(uploaded, max_bytes)
+    document.name, document.content_type, document.size = name, content_type, uploaded.size
+    document.file.save(name, uploaded, save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+def delete_document(document):
+    """Deletes the row now and its file once the transaction commits."""
+    storage, path = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(path))
+
+
+def serve_private_file(document):
+    """The response that hands a stored document to someone the calling view has
+    already allowed: a download under its clean name, never cached. A file missing from
+    the disk is a 404."""
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.name, content_type=document.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from incubator.notifications import services as notifications
-from incubator.uploads import check_document
+from incubator.uploads import delete_document, store_document
 
 from .. import signals
 from ..models import Application, Attachment, StatusChange
@@ -194,12 +194,16 @@ def decide(application, *, decision, by, reason=""):
             },
             code="invalid_decision",
         )
-    if decision != Application.Status.REJECTED and application.eligibility_checks.filter(
-        met=False
-    ).exists():
+    if (
+        decision != Application.Status.REJECTED
+        and application.eligibility_checks.filter(met=False).exists()
+    ):
         raise ValidationError(
-            _("%(organisation)s does not meet an eligibility requirement, so it can only be "
-              "rejected.") % {"organisation": application.organisation},
+            _(
+                "%(organisation)s does not meet an eligibility requirement, so it can only be "
+                "rejected."
+            )
+            % {"organisation": application.organisation},
             code="ineligible",
         )
     application.status = decision
@@ -310,26 +314,14 @@ def add_attachment(application, uploaded, *, by):
             % {"limit": limit},
             code="too_many",
         )
-    _kind, content_type, name = check_document(uploaded, settings.ATTACHMENT_MAX_BYTES)
-    attachment = Attachment(
-        application=application,
-        name=name,
-        content_type=content_type,
-        size=uploaded.size,
-        uploaded_by=by,
+    return store_document(
+        Attachment(application=application, uploaded_by=by),
+        uploaded,
+        settings.ATTACHMENT_MAX_BYTES,
     )
-    attachment.file.save(name, uploaded, save=False)
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.delete(save=False)
-        raise
-    return attachment
 
 
 @transaction.atomic
 def delete_attachment(attachment, *, by):
     _require_draft(_lock(attachment.application))
-    storage, path = attachment.file.storage, attachment.file.name
-    attachment.delete()
-    transaction.on_commit(lambda: storage.delete(path))
+    delete_document(attachment)

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from incubator.models import Cycle
 from incubator.selectors import current_call, organisations_for
+from incubator.uploads import serve_private_file
 
 from .. import selectors, services
 from ..forms import ApplicationForm, AttachmentForm, WithdrawForm
@@ -169,15 +169,7 @@ def attachment_download(request, pk, attachment_pk):
     """Attachments are served only through here, to the organisation and to staff."""
     application = get_object_or_404(selectors.visible_applications(request.user), pk=pk)
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_private_file(attachment)
 
 
 def withdraw(request, pk):

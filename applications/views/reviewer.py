@@ -3,13 +3,14 @@ so an application that is not assigned to them is a 404."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from incubator.permissions import require
+from incubator.uploads import serve_private_file
 
 from .. import selectors, services
 from ..forms import ConflictForm, ScoreForm
@@ -192,12 +193,4 @@ def review_attachment(request, pk, attachment_pk):
     if assignment.has_conflict is not False:
         raise Http404
     attachment = get_object_or_404(assignment.application.attachments, pk=attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_private_file(attachment)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incubator.notifications import reminders
-from incubator.uploads import check_document
+from incubator.uploads import delete_document, store_document
 
 from .. import selectors
 from ..models import Attendance, JointMeeting, MeetingMaterial, MeetingResponse
@@ -23,7 +23,10 @@ def _check_meeting(meeting):
     """The meeting's rules, for the staff's form (whose fields show these errors)
     and any other caller alike."""
     errors = cycle_errors(
-        meeting.cycle, meeting.cohort, meeting.starts_at, field="starts_at",
+        meeting.cycle,
+        meeting.cohort,
+        meeting.starts_at,
+        field="starts_at",
         outside=_("The meeting must take place within the cycle, between %(start)s and %(end)s."),
     )
     if meeting.starts_at and meeting.ends_at and meeting.ends_at <= meeting.starts_at:
@@ -147,24 +150,14 @@ def add_material(meeting, uploaded, *, by):
             % {"limit": MATERIALS_PER_MEETING},
             code="too_many",
         )
-    _kind, content_type, name = check_document(uploaded, settings.ATTACHMENT_MAX_BYTES)
-    material = MeetingMaterial(
-        meeting=meeting, name=name, content_type=content_type, size=uploaded.size, uploaded_by=by
+    return store_document(
+        MeetingMaterial(meeting=meeting, uploaded_by=by), uploaded, settings.ATTACHMENT_MAX_BYTES
     )
-    material.file.save(name, uploaded, save=False)
-    try:
-        material.save()
-    except Exception:
-        material.file.delete(save=False)
-        raise
-    return material
 
 
 @transaction.atomic
 def delete_material(material, *, by):
-    storage, path = material.file.storage, material.file.name
-    material.delete()
-    transaction.on_commit(lambda: storage.delete(path))
+    delete_document(material)
 
 
 @transaction.atomic
@@ -222,14 +215,22 @@ def record_attendance(meeting, rows, *, by, now=None):
             )
         record = existing.get(organisation.pk)
         if record is None:
-            create.append(Attendance(
-                meeting=meeting, organisation=organisation, status=status, people=people,
-                note=note.strip(), recorded_by=by,
-            ))
+            create.append(
+                Attendance(
+                    meeting=meeting,
+                    organisation=organisation,
+                    status=status,
+                    people=people,
+                    note=note.strip(),
+                    recorded_by=by,
+                )
+            )
         elif (record.status, record.people, record.note) != (status, people, note.strip()):
             record.status, record.people, record.note = status, people, note.strip()
             record.recorded_by, record.recorded_at = by, now
             update.append(record)
     Attendance.objects.bulk_create(create)
-    Attendance.objects.bulk_update(update, ["status", "people", "note", "recorded_by", "recorded_at"])
+    Attendance.objects.bulk_update(
+        update, ["status", "people", "note", "recorded_by", "recorded_at"]
+    )
     return len(create) + len(update)

@@ -2,7 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from incubator.models import Cycle
 from incubator.permissions import is_staff, staff_required
 from incubator.selectors import organisations_for
+from incubator.uploads import serve_private_file
 
 from .. import selectors, services
 from ..forms import (
@@ -44,7 +45,10 @@ def meeting_create(request, cycle_pk):
         else:
             messages.success(
                 request,
-                _("The meeting has been scheduled. Everyone it is for has been sent an invitation."),
+                _(
+                    "The meeting has been scheduled. "
+                    "Everyone it is for has been sent an invitation."
+                ),
             )
             return redirect("cohorts:meeting_detail", pk=meeting.pk)
     return render(request, "cohorts/meeting_form.html", {"cycle": cycle, "form": form})
@@ -73,7 +77,9 @@ def meeting_edit(request, pk):
                 messages.success(request, _("The meeting has been saved."))
             return redirect("cohorts:meeting_detail", pk=pk)
     return render(
-        request, "cohorts/meeting_form.html", {"cycle": meeting.cycle, "form": form, "meeting": meeting}
+        request,
+        "cohorts/meeting_form.html",
+        {"cycle": meeting.cycle, "form": form, "meeting": meeting},
     )
 
 
@@ -160,15 +166,7 @@ def material_download(request, pk, material_pk):
     organisations the meeting is for."""
     meeting = get_object_or_404(selectors.meetings_for(request.user), pk=pk)
     material = get_object_or_404(meeting.materials, pk=material_pk)
-    try:
-        handle = material.file.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    response = FileResponse(
-        handle, as_attachment=True, filename=material.name, content_type=material.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_private_file(material)
 
 
 @staff_required
@@ -187,9 +185,11 @@ def rsvp(request, pk, organisation_pk):
     replaced in place; without, the page it came from is shown again."""
     meeting = get_object_or_404(selectors.meetings_for(request.user), pk=pk)
     organisation = get_object_or_404(organisations_for(request.user), pk=organisation_pk)
-    if not selectors.meeting_organisations(meeting, request.user).filter(
-        organisation=organisation
-    ).exists():
+    if (
+        not selectors.meeting_organisations(meeting, request.user)
+        .filter(organisation=organisation)
+        .exists()
+    ):
         raise Http404
     people = list(organisation.people.filter(is_active=True))
     form = ResponseForm(request.POST, people=people, prefix=f"m{meeting.pk}")
@@ -210,7 +210,9 @@ def rsvp(request, pk, organisation_pk):
     else:
         status = 400
     if response is None:
-        response = MeetingResponse.objects.filter(meeting=meeting, organisation=organisation).first()
+        response = MeetingResponse.objects.filter(
+            meeting=meeting, organisation=organisation
+        ).first()
     if request.htmx:
         return render(
             request,
@@ -242,11 +244,19 @@ def attendance(request, pk):
     roster = list(selectors.meeting_roster(meeting))
     rows = []
     for place in roster:
-        record = place.organisation.attendance_here[0] if place.organisation.attendance_here else None
-        response = place.organisation.responses_here[0] if place.organisation.responses_here else None
+        record = (
+            place.organisation.attendance_here[0] if place.organisation.attendance_here else None
+        )
+        response = (
+            place.organisation.responses_here[0] if place.organisation.responses_here else None
+        )
         initial = {}
         if record is not None:
-            initial = {"status": record.status, "people": record.people or None, "note": record.note}
+            initial = {
+                "status": record.status,
+                "people": record.people or None,
+                "note": record.note,
+            }
         elif response is not None and response.answer == MeetingResponse.Answer.YES:
             # A starting point: those who said they would come, as many as they named.
             initial = {"people": len(response.attendees.all()) or None}
@@ -297,8 +307,13 @@ def attendance_report(request, cycle_pk):
     return render(
         request,
         "cohorts/attendance_report.html",
-        {"cycle": cycle, "meetings": meetings, "rows": rows, "totals": totals,
-         "meeting_totals": list(zip(meetings, totals))},
+        {
+            "cycle": cycle,
+            "meetings": meetings,
+            "rows": rows,
+            "totals": totals,
+            "meeting_totals": list(zip(meetings, totals, strict=True)),
+        },
     )
 
 
@@ -318,21 +333,36 @@ def attendance_csv(request, cycle_pk):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so that spreadsheet programs read the Latvian letters right
     writer = csv.writer(response)
-    writer.writerow([
-        _("Organisation"), _("Registration number"), _("Cohort"), _("Status in the programme"),
-        _("Meeting"), _("Date"), _("Answer"), _("Attendance"), _("People present"), _("Note"),
-    ])
+    writer.writerow(
+        [
+            _("Organisation"),
+            _("Registration number"),
+            _("Cohort"),
+            _("Status in the programme"),
+            _("Meeting"),
+            _("Date"),
+            _("Answer"),
+            _("Attendance"),
+            _("People present"),
+            _("Note"),
+        ]
+    )
     for place, meeting, answer, record in selectors.attendance_lines(cycle):
-        writer.writerow([_cell(value) for value in [
-            place.organisation.name,
-            place.organisation.registration_number,
-            place.cohort.name,
-            place.get_status_display(),
-            meeting.title,
-            timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
-            answer.get_answer_display() if answer else "",
-            record.get_status_display() if record else "",
-            record.people if record else "",
-            record.note if record else "",
-        ]])
+        writer.writerow(
+            [
+                _cell(value)
+                for value in [
+                    place.organisation.name,
+                    place.organisation.registration_number,
+                    place.cohort.name,
+                    place.get_status_display(),
+                    meeting.title,
+                    timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
+                    answer.get_answer_display() if answer else "",
+                    record.get_status_display() if record else "",
+                    record.people if record else "",
+                    record.note if record else "",
+                ]
+            ]
+        )
     return response
