@@ -197,6 +197,11 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # EMAIL_MAX_ATTEMPTS attempts in all; then the email is marked failed for staff to retry.
 EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=30)
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+# Each attempt is recorded ("sending") before the mail server is spoken to. A row still
+# "sending" this many seconds later was left by a process that died in the middle of an
+# attempt: it is sent again (same Message-ID) and marked as possibly duplicated. Keep it
+# well above the longest a living worker can spend on one message (EMAIL_TIMEOUT).
+EMAIL_SENDING_GRACE = env.int("EMAIL_SENDING_GRACE", default=600)
 
 # --- Celery -----------------------------------------------------------------------
 

@@ -7,8 +7,10 @@ import smtplib
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
+from django.db import OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,6 +47,43 @@ class BrokenBackend(BaseEmailBackend):
                 raise ValueError("Header values may not contain linefeed or carriage return")
             BrokenBackend.sent.append(message)
         return len(messages)
+
+
+class LostConnection:
+    """Fails the next ``left`` database statements as over a dropped connection."""
+
+    left = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        if LostConnection.left > 0:
+            LostConnection.left -= 1
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+
+class AcceptThenLoseConnection(locmem.EmailBackend):
+    """The mail server accepts the message; then, once, the database connection is lost
+    for the next ``statements`` statements (the record of the delivery)."""
+
+    statements = 0
+
+    def send_messages(self, messages):
+        sent = super().send_messages(messages)
+        LostConnection.left, AcceptThenLoseConnection.statements = self.statements, 0
+        return sent
+
+
+@pytest.fixture
+def connection_lost_after_sending(settings, monkeypatch):
+    settings.EMAIL_BACKEND = f"{__name__}.AcceptThenLoseConnection"
+    monkeypatch.setattr(services, "RECORD_BACKOFF", 0)
+
+    def lose(statements):
+        AcceptThenLoseConnection.statements = statements
+
+    with connection.execute_wrapper(LostConnection()):
+        yield lose
+    LostConnection.left = 0
 
 
 @pytest.fixture
@@ -423,3 +462,146 @@ def test_the_dispatch_loop_goes_on_after_a_failed_run(db, monkeypatch, caplog):
         call_command("dispatch_notifications", "--loop")
     assert len(runs) == 2
     assert "The dispatch failed; trying again in a minute" in caplog.text
+
+
+# --- faults between the mail server and the record (a real worker: test_delivery_faults.py) --
+
+
+def _waiting(key="test:1"):
+    """A queued row whose send task is not run here (outside a test transaction the
+    eager task of ``queue_rendered`` would send it at once)."""
+    return Email.objects.create(
+        key=key, to="a@example.lv", language="lv", subject="Sveiki", text_body="Teksts"
+    )
+
+
+def test_each_attempt_is_committed_as_sending_before_the_mail_server_is_spoken_to(
+    transactional_db, settings
+):
+    settings.EMAIL_BACKEND = f"{__name__}.SeenFromElsewhere"
+    email = _waiting()
+    services.deliver(email.pk)
+    # What another connection saw while the message was with the mail server.
+    assert SeenFromElsewhere.seen == [("sending", 1)]
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 1)
+
+
+class SeenFromElsewhere(locmem.EmailBackend):
+    seen = []
+
+    def send_messages(self, messages):
+        import threading
+
+        def look():
+            SeenFromElsewhere.seen = list(Email.objects.values_list("status", "attempts"))
+            connection.close()
+
+        thread = threading.Thread(target=look)
+        thread.start()
+        thread.join()
+        return super().send_messages(messages)
+
+
+def test_a_connection_lost_after_the_mail_server_accepted_is_reopened_and_sent_once(
+    transactional_db, connection_lost_after_sending, caplog
+):
+    connection_lost_after_sending(3)
+    email = _waiting()
+    assert services.deliver(email.pk) is None
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.possibly_duplicated) == ("sent", 1, False)
+    assert len(mail.outbox) == 1
+    assert caplog.text.count("Database error in the outbox") == 3
+    # Nothing is left for a later dispatch to send again.
+    later = timezone.now() + datetime.timedelta(hours=1)
+    assert services.stalled(now=later, grace=datetime.timedelta(0)) == []
+
+
+def test_a_database_away_for_long_leaves_the_email_sending_and_it_is_sent_again_marked(
+    transactional_db, connection_lost_after_sending, settings
+):
+    """After the last try the worker gives up: the row stays "sending" (the attempt
+    was committed before the mail server was spoken to). After the grace period it is
+    handed on and sent again, with the same Message-ID, and marked for staff."""
+    settings.EMAIL_SENDING_GRACE = 600
+    connection_lost_after_sending(services.RECORD_ATTEMPTS)
+    email = _waiting()
+    now = timezone.now()
+    with pytest.raises(OperationalError):
+        services.deliver(email.pk, now=now)
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sending", 1)
+
+    # A living worker may still be on it: nobody takes it within the grace period.
+    within = now + datetime.timedelta(seconds=599)
+    assert services.stalled(now=within, grace=datetime.timedelta(0)) == []
+    assert services.deliver(email.pk, now=within) is None
+    assert len(mail.outbox) == 1
+
+    after = now + datetime.timedelta(seconds=600)
+    assert services.stalled(now=after, grace=datetime.timedelta(0)) == [email.pk]
+    services.deliver(email.pk, now=after)
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.possibly_duplicated) == ("sent", 2, True)
+    first, second = mail.outbox
+    assert first.message()["Message-ID"] == second.message()["Message-ID"]
+    assert first.message()["Message-ID"] == services.message_id(email.key)
+
+
+def test_an_interrupted_reminder_whose_event_started_is_not_sent_again(db, settings):
+    settings.EMAIL_SENDING_GRACE = 600
+    now = timezone.now()
+    email = _queued(expires_at=now + datetime.timedelta(minutes=5))
+    Email.objects.filter(pk=email.pk).update(
+        status="sending", attempts=1, claimed_at=now - datetime.timedelta(minutes=20)
+    )
+    assert services.deliver(email.pk, now=now + datetime.timedelta(minutes=10)) is None
+    email.refresh_from_db()
+    assert email.status == "expired" and mail.outbox == []
+    assert "may have been delivered" in email.last_error
+
+
+def test_a_cancellation_leaves_an_email_being_sent_to_finish(db):
+    sending = _queued("test:sending")
+    _queued("test:queued")
+    Email.objects.filter(pk=sending.pk).update(
+        status="sending", attempts=1, claimed_at=timezone.now()
+    )
+    assert services.cancel_queued(Email.objects.all()) == 1
+    assert dict(Email.objects.values_list("key", "status")) == {
+        "test:sending": "sending",
+        "test:queued": "cancelled",
+    }
+
+
+def test_staff_see_and_filter_the_possibly_duplicated_emails(client, staff):
+    marked = _queued("test:marked")
+    _queued("test:plain")
+    Email.objects.filter(pk=marked.pk).update(
+        status="sent", attempts=2, possibly_duplicated=True, sent_at=timezone.now()
+    )
+    Email.objects.filter(key="test:plain").update(to="plain@example.lv")
+    client.force_login(staff)
+    url = reverse("notifications:outbox")
+    page = client.get(url).content.decode()
+    assert page.count("Iespējams, dublēts") == 2  # the count above, and the row
+    page = client.get(url, {"duplicated": "on"}).content.decode()
+    assert "a@example.lv" in page and "plain@example.lv" not in page
+    assert "Atrasts 1 e-pasts" in page
+    detail = client.get(reverse("notifications:email_detail", args=[marked.pk])).content.decode()
+    assert "Iespējams, dublēts" in detail and "saņēmis divreiz" in detail
+    assert services.message_id("test:marked").replace("<", "&lt;").replace(">", "&gt;") in detail
+
+
+def test_the_admin_filters_the_possibly_duplicated_emails(client, db):
+    admin = factories.AdminFactory()
+    marked = _queued("test:marked")
+    _queued("test:plain")
+    Email.objects.filter(pk=marked.pk).update(possibly_duplicated=True, to="marked@example.lv")
+    client.force_login(admin)
+    url = reverse("admin:notifications_email_changelist")
+    page = client.get(url).content.decode()
+    assert "Iespējams, dublēts" in page  # the filter's title, translated
+    page = client.get(url, {"possibly_duplicated__exact": "1"}).content.decode()
+    assert "marked@example.lv" in page and "a@example.lv" not in page

@@ -15,10 +15,11 @@ class EmailAdmin(admin.ModelAdmin):
         "language",
         "status",
         "attempts",
+        "possibly_duplicated",
         "sent_at",
         "expires_at",
     ]
-    list_filter = ["status", "language", "sensitive", "created_at"]
+    list_filter = ["status", "possibly_duplicated", "language", "sensitive", "created_at"]
     search_fields = ["to", "subject", "key", "recipient__email"]
     date_hierarchy = "created_at"
     list_select_related = ["recipient"]

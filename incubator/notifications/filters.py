@@ -20,6 +20,11 @@ class OutboxFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=kinds.choices, method="filter_kind", empty_label=_("All kinds")
     )
+    duplicated = django_filters.BooleanFilter(
+        label=_("Only possibly duplicated"),
+        method="filter_duplicated",
+        widget=forms.CheckboxInput,
+    )
     since = django_filters.DateFilter(
         label=_("Written from"),
         field_name="created_at",
@@ -29,7 +34,7 @@ class OutboxFilter(django_filters.FilterSet):
 
     class Meta:
         model = Email
-        fields = ["q", "status", "kind", "since"]
+        fields = ["q", "status", "kind", "since", "duplicated"]
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
@@ -38,6 +43,9 @@ class OutboxFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(to__icontains=value) | Q(subject__icontains=value) | Q(key__startswith=value)
         )
+
+    def filter_duplicated(self, queryset, name, value):
+        return queryset.filter(possibly_duplicated=True) if value else queryset
 
     def filter_kind(self, queryset, name, value):
         return queryset.filter(key__startswith=f"{value}:")

@@ -18,6 +18,9 @@ class Email(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        # Claimed by a worker, the attempt counted and committed, before the message
+        # is handed to the mail server; the result is recorded after.
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
@@ -53,6 +56,18 @@ class Email(models.Model):
     # When a send task was last handed to the workers (none after a failed attempt:
     # the next dispatch once it is due hands it on again).
     enqueued_at = models.DateTimeField(_("handed to the workers"), null=True, blank=True)
+    # When the current attempt was claimed (status "sending"). A row still sending
+    # long after this was left by a process that died mid-attempt: it is sent again.
+    claimed_at = models.DateTimeField(_("attempt started"), null=True, blank=True)
+    possibly_duplicated = models.BooleanField(
+        _("possibly duplicated"),
+        default=False,
+        help_text=_(
+            "An attempt was cut off after the mail server may have accepted the message, "
+            "and the email was sent again: the recipient may have received it twice (with "
+            "the same Message-ID)."
+        ),
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     expires_at = models.DateTimeField(
         _("send before"),
@@ -80,6 +95,11 @@ class Email(models.Model):
                 fields=["next_attempt_at"],
                 condition=Q(status="queued"),
                 name="email_queued_due_idx",
+            ),
+            models.Index(
+                fields=["claimed_at"],
+                condition=Q(status="sending"),
+                name="email_sending_claimed_idx",
             ),
         ]
 

@@ -3,6 +3,7 @@
 import hashlib
 import logging
 import smtplib
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -10,7 +11,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db import connection as database
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -27,6 +29,14 @@ SWEEP_LIMIT = 5000
 # Rows written together are inserted, and handed to the workers, in chunks this size.
 CHUNK = 500
 TASK_BATCH = 50
+# Recording an attempt survives a lost database connection: the write is tried this
+# many times on a fresh connection, after 0.2 s, 0.4 s, 0.8 s ... (6.2 s in all).
+RECORD_ATTEMPTS = 6
+RECORD_BACKOFF = 0.2
+INTERRUPTED_AND_EXPIRED = (
+    "An attempt was cut off (the process sending it stopped); it may have been delivered. "
+    "Not sent again: its event has started."
+)
 
 
 def max_attempts():
@@ -188,7 +198,7 @@ def queue_many(messages, now=None):
 def cancel_queued(emails):
     """The queued emails among ``emails`` (a queryset) are not to be sent: what they
     say is no longer true (their meeting was cancelled, moved or changed). An email
-    being handed to the mail server at this moment is waited for, and left as sent.
+    being handed to the mail server at this moment ("sending") is left to finish.
     Returns how many were cancelled."""
     return emails.filter(status=Email.Status.QUEUED).update(status=Email.Status.CANCELLED)
 
@@ -258,63 +268,136 @@ def retry_delay(attempts):
     return settings.EMAIL_RETRY_SECONDS * 2 ** (attempts - 1)
 
 
-def deliver(email_id, now=None, connection=None):
-    """Sends one queued email if it is due; returns seconds to wait before the next
-    attempt when sending failed and another attempt is left, else None.
+def sending_grace():
+    """How long a row may stay "sending" before it counts as left by a dead process."""
+    return timedelta(seconds=settings.EMAIL_SENDING_GRACE)
 
-    The row stays locked while the message is handed to the mail server, so two
-    workers holding the same id cannot both send it; a row recorded as sent is
-    never sent again. A reminder whose event has started is not sent at all.
-    ``connection``: an open mail server connection to reuse (``deliver_batch``).
-    """
-    now = now or timezone.now()
+
+def _with_reconnect(write):
+    """Runs ``write`` (a short transaction, or one statement) and, when the database
+    connection is lost under it (a terminated backend, a server restart, a network
+    cut), closes the broken connection and runs it again on a fresh one, a few times,
+    waiting a little longer each time. Inside a caller's transaction nothing can be
+    retried: the error is raised at once."""
+    for attempt in range(RECORD_ATTEMPTS):
+        try:
+            return write()
+        except IntegrityError:
+            raise
+        except DatabaseError as error:
+            if database.in_atomic_block or attempt + 1 == RECORD_ATTEMPTS:
+                raise
+            logger.warning("Database error in the outbox (%s); reconnecting", error)
+            database.close()
+            time.sleep(RECORD_BACKOFF * 2**attempt)
+
+
+def _claim(email_id, now):
+    """Takes one email for an attempt and commits that before anything is sent: the
+    row becomes "sending", its attempt counted. Returns it, or None when it is not
+    due, is sent or failed, is being sent by a living worker, or has expired.
+
+    A row still "sending" longer than the grace period was left by a process that
+    died during its attempt, perhaps after the mail server had accepted it: it is
+    taken again, and marked as possibly duplicated (the same Message-ID lets mail
+    programs tell the copies are one message)."""
     with transaction.atomic():
         email = (
             Email.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id, status=Email.Status.QUEUED, next_attempt_at__lte=now)
+            .filter(pk=email_id)
+            .filter(
+                Q(status=Email.Status.QUEUED, next_attempt_at__lte=now)
+                | Q(status=Email.Status.SENDING, claimed_at__lte=now - sending_grace())
+            )
             .first()
         )
         if email is None:
             return None
+        interrupted = email.status == Email.Status.SENDING
+        if interrupted:
+            logger.warning("Email %s was left sending by a stopped process", email.pk)
         if email.expires_at is not None and email.expires_at <= now:
             email.status = Email.Status.EXPIRED
-            email.save(update_fields=["status"])
+            if interrupted:
+                email.last_error = INTERRUPTED_AND_EXPIRED
+            email.save(update_fields=["status", "last_error"])
             return None
+        email.status = Email.Status.SENDING
         email.attempts += 1
-        try:
-            _message(email, connection).send()
-        except (smtplib.SMTPException, OSError) as error:
-            logger.warning("Sending email %s failed: %s", email.pk, error)
-            if connection is not None:
-                connection.close()  # the next message opens a fresh one
-            email.last_error = _describe(error)
-            if email.attempts >= max_attempts():
-                email.status = Email.Status.FAILED
-                email.save(update_fields=["attempts", "last_error", "status"])
-                return None
-            delay = retry_delay(email.attempts)
-            email.next_attempt_at = now + timedelta(seconds=delay)
-            email.enqueued_at = None  # the next dispatch once it is due hands it on
-            email.save(update_fields=["attempts", "last_error", "next_attempt_at", "enqueued_at"])
-            return delay
-        except Exception as error:
-            # Not the mail server: the message itself cannot be built or encoded. Trying
-            # again would fail the same way, so it fails now, visibly, for staff to see.
-            logger.exception("Email %s cannot be sent", email.pk)
-            if connection is not None:
-                connection.close()
-            email.last_error = _describe(error)
-            email.status = Email.Status.FAILED
-            email.save(update_fields=["attempts", "last_error", "status"])
-            return None
-        email.status = Email.Status.SENT
-        email.sent_at = timezone.now()
-        # last_error stays: "sent on the 3rd attempt, after ..." is worth seeing.
-        fields = ["attempts", "status", "sent_at"]
-        if email.sensitive:
-            email.text_body = email.html_body = ""
-            fields += ["text_body", "html_body"]
-        email.save(update_fields=fields)
+        email.claimed_at = now
+        email.possibly_duplicated = email.possibly_duplicated or interrupted
+        email.save(update_fields=["status", "attempts", "claimed_at", "possibly_duplicated"])
+    return email
+
+
+def _record(email, **changes):
+    """Writes the result of ``email``'s attempt in a statement of its own, after the
+    mail server has answered, reconnecting if the database connection was lost. Only
+    the attempt that claimed the row records it."""
+
+    def write():
+        return Email.objects.filter(
+            pk=email.pk, status=Email.Status.SENDING, attempts=email.attempts
+        ).update(**changes)
+
+    if not _with_reconnect(write):
+        logger.warning("Email %s was taken by another attempt before this one ended", email.pk)
+
+
+def _record_failure(email, error, now):
+    """A failed attempt: queued again with its backoff, or failed after the last one.
+    Returns the seconds until the next attempt, or None."""
+    if email.attempts >= max_attempts():
+        _record(email, status=Email.Status.FAILED, last_error=_describe(error))
+        return None
+    delay = retry_delay(email.attempts)
+    _record(
+        email,
+        status=Email.Status.QUEUED,
+        last_error=_describe(error),
+        next_attempt_at=now + timedelta(seconds=delay),
+        enqueued_at=None,  # the next dispatch once it is due hands it on
+    )
+    return delay
+
+
+def deliver(email_id, now=None, connection=None):
+    """Sends one queued email if it is due; returns seconds to wait before the next
+    attempt when sending failed and another attempt is left, else None.
+
+    Three steps, none of them holding a transaction open while the mail server is
+    spoken to: the attempt is claimed and committed (``_claim``: two workers holding
+    the same id cannot both send it), the message is handed to the mail server, and
+    the result is recorded (``_record``: a lost database connection is reopened, so a
+    living worker never sends a message twice). A row recorded as sent is never sent
+    again; a reminder whose event has started is not sent at all. Call it outside
+    any transaction. ``connection``: an open mail server connection to reuse
+    (``deliver_batch``).
+    """
+    now = now or timezone.now()
+    email = _with_reconnect(lambda: _claim(email_id, now))
+    if email is None:
+        return None
+    try:
+        _message(email, connection).send()
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning("Sending email %s failed: %s", email.pk, error)
+        if connection is not None:
+            connection.close()  # the next message opens a fresh one
+        return _record_failure(email, error, now)
+    except Exception as error:
+        # Not the mail server: the message itself cannot be built or encoded. Trying
+        # again would fail the same way, so it fails now, visibly, for staff to see.
+        logger.exception("Email %s cannot be sent", email.pk)
+        if connection is not None:
+            connection.close()
+        _record(email, status=Email.Status.FAILED, last_error=_describe(error))
+        return None
+    # last_error stays: "sent on the 3rd attempt, after ..." is worth seeing.
+    changes = {"status": Email.Status.SENT, "sent_at": timezone.now()}
+    if email.sensitive:
+        changes.update(text_body="", html_body="")
+    _record(email, **changes)
     return None
 
 
@@ -340,21 +423,32 @@ def deliver_batch(email_ids):
 
 
 def stalled(now=None, grace=SWEEP_GRACE, limit=None):
-    """Ids of queued emails that are due and have no send task on its way: never
+    """Ids of emails that are due and have no send task on its way: queued and never
     handed to the workers, handed on more than ``grace`` ago (the task was lost), or
-    due again after a failed attempt. The longest waiting first, at most ``limit``."""
+    due again after a failed attempt; and rows left "sending" by a process that died
+    (for longer than ``sending_grace()``), those first. The longest waiting first, at
+    most ``limit``."""
     now = now or timezone.now()
-    return list(
+    limit = limit or SWEEP_LIMIT
+    not_on_its_way = Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - grace)
+    interrupted = list(
+        Email.objects.filter(status=Email.Status.SENDING, claimed_at__lte=now - sending_grace())
+        .filter(not_on_its_way)
+        .order_by("claimed_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return interrupted + list(
         Email.objects.filter(status=Email.Status.QUEUED, next_attempt_at__lte=now)
-        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=now - grace))
+        .filter(not_on_its_way)
         .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[: limit or SWEEP_LIMIT]
+        .values_list("pk", flat=True)[: limit - len(interrupted)]
     )
 
 
 def dispatch(now=None, grace=SWEEP_GRACE, synchronous=False):
     """The every-minute run: writes the reminders that are due (``reminders.sweep``),
-    then hands on every queued email that is due and has no send task on its way.
+    then hands on every queued email that is due and has no send task on its way
+    (and every one left "sending" by a process that died: see ``stalled``).
 
     Beat calls this every minute with a grace period, so that fresh emails, whose
     task is already on its way, are left alone. The management command calls it

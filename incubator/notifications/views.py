@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -21,7 +21,14 @@ def outbox(request):
     emails = Email.objects.select_related("recipient").order_by("-created_at", "-pk")
     filterset = OutboxFilter(request.GET, queryset=emails)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    counts = dict(Email.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    counts, duplicated = {}, 0
+    for status, n, possibly_duplicated in (
+        Email.objects.values_list("status")
+        .annotate(n=Count("pk"), d=Count("pk", filter=Q(possibly_duplicated=True)))
+        .order_by()
+    ):
+        counts[status] = n
+        duplicated += possibly_duplicated
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -34,6 +41,7 @@ def outbox(request):
             "counts": [
                 (status, label, counts.get(status, 0)) for status, label in Email.Status.choices
             ],
+            "duplicated": duplicated,
         },
     )
 
@@ -43,7 +51,11 @@ def outbox(request):
 def email_detail(request, pk):
     """One email as it was sent; the text of sign-in and password emails is never shown."""
     email = get_object_or_404(Email.objects.select_related("recipient"), pk=pk)
-    return render(request, "notifications/email_detail.html", {"email": email})
+    return render(
+        request,
+        "notifications/email_detail.html",
+        {"email": email, "message_id": services.message_id(email.key)},
+    )
 
 
 @staff_required
