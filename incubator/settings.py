@@ -106,8 +106,15 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+# Persistent connections on PostgreSQL: a web or Celery worker keeps its connection for a
+# minute instead of opening one per request (which costs more than a light page's
+# queries), and checks that it still works before reusing it after a request.
+DATABASES["default"].setdefault(
+    "CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if _SQLITE else 60)
+)
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
+if _SQLITE:
     # Waiting for the write lock instead of failing at once lets the embedded
     # default serve a few people at the same time.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
