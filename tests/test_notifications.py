@@ -605,3 +605,15 @@ def test_the_admin_filters_the_possibly_duplicated_emails(client, db):
     assert "Iespējams, dublēts" in page  # the filter's title, translated
     page = client.get(url, {"possibly_duplicated__exact": "1"}).content.decode()
     assert "marked@example.lv" in page and "a@example.lv" not in page
+
+
+def test_an_email_being_sent_shows_when_its_attempt_started(client, staff):
+    email = _queued()
+    Email.objects.filter(pk=email.pk).update(
+        status="sending", attempts=1, claimed_at=timezone.now()
+    )
+    client.force_login(staff)
+    outbox = client.get(reverse("notifications:outbox"), {"status": "sending"}).content.decode()
+    assert "a@example.lv" in outbox and "Tiek sūtīts" in outbox
+    detail = client.get(reverse("notifications:email_detail", args=[email.pk])).content.decode()
+    assert "Mēģinājums sākts" in detail
