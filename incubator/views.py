@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from . import calendars, selectors, services
-from .forms import ColleagueForm, OrganisationForm, ProfileForm
+from .forms import ColleagueForm, OrganisationForm, ProfileForm, message_of
 from .models import Invitation, Membership, PriorityField, User
 from .permissions import is_staff
 
@@ -131,7 +131,7 @@ def person_remove(request, pk, membership_pk):
         try:
             services.remove_person(membership=membership, by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, message_of(error))
         else:
             messages.success(request, _("%(person)s removed.") % {"person": membership.user})
     return redirect("organisation_detail", pk=pk)

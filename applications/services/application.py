@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from incubator.forms import message_of
 from incubator.notifications import services as notifications
 from incubator.uploads import delete_document, store_document
 
@@ -221,7 +222,7 @@ def decide_in_bulk(applications, *, decision, by, reason=""):
         try:
             decided.append(decide(application, decision=decision, by=by, reason=reason))
         except ValidationError as error:
-            refused.append((application, " ".join(error.messages)))
+            refused.append((application, message_of(error)))
     return decided, refused
 
 

@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from incubator.forms import message_of, put_errors_on
 from incubator.permissions import require
 from incubator.uploads import serve_private_file
 
 from .. import selectors, services
 from ..forms import ConflictForm, ScoreForm
-from .common import message_of, put_errors_on
 
 reviewer_required = require(selectors.is_reviewer)
 

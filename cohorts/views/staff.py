@@ -6,11 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from incubator.forms import message_of, put_errors_on
 from incubator.models import Cycle
 from incubator.permissions import is_staff, staff_required
 
 from .. import selectors, services
-from ..forms import CohortForm, MembershipStatusForm, MoveForm, ReminderSettingsForm, apply_errors
+from ..forms import CohortForm, MembershipStatusForm, MoveForm, ReminderSettingsForm
 from ..models import CohortMembership
 
 
@@ -110,7 +111,7 @@ def membership_move(request, pk):
                 membership, cohort=form.cleaned_data["cohort"], by=request.user
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, message_of(error))
         else:
             messages.success(
                 request,
@@ -140,7 +141,7 @@ def membership_status(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            messages.error(request, f"{membership.organisation}: {' '.join(error.messages)}")
+            messages.error(request, f"{membership.organisation}: {message_of(error)}")
         else:
             messages.success(
                 request,
@@ -168,7 +169,7 @@ def reminder_settings(request, cycle_pk):
         try:
             services.update_reminder_settings(cycle, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            put_errors_on(form, error)
         else:
             messages.success(
                 request,
