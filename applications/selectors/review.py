@@ -6,16 +6,13 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FloatField,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast
 from django.utils.translation import get_language
 
 from incubator.models import Membership
@@ -34,7 +31,7 @@ from ..models import (
     Score,
     StatusChange,
 )
-from .figures import is_ineligible, reviews_missing, span_of
+from .figures import is_ineligible, reviews_missing, score_points, span_of
 
 Status = ReviewAssignment.Status
 
@@ -310,11 +307,7 @@ def running_total(assignment, criteria):
     """The review's weighted total so far, as a percentage of the maximum (unscored
     criteria count as nothing yet), computed by the database from the saved scores."""
     figures = Score.objects.filter(assignment=assignment, value__isnull=False).aggregate(
-        points=Sum(
-            Cast(F("criterion__weight"), FloatField())
-            * Cast(F("value") - F("criterion__scale_min"), FloatField()),
-            output_field=FloatField(),
-        ),
+        points=score_points(),
         scored=Count("pk"),
     )
     span = span_of(criteria)

@@ -15,6 +15,8 @@ from incubator.uploads import delete_document, store_document
 from .. import signals
 from ..models import Application, Attachment, StatusChange
 
+# The applicant's answers: what a draft saves (the application form shows them all)
+# and what submitting requires.
 DRAFT_FIELDS = [
     "priority_field",
     "support_needs",
