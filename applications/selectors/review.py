@@ -41,15 +41,6 @@ def review_settings(cycle):
     return ReviewSettings.objects.filter(cycle=cycle).first() or ReviewSettings(cycle=cycle)
 
 
-def is_reviewer(user):
-    """A member of some cycle's evaluation committee."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and CommitteeMember.objects.filter(user=user).exists()
-    )
-
-
 def scoring_started(cycle):
     return Score.objects.filter(criterion__cycle=cycle).exists()
 
@@ -109,12 +100,6 @@ def reviewer_dashboard(user):
 def scores_of(assignment):
     """{criterion pk: Score} of one review."""
     return {s.criterion_id: s for s in assignment.scores.all()}
-
-
-def may_see_other_reviews(assignment, settings):
-    """Reviewing is blind: others' scores show only after one's own is submitted,
-    and only when the cycle allows it."""
-    return assignment.is_submitted and settings.reviewers_see_other_reviews
 
 
 def other_reviews(assignment):

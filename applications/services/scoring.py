@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from incubator.models import Cycle
 
 from ..models import Application, Criterion, ReviewAssignment, ReviewerLine, Score
+from ..permissions import may_see_other_reviews
 from ..selectors.figures import line_of_each_member, normalisation_lines
+from ..selectors.review import review_settings
 from .common import record_author, require_open_ranking
 
 Status = ReviewAssignment.Status
@@ -146,19 +148,36 @@ def save_review(  # noqa: C901
     return assignment
 
 
-def record_other_reviews_seen(assignment, *, now=None):
-    """Notes that the reviewer has been shown the other reviews of the application
-    (the first time only): reviewing is blind, so from then on they can no longer
-    reopen their own review themselves."""
-    ReviewAssignment.objects.filter(pk=assignment.pk, others_seen_at__isnull=True).update(
-        others_seen_at=now or timezone.now()
+@transaction.atomic
+def show_other_reviews(assignment, *, by, now=None):
+    """The reviewer asks to read the other submitted reviews of the application
+    (where the cycle shows them, once their own is submitted). Reviewing is blind:
+    from then on they can no longer reopen their own review themselves (staff still
+    can). Recorded once, with its author, in the review's history."""
+    assignment = (
+        ReviewAssignment.objects.select_for_update()
+        .select_related("member", "application__cycle")
+        .get(pk=assignment.pk)
     )
-
-
-def can_reopen(assignment):
-    """Whether the reviewer may reopen their own review: a submitted one, as long as
-    they have not been shown the others' (staff can still reopen it for them)."""
-    return assignment.is_submitted and assignment.others_seen_at is None
+    _reviewers_own(assignment, by)
+    if not assignment.is_submitted:
+        raise ValidationError(
+            _("Submit your own review first: reviewing is blind."), code="not_submitted"
+        )
+    if not may_see_other_reviews(assignment, review_settings(assignment.application.cycle)):
+        raise ValidationError(
+            _("In this cycle reviewers do not see each other's reviews."), code="not_shown"
+        )
+    if assignment.others_seen_at is not None:
+        return assignment
+    others = ReviewAssignment.objects.filter(
+        application_id=assignment.application_id, status=Status.SUBMITTED
+    ).exclude(pk=assignment.pk)
+    if not others.exists():
+        raise ValidationError(_("No other review has been submitted yet."), code="none_yet")
+    assignment.others_seen_at = now or timezone.now()
+    record_author(assignment, by).save()
+    return assignment
 
 
 @transaction.atomic

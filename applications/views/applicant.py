@@ -12,12 +12,13 @@ from incubator.uploads import serve_private_file
 
 from .. import selectors, services
 from ..forms import ApplicationForm, AttachmentForm, WithdrawForm
+from ..permissions import is_reviewer
 
 
 @require_GET
 def dashboard(request):
     organisations = selectors.dashboard_organisations(request.user)
-    if not organisations and selectors.is_reviewer(request.user):
+    if not organisations and is_reviewer(request.user):
         # A committee member without an organisation of their own lands on their reviews.
         return redirect("applications:reviewer_dashboard")
     call = current_call()
