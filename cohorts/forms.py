@@ -8,6 +8,7 @@ from incubator.uploads import ACCEPT_ATTRIBUTE
 
 from . import audiences
 from .models import Attendance, Cohort, CohortMembership, Deadline, JointMeeting, MeetingResponse
+from .services import COHORT_FIELDS
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -15,7 +16,7 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 class CohortForm(forms.ModelForm):
     class Meta:
         model = Cohort
-        fields = ["coordinator", "description"]
+        fields = COHORT_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, **kwargs):

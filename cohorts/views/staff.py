@@ -88,9 +88,17 @@ def cohort_edit(request, pk):
     cohort = get_object_or_404(selectors.cohorts_for(request.user), pk=pk)
     form = CohortForm(request.POST or None, instance=cohort)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The cohort has been saved."))
-        return redirect("cohorts:cohort_detail", pk=pk)
+        try:
+            services.update_cohort(
+                cohort,
+                by=request.user,
+                **{name: form.cleaned_data[name] for name in services.COHORT_FIELDS},
+            )
+        except ValidationError as error:
+            put_errors_on(form, error)
+        else:
+            messages.success(request, _("The cohort has been saved."))
+            return redirect("cohorts:cohort_detail", pk=pk)
     return render(request, "cohorts/cohort_form.html", {"cohort": cohort, "form": form})
 
 
