@@ -309,6 +309,3 @@ class Cycle(models.Model):
         if now > self.call_closes_at:
             return "closed"
         return "open"
-
-    def is_call_open(self, now=None):
-        return self.call_state(now) == "open"

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from . import calendars, selectors, services
 from .forms import ColleagueForm, OrganisationForm, ProfileForm, message_of, put_errors_on
 from .models import Invitation, Membership, PriorityField, User
-from .permissions import is_staff
+from .permissions import is_staff, led_by
 
 
 @login_not_required
@@ -57,7 +57,7 @@ def organisation_detail(request, pk):
             "organisation": organisation,
             "memberships": memberships,
             "invitations": invitations,
-            "is_leader": selectors.led_by(request.user, organisation),
+            "is_leader": led_by(request.user, organisation),
             "colleague_form": ColleagueForm(),
         },
     )
@@ -81,7 +81,7 @@ def organisation_edit(request, pk):
 
 def _led_organisation(request, pk):
     organisation = get_object_or_404(selectors.organisations_for(request.user), pk=pk)
-    if not selectors.led_by(request.user, organisation):
+    if not led_by(request.user, organisation):
         messages.error(request, _("Only the organisation's leader can manage its people."))
         return None
     return organisation

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from incubator.notifications import reminders
 from incubator.uploads import delete_document, store_document
 
-from .. import selectors
 from ..models import Attendance, JointMeeting, MeetingMaterial, MeetingResponse
+from ..permissions import may_answer_for
 from . import invitations
 from .checks import cycle_errors
 from .schedule import MEETING_SOURCE, schedule_meeting_reminders
@@ -171,8 +171,7 @@ def respond(meeting, *, organisation, answer, by, attendees=(), note="", now=Non
         if meeting.is_cancelled:
             raise ValidationError(_("This meeting has been cancelled."), code="cancelled")
         raise ValidationError(_("This meeting has already started."), code="started")
-    invited = selectors.meeting_organisations(meeting, by).filter(organisation=organisation)
-    if not invited.exists():
+    if not may_answer_for(by, meeting, organisation):
         raise ValidationError(_("Your organisation is not invited to this meeting."))
     people = set(organisation.people.filter(is_active=True).values_list("pk", flat=True))
     attendees = list(attendees)

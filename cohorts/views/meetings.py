@@ -22,6 +22,7 @@ from ..forms import (
     ResponseForm,
 )
 from ..models import MeetingResponse
+from ..permissions import may_answer_for
 
 
 def _meeting_fields(form):
@@ -182,11 +183,7 @@ def rsvp(request, pk, organisation_pk):
     replaced in place; without, the page it came from is shown again."""
     meeting = get_object_or_404(selectors.meetings_for(request.user), pk=pk)
     organisation = get_object_or_404(organisations_for(request.user), pk=organisation_pk)
-    if (
-        not selectors.meeting_organisations(meeting, request.user)
-        .filter(organisation=organisation)
-        .exists()
-    ):
+    if not may_answer_for(request.user, meeting, organisation):
         raise Http404
     people = list(organisation.people.filter(is_active=True))
     form = ResponseForm(request.POST, people=people, prefix=f"m{meeting.pk}")
