@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from incubator.admin_widgets import RelationFieldsMixin
+from incubator.forms import message_of
 from incubator.models import PriorityField
 
 from . import services
@@ -100,7 +101,7 @@ class ApplicationAdmin(RelationFieldsMixin, admin.ModelAdmin):
                 services.decide(application, decision=decision, by=request.user)
                 done += 1
             except ValidationError as error:
-                refused.append(f"{application.organisation}: {' '.join(error.messages)}")
+                refused.append(f"{application.organisation}: {message_of(error)}")
         if done:
             self.message_user(
                 request,

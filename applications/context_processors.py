@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .selectors import is_reviewer
+from .permissions import is_reviewer
 
 
 def evaluation(request):

@@ -34,6 +34,7 @@ urlpatterns = [
     path("reviews/<int:pk>/autosave/", reviewer.review_autosave, name="review_autosave"),
     path("reviews/<int:pk>/conflict/", reviewer.review_conflict, name="review_conflict"),
     path("reviews/<int:pk>/reopen/", reviewer.review_reopen, name="review_reopen"),
+    path("reviews/<int:pk>/others/", reviewer.review_others, name="review_others"),
     path(
         "reviews/<int:pk>/attachments/<int:attachment_pk>/",
         reviewer.review_attachment,

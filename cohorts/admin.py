@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from incubator.admin_widgets import RelationFieldsMixin
 
+from . import services
 from .models import (
     Attendance,
     Cohort,
@@ -27,14 +30,33 @@ class CohortMembershipInline(admin.TabularInline):
         return False  # places are made by admission
 
 
+class CohortAdminForm(forms.ModelForm):
+    def clean_coordinator(self):
+        coordinator = self.cleaned_data.get("coordinator")
+        try:
+            services.check_coordinator(coordinator)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["coordinator"]) from error
+        return coordinator
+
+
 @admin.register(Cohort)
-class CohortAdmin(RelationFieldsMixin, admin.ModelAdmin):
+class CohortAdmin(RelationFieldsMixin, SimpleHistoryAdmin):
+    form = CohortAdminForm
     list_display = ["priority_field", "cycle", "coordinator", "created_at"]
     list_filter = ["cycle", "priority_field"]
     search_fields = ["priority_field__name_lv", "priority_field__name_en", "cycle__name"]
     list_select_related = ["priority_field", "cycle", "coordinator"]
     autocomplete_fields = ["coordinator"]
     inlines = [CohortMembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # A new coordinator is invited to the meetings ahead, as from the staff pages.
+        services.update_cohort(
+            obj, by=request.user, **{name: getattr(obj, name) for name in services.COHORT_FIELDS}
+        )
 
 
 @admin.register(CohortMembership)

@@ -250,9 +250,12 @@ def seed(demo):
         services.place_admitted(application)
     for cohort in Cohort.objects.filter(cycle=cycle).select_related("priority_field"):
         if not cohort.description:
-            cohort.coordinator = cohort.coordinator or demo.staff
-            cohort.description = DESCRIPTIONS.get(cohort.priority_field.code, "")
-            cohort.save(update_fields=["coordinator", "description"])
+            services.update_cohort(
+                cohort,
+                by=demo.staff,
+                coordinator=cohort.coordinator or demo.staff,
+                description=DESCRIPTIONS.get(cohort.priority_field.code, ""),
+            )
     places = list(
         CohortMembership.objects.filter(cycle=cycle, status=CohortMembership.Status.ACTIVE)
         .select_related("organisation")

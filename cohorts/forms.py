@@ -8,24 +8,15 @@ from incubator.uploads import ACCEPT_ATTRIBUTE
 
 from . import audiences
 from .models import Attendance, Cohort, CohortMembership, Deadline, JointMeeting, MeetingResponse
+from .services import COHORT_FIELDS
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def apply_errors(form, error):
-    """Shows a service's ValidationError on the form: on its field when the form has
-    one, otherwise at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class CohortForm(forms.ModelForm):
     class Meta:
         model = Cohort
-        fields = ["coordinator", "description"]
+        fields = COHORT_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, **kwargs):
@@ -94,7 +85,7 @@ class MeetingForm(forms.ModelForm):
 
     def _post_clean(self):
         # The service checks the meeting (end after start, a place or a link, within
-        # the cycle); the view shows its errors on these fields (apply_errors).
+        # the cycle); the view shows its errors on these fields (put_errors_on).
         pass
 
 
@@ -164,6 +155,59 @@ class AttendanceRowForm(forms.Form):
         if cleaned.get("status") == Attendance.Status.PRESENT and not cleaned.get("people"):
             self.add_error("people", _("How many people came?"))
         return cleaned
+
+
+class AttendanceFormSet:
+    """The attendance page's forms: one ``AttendanceRowForm`` per organisation of the
+    meeting's roster (from ``selectors.attendance_rows``), named after it
+    (``org<id>-status``). The rows come from the meeting, never from what was posted."""
+
+    def __init__(self, rows, data=None):
+        self.rows = list(rows)
+        self.forms = [
+            AttendanceRowForm(
+                data, initial=self.initial_for(row), prefix=f"org{row.place.organisation_id}"
+            )
+            for row in self.rows
+        ]
+
+    @staticmethod
+    def initial_for(row):
+        """What a row shows first: what was recorded, else, for an organisation that
+        said it would come, as many people as it named."""
+        if row.record is not None:
+            return {
+                "status": row.record.status,
+                "people": row.record.people or None,
+                "note": row.record.note,
+            }
+        if row.response is not None and row.response.answer == MeetingResponse.Answer.YES:
+            return {"people": len(row.response.attendees.all()) or None}
+        return {}
+
+    def __iter__(self):
+        return iter(zip(self.rows, self.forms, strict=True))
+
+    def __len__(self):
+        return len(self.rows)
+
+    def is_valid(self):
+        valid = [form.is_valid() for form in self.forms]  # every row, to mark each one
+        return all(valid)
+
+    def entries(self):
+        """(organisation, status, people, note) of each row given a status, for
+        ``services.record_attendance``."""
+        return [
+            (
+                row.place.organisation,
+                form.cleaned_data["status"],
+                form.cleaned_data["people"] or 0,
+                form.cleaned_data["note"],
+            )
+            for row, form in self
+            if form.cleaned_data["status"]
+        ]
 
 
 class DeadlineForm(forms.ModelForm):

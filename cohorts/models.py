@@ -39,6 +39,7 @@ class Cohort(models.Model):
         help_text=_("What the cohort works on and what is expected of its organisations."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("cohort")

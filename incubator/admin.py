@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_widgets import RelationFieldsMixin
 from .models import Cycle, Invitation, Membership, Organisation, PriorityField, User
@@ -65,7 +66,7 @@ class InvitationInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RelationFieldsMixin, admin.ModelAdmin):
+class OrganisationAdmin(RelationFieldsMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "registration_number",

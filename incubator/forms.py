@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, User
+from .services import ORGANISATION_FIELDS, PROFILE_FIELDS
 
 BIGGEST_ID = 2**63 - 1
 
@@ -76,22 +77,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "legal_form",
-            "registration_number",
-            "founded_on",
-            "priority_field",
-            "municipality",
-            "address",
-            "website",
-            "email",
-            "phone",
-            "mission",
-            "members_count",
-            "volunteers_count",
-            "annual_budget",
-        ]
+        fields = ORGANISATION_FIELDS
         widgets = {
             "founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "mission": forms.Textarea(attrs={"rows": 4}),
@@ -111,4 +97,4 @@ class ColleagueForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "phone", "language", "optional_reminders"]
+        fields = PROFILE_FIELDS

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from .validators import validate_registration_number
 
@@ -178,6 +179,7 @@ class Organisation(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("organisation")
@@ -307,6 +309,3 @@ class Cycle(models.Model):
         if now > self.call_closes_at:
             return "closed"
         return "open"
-
-    def is_call_open(self, now=None):
-        return self.call_state(now) == "open"

@@ -4,13 +4,16 @@ Role checks are plain predicates on the user, applied to views with ``require``.
 Object access never relies on a check after the fact: views fetch objects through
 user-scoped selectors (``organisations_for(user)``, ``applications_for(user)``, ...)
 with ``get_object_or_404``, so another person's object is a 404, not a 403 that
-confirms it exists. Apps add their own predicates next to their selectors and
-apply them with the same ``require``.
+confirms it exists. Each app keeps its own role predicates in its own
+``permissions.py`` (``applications.permissions.is_reviewer``, ...) and applies them
+with the same ``require``.
 """
 
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+
+from .models import Membership
 
 
 def is_staff(user):
@@ -18,8 +21,11 @@ def is_staff(user):
     return user.is_authenticated and user.is_active and user.is_staff
 
 
-def is_admin(user):
-    return user.is_authenticated and user.is_active and user.is_superuser
+def led_by(user, organisation):
+    """Whether ``user`` is a leader of ``organisation`` (who manages its people)."""
+    return Membership.objects.filter(
+        organisation=organisation, user=user, role=Membership.Role.LEADER
+    ).exists()
 
 
 def require(predicate):

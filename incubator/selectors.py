@@ -1,6 +1,6 @@
 from django.utils import timezone
 
-from .models import Cycle, Invitation, Membership, Organisation
+from .models import Cycle, Invitation, Organisation
 
 
 def organisations_for(user):
@@ -8,12 +8,6 @@ def organisations_for(user):
     if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(memberships__user=user).select_related("priority_field")
-
-
-def led_by(user, organisation):
-    return Membership.objects.filter(
-        organisation=organisation, user=user, role=Membership.Role.LEADER
-    ).exists()
 
 
 def current_call(now=None):

@@ -1,4 +1,5 @@
-"""Writes to the kernel: organisations and their people, a person's calendar feed."""
+"""Writes to the kernel: organisations and their people, a person's profile and
+calendar feed."""
 
 import secrets
 
@@ -9,14 +10,59 @@ from django.utils.translation import gettext as _
 from .models import Invitation, Membership, Organisation, User
 from .notifications import services as notifications
 
+# What an organisation's people edit on its profile.
+ORGANISATION_FIELDS = [
+    "name",
+    "legal_form",
+    "registration_number",
+    "founded_on",
+    "priority_field",
+    "municipality",
+    "address",
+    "website",
+    "email",
+    "phone",
+    "mission",
+    "members_count",
+    "volunteers_count",
+    "annual_budget",
+]
+# What a person edits on their own profile.
+PROFILE_FIELDS = ["first_name", "last_name", "phone", "language", "optional_reminders"]
+
+
+def _only(fields, allowed, what):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValueError(f"Not {what} field: {', '.join(sorted(unknown))}")
+
 
 @transaction.atomic
 def create_organisation(*, leader, **fields):
     """Creates an organisation with ``leader`` as its first person."""
+    _only(fields, ORGANISATION_FIELDS, "an organisation")
     organisation = Organisation(**fields)
     organisation.full_clean()
+    organisation._history_user = leader
     organisation.save()
     Membership.objects.create(organisation=organisation, user=leader, role=Membership.Role.LEADER)
+    return organisation
+
+
+@transaction.atomic
+def update_organisation(organisation, *, by, **fields):
+    """Saves changes to an organisation's profile, checked as on creation (a unique
+    registration number, as in the register); its history records who made them."""
+    _only(fields, ORGANISATION_FIELDS, "an organisation")
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    changed = [name for name, value in fields.items() if getattr(organisation, name) != value]
+    if not changed:
+        return organisation
+    for name in changed:
+        setattr(organisation, name, fields[name])
+    organisation.full_clean()
+    organisation._history_user = by
+    organisation.save()
     return organisation
 
 
@@ -77,6 +123,18 @@ def remove_person(*, membership, by):
 
 def withdraw_invitation(invitation):
     invitation.delete()
+
+
+@transaction.atomic
+def update_profile(user, **fields):
+    """A person changes their own name, phone, the language of their emails and
+    whether they want optional reminders. Only those columns are written."""
+    _only(fields, PROFILE_FIELDS, "a profile")
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.clean_fields(exclude=[f.name for f in user._meta.fields if f.name not in fields])
+    user.save(update_fields=list(fields))
+    return user
 
 
 def reset_calendar_token(user):

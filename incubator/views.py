@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from . import calendars, selectors, services
-from .forms import ColleagueForm, OrganisationForm, ProfileForm
+from .forms import ColleagueForm, OrganisationForm, ProfileForm, message_of, put_errors_on
 from .models import Invitation, Membership, PriorityField, User
-from .permissions import is_staff
+from .permissions import is_staff, led_by
 
 
 @login_not_required
@@ -57,7 +57,7 @@ def organisation_detail(request, pk):
             "organisation": organisation,
             "memberships": memberships,
             "invitations": invitations,
-            "is_leader": selectors.led_by(request.user, organisation),
+            "is_leader": led_by(request.user, organisation),
             "colleague_form": ColleagueForm(),
         },
     )
@@ -67,9 +67,13 @@ def organisation_edit(request, pk):
     organisation = get_object_or_404(selectors.organisations_for(request.user), pk=pk)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The organisation's profile has been saved."))
-        return redirect("organisation_detail", pk=pk)
+        try:
+            services.update_organisation(organisation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            put_errors_on(form, error)
+        else:
+            messages.success(request, _("The organisation's profile has been saved."))
+            return redirect("organisation_detail", pk=pk)
     return render(
         request, "incubator/organisation_form.html", {"form": form, "organisation": organisation}
     )
@@ -77,7 +81,7 @@ def organisation_edit(request, pk):
 
 def _led_organisation(request, pk):
     organisation = get_object_or_404(selectors.organisations_for(request.user), pk=pk)
-    if not selectors.led_by(request.user, organisation):
+    if not led_by(request.user, organisation):
         messages.error(request, _("Only the organisation's leader can manage its people."))
         return None
     return organisation
@@ -131,7 +135,7 @@ def person_remove(request, pk, membership_pk):
         try:
             services.remove_person(membership=membership, by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, message_of(error))
         else:
             messages.success(request, _("%(person)s removed.") % {"person": membership.user})
     return redirect("organisation_detail", pk=pk)
@@ -150,7 +154,7 @@ def invitation_withdraw(request, pk, invitation_pk):
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_profile(request.user, **form.cleaned_data)
         messages.success(request, _("Your profile has been saved."))
         return redirect("profile")
     feed_url = None

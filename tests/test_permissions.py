@@ -346,6 +346,12 @@ CASES = {
         {},
         only_assigned_reviewer(302),
     ),
+    "applications:review_others": (
+        "post",
+        lambda w: [w.assignment.pk],
+        {},
+        only_assigned_reviewer(302),
+    ),
     "applications:review_attachment": (
         "get",
         lambda w: [w.assignment.pk, w.reviewed_attachment.pk],
@@ -458,6 +464,7 @@ RECUSAL_CASES = {
     "applications:review_autosave": ("post", {"overall_comment": "x"}, 409),
     "applications:review_conflict": ("post", {"has_conflict": "no"}, 302),
     "applications:review_reopen": ("post", {}, 302),
+    "applications:review_others": ("post", {}, 302),
 }
 
 

@@ -162,6 +162,7 @@ def test_the_other_reviews_shown_to_a_reviewer_cost_no_query_each(client, staff,
         for _ in range(others):
             review(factories.UserFactory(), application, {c: 3 for c in criteria}, comment="Jā")
         own = review(factories.UserFactory(), application, {c: 4 for c in criteria})
+        services.show_other_reviews(own, by=own.member.user)
         client.force_login(own.member.user)
         counts.append(count_queries(client, reverse("applications:review", args=[own.pk]), {}))
     assert counts[0] == counts[1]

@@ -162,6 +162,9 @@ def test_reviewing_is_blind_until_ones_own_review_is_submitted(
     services.update_review_settings(
         assignment.application.cycle, by=staff, reviewers_see_other_reviews=True
     )
+    # Offered, not shown: reading them is the reviewer's own choice (a POST).
+    assert "Citas domas" not in client.get(review_url(assignment)).content.decode()
+    client.post(review_url(assignment, "applications:review_others"))
     assert "Citas domas" in client.get(review_url(assignment)).content.decode()
 
 
@@ -180,8 +183,9 @@ def test_a_reviewer_who_read_the_others_cannot_reopen_and_rewrite(
     services.save_review(
         assignment, by=reviewer, scores={c.pk: (4, "") for c in criteria}, submit=True
     )
+    client.post(review_url(assignment, "applications:review_others"))
     page = client.get(review_url(assignment)).content.decode()
-    assert "Citas domas" in page  # shown once the own review is in ...
+    assert "Citas domas" in page  # shown once the own review is in and they chose to ...
     assert review_url(assignment, "applications:review_reopen") not in page  # ... for good
     response = client.post(review_url(assignment, "applications:review_reopen"), follow=True)
     assert "esat izlasījis" in response.content.decode()

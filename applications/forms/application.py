@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from incubator.uploads import ACCEPT_ATTRIBUTE
 
 from ..models import Application
+from ..services.application import DRAFT_FIELDS
 
 
 class ApplicationForm(forms.ModelForm):
@@ -19,17 +20,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [
-            "priority_field",
-            "support_needs",
-            "motivation",
-            "challenges",
-            "project_idea",
-            "expected_results",
-            "participants",
-            "meeting_availability",
-            "data_consent",
-        ]
+        fields = DRAFT_FIELDS
         labels = {
             "priority_field": _("Priority field of the application"),
             "motivation": _("Why does your organisation want to take part in the incubator?"),

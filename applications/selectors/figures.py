@@ -146,6 +146,24 @@ def _normalised_unit():
     )
 
 
+def weighted_points(weight, value, low):
+    """w·(v − lo): the points a score (or a criterion's mean score) ``value`` adds to
+    a weighted total, as a float. The one formula of every weighted total: the
+    ranking's, each review's and the reviewer's running total."""
+    return Cast(weight, FloatField()) * Cast(value - low, FloatField())
+
+
+def score_points(prefix=""):
+    """Σ w·(v − lo) over the scores at ``prefix`` (a path to Score rows), each with
+    its criterion's weight and scale."""
+    return Sum(
+        weighted_points(
+            F(f"{prefix}criterion__weight"), F(f"{prefix}value"), F(f"{prefix}criterion__scale_min")
+        ),
+        output_field=FloatField(),
+    )
+
+
 def _percent(points, span):
     """100 · points / span, rounded to two decimals (equal totals must compare
     equal, whatever order the database added them up in)."""
@@ -195,7 +213,10 @@ def ranked_applications(cycle, criteria, *, normalised=False, rank_by_normalised
     nothing = Value(None, output_field=FloatField())
     totals = {"total": nothing, "normalised_total": nothing}
     if criteria:
-        raw = sum(_number(c.weight) * (F(mean_alias(c)) - _number(c.scale_min)) for c in criteria)
+        raw = sum(
+            weighted_points(_number(c.weight), F(mean_alias(c)), _number(c.scale_min))
+            for c in criteria
+        )
         totals["total"] = _percent(raw, span)
         if normalised:
             points = sum(
@@ -269,11 +290,7 @@ def review_totals(criteria, *, application_ids=None, cycle=None):
     span = span_of(criteria)
     if not span:
         return ReviewAssignment.objects.none()
-    points = Sum(
-        Cast(F("scores__criterion__weight"), FloatField())
-        * Cast(F("scores__value") - F("scores__criterion__scale_min"), FloatField()),
-        output_field=FloatField(),
-    )
+    points = score_points("scores__")
     return (
         ReviewAssignment.objects.filter(
             Q(application__cycle=cycle)

@@ -201,10 +201,65 @@ def ranking_page(
 ):
     """One page of the ranking (overall, or of one priority field) with the
     suggested selection and a summary per field. A fixed number of queries,
-    however many applications there are."""
+    however many applications there are: the page's rows and the shortlist are
+    computed from the whole order, the page is sliced from them, and only its rows
+    are then decorated with organisations, review counts and spreads."""
     criteria = criteria_of(cycle)
     quotas = quotas or {}
-    counts = {
+    counts = _field_counts(cycle)
+    count, page, window = _window(counts, field, page_number, per_page)
+    fetched = _compute(cycle, settings, criteria, window)
+    chosen, tied_at_cut = suggest(_candidates(fetched), cycle.places, quotas)
+    page_apps, tied = _slice(fetched, window)
+    rows = _decorate(
+        cycle,
+        settings,
+        criteria,
+        page_apps,
+        window=window,
+        fields=fields,
+        chosen=set(chosen),
+        tied=tied,
+        tied_at_cut=tied_at_cut,
+    )
+    _mark_cut_line(rows, fetched, set(chosen), window)
+    return Ranking(
+        cycle=cycle,
+        settings=settings,
+        criteria=criteria,
+        rows=rows,
+        page=page,
+        field=field,
+        normalised=settings.normalise_scores,
+        chosen=chosen,
+        summary=_summary(fields, counts, quotas, fetched, set(chosen)),
+        count=count,
+    )
+
+
+@dataclass
+class _Window:
+    """The stretch of the order a page shows: overall (by ``position``) or within
+    one priority field (by ``field_position``), after ``start`` up to ``end``."""
+
+    field: object
+    start: int
+    end: int
+
+    @property
+    def position(self):
+        return "field_position" if self.field is not None else "position"
+
+    def place(self, application):
+        return getattr(application, self.position)
+
+    def shows(self, application):
+        return self.field is None or application.priority_field_id == self.field.pk
+
+
+def _field_counts(cycle):
+    """{priority field id: {n, admitted, waitlisted}} of the ranked applications."""
+    return {
         row["priority_field"]: row
         for row in Application.objects.filter(cycle=cycle, status__in=Application.EVALUATED)
         .exclude(is_ineligible())
@@ -216,54 +271,74 @@ def ranking_page(
         )
         .order_by()
     }
-    count = counts.get(field.pk, {}).get("n", 0) if field else sum(r["n"] for r in counts.values())
+
+
+def _window(counts, field, page_number, per_page):
+    """(rows in the ranking shown, the page, its ``_Window``)."""
+    if field is not None:
+        count = counts.get(field.pk, {}).get("n", 0)
+    else:
+        count = sum(row["n"] for row in counts.values())
     page = Paginator(range(count), per_page).get_page(page_number)
     start, end = (page.start_index() - 1, page.end_index()) if count else (0, 0)
-    by_field = field is not None
-    position = "field_position" if by_field else "position"
-    # One row more on each side of the page shows whether its first or last row
-    # shares its total with a row on the next page.
-    in_page = Q(**{f"{position}__gte": start, f"{position}__lte": end + 1})
-    query = ranking_query(cycle, settings, criteria)
-    if by_field:
-        query = query.annotate(field_of_row=_as_window(F("priority_field")))
-        in_page &= Q(field_of_row=field.pk)
-    shortlist = Q(field_position__lte=cycle.places)
-    fetched = _fetch(query.filter(in_page | shortlist), settings)
+    return count, page, _Window(field, start, end)
 
-    chosen, tied_at_cut = suggest(_candidates(fetched), cycle.places, quotas)
-    chosen_set = set(chosen)
-    in_view = sorted(
-        (a for a in fetched if not by_field or a.priority_field_id == field.pk),
-        key=lambda a: getattr(a, position),
-    )
-    tied = tied_rows([a for a in in_view if start <= getattr(a, position) <= end + 1])
-    page_apps = [a for a in in_view if start < getattr(a, position) <= end]
+
+def _compute(cycle, settings, criteria, window):
+    """Compute: the page's applications and every field's shortlist, with their
+    figures, from the ranking of the whole cycle (one query). One row more on each
+    side of the page shows whether its first or last row shares its total with a
+    row on the next page."""
+    position = window.position
+    in_page = Q(**{f"{position}__gte": window.start, f"{position}__lte": window.end + 1})
+    query = ranking_query(cycle, settings, criteria)
+    if window.field is not None:
+        query = query.annotate(field_of_row=_as_window(F("priority_field")))
+        in_page &= Q(field_of_row=window.field.pk)
+    shortlist = Q(field_position__lte=cycle.places)
+    return _fetch(query.filter(in_page | shortlist), settings)
+
+
+def _slice(fetched, window):
+    """Slice: (the page's applications in order, the pks tied with a neighbour,
+    on this page or across its edges)."""
+    in_view = sorted((a for a in fetched if window.shows(a)), key=window.place)
+    edges = [a for a in in_view if window.start <= window.place(a) <= window.end + 1]
+    page_apps = [a for a in in_view if window.start < window.place(a) <= window.end]
+    return page_apps, tied_rows(edges)
+
+
+def _decorate(cycle, settings, criteria, page_apps, *, window, fields, **marks):
+    """Decorate: the page's rows with their organisations, review counts, spreads
+    and eligibility, read for these rows only."""
     attach_organisations(page_apps, fields=fields or None)
     ids = [a.pk for a in page_apps]
-    rows = _rows(
+    return _rows(
         page_apps,
         criteria,
         settings,
-        by_field=by_field,
-        chosen=chosen_set,
-        tied=tied,
-        tied_at_cut=tied_at_cut,
+        by_field=window.field is not None,
         counts=review_counts(application_ids=ids),
         spread_by_app=spreads(criteria, application_ids=ids),
         checked=_eligibility_checked(cycle, ids),
+        **marks,
     )
-    in_scope = [
-        a
-        for a in fetched
-        if a.pk in chosen_set and (not by_field or a.priority_field_id == field.pk)
-    ]
-    if in_scope:
-        last = max(getattr(a, position) for a in in_scope)
+
+
+def _mark_cut_line(rows, fetched, chosen, window):
+    """The line after the last suggested application of the order shown."""
+    places = [window.place(a) for a in fetched if a.pk in chosen and window.shows(a)]
+    if places:
+        last = max(places)
         for row in rows:
             row.cut_after = row.position == last
-    chosen_by_field = Counter(a.priority_field_id for a in fetched if a.pk in chosen_set)
-    summary = [
+
+
+def _summary(fields, counts, quotas, fetched, chosen):
+    """Per priority field: its applications, places (minimum, maximum), how many
+    the numbers suggest and how many are admitted or wait-listed."""
+    chosen_by_field = Counter(a.priority_field_id for a in fetched if a.pk in chosen)
+    return [
         {
             "field": f,
             "applications": counts.get(f.pk, {}).get("n", 0),
@@ -275,18 +350,6 @@ def ranking_page(
         }
         for f in fields
     ]
-    return Ranking(
-        cycle=cycle,
-        settings=settings,
-        criteria=criteria,
-        rows=rows,
-        page=page,
-        field=field,
-        normalised=settings.normalise_scores,
-        chosen=chosen,
-        summary=summary,
-        count=count,
-    )
 
 
 def _eligibility_checked(cycle, application_ids):

@@ -6,16 +6,13 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FloatField,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast
 from django.utils.translation import get_language
 
 from incubator.models import Membership
@@ -34,7 +31,7 @@ from ..models import (
     Score,
     StatusChange,
 )
-from .figures import is_ineligible, reviews_missing, span_of
+from .figures import is_ineligible, reviews_missing, score_points, span_of
 
 Status = ReviewAssignment.Status
 
@@ -42,15 +39,6 @@ Status = ReviewAssignment.Status
 def review_settings(cycle):
     """The cycle's review settings; the defaults (unsaved) until staff change them."""
     return ReviewSettings.objects.filter(cycle=cycle).first() or ReviewSettings(cycle=cycle)
-
-
-def is_reviewer(user):
-    """A member of some cycle's evaluation committee."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and CommitteeMember.objects.filter(user=user).exists()
-    )
 
 
 def scoring_started(cycle):
@@ -112,12 +100,6 @@ def reviewer_dashboard(user):
 def scores_of(assignment):
     """{criterion pk: Score} of one review."""
     return {s.criterion_id: s for s in assignment.scores.all()}
-
-
-def may_see_other_reviews(assignment, settings):
-    """Reviewing is blind: others' scores show only after one's own is submitted,
-    and only when the cycle allows it."""
-    return assignment.is_submitted and settings.reviewers_see_other_reviews
 
 
 def other_reviews(assignment):
@@ -310,11 +292,7 @@ def running_total(assignment, criteria):
     """The review's weighted total so far, as a percentage of the maximum (unscored
     criteria count as nothing yet), computed by the database from the saved scores."""
     figures = Score.objects.filter(assignment=assignment, value__isnull=False).aggregate(
-        points=Sum(
-            Cast(F("criterion__weight"), FloatField())
-            * Cast(F("value") - F("criterion__scale_min"), FloatField()),
-            output_field=FloatField(),
-        ),
+        points=score_points(),
         scored=Count("pk"),
     )
     span = span_of(criteria)

@@ -44,12 +44,11 @@ from .review import (
     update_review_settings,
 )
 from .scoring import (
-    can_reopen,
     declare_conflict,
-    record_other_reviews_seen,
     refresh_reviewer_lines,
     reopen_review,
     save_review,
+    show_other_reviews,
 )
 
 __all__ = [
@@ -60,7 +59,6 @@ __all__ = [
     "add_attachment",
     "assign",
     "auto_assign",
-    "can_reopen",
     "can_withdraw",
     "check_placeholders",
     "decide",
@@ -74,7 +72,6 @@ __all__ = [
     "prepare_letters",
     "publish_decision",
     "record_eligibility",
-    "record_other_reviews_seen",
     "refresh_reviewer_lines",
     "remove_member",
     "reopen_ranking",
@@ -86,6 +83,7 @@ __all__ = [
     "save_letter_template",
     "save_requirements",
     "save_review",
+    "show_other_reviews",
     "send_decision_letters",
     "start_application",
     "submit",

@@ -8,12 +8,15 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from incubator.forms import message_of
 from incubator.notifications import services as notifications
 from incubator.uploads import delete_document, store_document
 
 from .. import signals
 from ..models import Application, Attachment, StatusChange
 
+# The applicant's answers: what a draft saves (the application form shows them all)
+# and what submitting requires.
 DRAFT_FIELDS = [
     "priority_field",
     "support_needs",
@@ -221,7 +224,7 @@ def decide_in_bulk(applications, *, decision, by, reason=""):
         try:
             decided.append(decide(application, decision=decision, by=by, reason=reason))
         except ValidationError as error:
-            refused.append((application, " ".join(error.messages)))
+            refused.append((application, message_of(error)))
     return decided, refused
 
 

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from incubator.models import Cycle
 
 from ..models import Application, Criterion, ReviewAssignment, ReviewerLine, Score
+from ..permissions import may_see_other_reviews
 from ..selectors.figures import line_of_each_member, normalisation_lines
+from ..selectors.review import review_settings
 from .common import record_author, require_open_ranking
 
 Status = ReviewAssignment.Status
@@ -25,11 +27,7 @@ def declare_conflict(assignment, *, by, has_conflict, reason=""):
     """The reviewer's answer to “do you have a conflict of interest?”. Yes (with a
     reason) recuses them from the application for good; no opens the scoring form.
     Someone who answered no may still declare a conflict until they submit."""
-    assignment = (
-        ReviewAssignment.objects.select_for_update()
-        .select_related("member", "application__cycle")
-        .get(pk=assignment.pk)
-    )
+    assignment = _locked(assignment)
     _reviewers_own(assignment, by)
     require_open_ranking(assignment.application.cycle)
     if assignment.is_recused:
@@ -73,20 +71,41 @@ def _check_scores(criteria, scores, *, complete):
 
 
 @transaction.atomic
-def save_review(  # noqa: C901
-    assignment, *, by, scores, overall_comment="", submit=False, now=None
-):
+def save_review(assignment, *, by, scores, overall_comment="", submit=False, now=None):
     """Saves the reviewer's scores and comments: ``scores`` maps a criterion's pk to
     (value or None, comment). As a draft, scores may be missing; to submit, every
     criterion needs one. All or nothing: when anything is wrong, nothing is saved."""
-    assignment = (
+    assignment = _locked(assignment)
+    _reviewers_own(assignment, by)
+    cycle = assignment.application.cycle
+    require_open_ranking(cycle)
+    _require_scorable(assignment)
+    criteria = _checked_criteria(cycle, scores, submit=submit)
+    _save_scores(assignment, criteria, scores, by)
+    assignment.overall_comment = overall_comment.strip()
+    if submit:
+        assignment.status = Status.SUBMITTED
+        assignment.submitted_at = now or timezone.now()
+    else:
+        assignment.status = Status.DRAFT
+    record_author(assignment, by).save()
+    if submit:
+        refresh_reviewer_lines(cycle)
+    return assignment
+
+
+def _locked(assignment):
+    return (
         ReviewAssignment.objects.select_for_update()
         .select_related("member", "application__cycle")
         .get(pk=assignment.pk)
     )
-    _reviewers_own(assignment, by)
-    cycle = assignment.application.cycle
-    require_open_ranking(cycle)
+
+
+def _require_scorable(assignment):
+    """Refuses scores the review cannot take: before the conflict of interest
+    question is answered, after a recusal or submission, or for a withdrawn
+    application."""
     if assignment.has_conflict is None:
         raise ValidationError(
             _("Answer the conflict of interest question first."), code="undeclared"
@@ -105,6 +124,11 @@ def save_review(  # noqa: C901
             _("This application has been withdrawn and is no longer reviewed."),
             code="withdrawn",
         )
+
+
+def _checked_criteria(cycle, scores, *, submit):
+    """The cycle's criteria, once ``scores`` are all within their scales (and, to
+    submit, complete)."""
     criteria = list(Criterion.objects.filter(cycle=cycle).order_by("order", "pk"))
     unknown = set(scores) - {c.pk for c in criteria}
     if unknown:
@@ -114,6 +138,11 @@ def save_review(  # noqa: C901
     errors = _check_scores(criteria, scores, complete=submit)
     if errors:
         raise ValidationError(errors, code="invalid_scores")
+    return criteria
+
+
+def _save_scores(assignment, criteria, scores, by):
+    """Writes the scores and comments that changed; an empty one is not stored."""
     existing = {s.criterion_id: s for s in assignment.scores.all()}
     for criterion in criteria:
         if criterion.pk not in scores:
@@ -134,31 +163,34 @@ def save_review(  # noqa: C901
             continue
         score.value, score.comment = value, comment
         record_author(score, by).save()
-    assignment.overall_comment = overall_comment.strip()
-    if submit:
-        assignment.status = Status.SUBMITTED
-        assignment.submitted_at = now or timezone.now()
-    else:
-        assignment.status = Status.DRAFT
+
+
+@transaction.atomic
+def show_other_reviews(assignment, *, by, now=None):
+    """The reviewer asks to read the other submitted reviews of the application
+    (where the cycle shows them, once their own is submitted). Reviewing is blind:
+    from then on they can no longer reopen their own review themselves (staff still
+    can). Recorded once, with its author, in the review's history."""
+    assignment = _locked(assignment)
+    _reviewers_own(assignment, by)
+    if not assignment.is_submitted:
+        raise ValidationError(
+            _("Submit your own review first: reviewing is blind."), code="not_submitted"
+        )
+    if not may_see_other_reviews(assignment, review_settings(assignment.application.cycle)):
+        raise ValidationError(
+            _("In this cycle reviewers do not see each other's reviews."), code="not_shown"
+        )
+    if assignment.others_seen_at is not None:
+        return assignment
+    others = ReviewAssignment.objects.filter(
+        application_id=assignment.application_id, status=Status.SUBMITTED
+    ).exclude(pk=assignment.pk)
+    if not others.exists():
+        raise ValidationError(_("No other review has been submitted yet."), code="none_yet")
+    assignment.others_seen_at = now or timezone.now()
     record_author(assignment, by).save()
-    if submit:
-        refresh_reviewer_lines(cycle)
     return assignment
-
-
-def record_other_reviews_seen(assignment, *, now=None):
-    """Notes that the reviewer has been shown the other reviews of the application
-    (the first time only): reviewing is blind, so from then on they can no longer
-    reopen their own review themselves."""
-    ReviewAssignment.objects.filter(pk=assignment.pk, others_seen_at__isnull=True).update(
-        others_seen_at=now or timezone.now()
-    )
-
-
-def can_reopen(assignment):
-    """Whether the reviewer may reopen their own review: a submitted one, as long as
-    they have not been shown the others' (staff can still reopen it for them)."""
-    return assignment.is_submitted and assignment.others_seen_at is None
 
 
 @transaction.atomic
@@ -167,11 +199,7 @@ def reopen_review(assignment, *, by, as_staff=False):
     finalise the ranking: by its reviewer, unless they have read the other reviews
     of the application (they could otherwise rewrite theirs after reading them), or
     by staff (``as_staff``) for them."""
-    assignment = (
-        ReviewAssignment.objects.select_for_update()
-        .select_related("member", "application__cycle")
-        .get(pk=assignment.pk)
-    )
+    assignment = _locked(assignment)
     if not as_staff:
         _reviewers_own(assignment, by)
     require_open_ranking(assignment.application.cycle)

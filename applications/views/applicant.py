@@ -5,18 +5,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from incubator.forms import message_of
 from incubator.models import Cycle
 from incubator.selectors import current_call, organisations_for
 from incubator.uploads import serve_private_file
 
 from .. import selectors, services
 from ..forms import ApplicationForm, AttachmentForm, WithdrawForm
+from ..permissions import is_reviewer
 
 
 @require_GET
 def dashboard(request):
     organisations = selectors.dashboard_organisations(request.user)
-    if not organisations and selectors.is_reviewer(request.user):
+    if not organisations and is_reviewer(request.user):
         # A committee member without an organisation of their own lands on their reviews.
         return redirect("applications:reviewer_dashboard")
     call = current_call()
@@ -41,7 +43,7 @@ def start(request, cycle_pk, organisation_pk):
             cycle=cycle, organisation=organisation, by=request.user
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
         return redirect("applications:dashboard")
     if not created:
         messages.info(
@@ -85,7 +87,7 @@ def edit(request, pk):
     try:
         application = services.save_draft(application, by=request.user, **form.valid_answers())
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
         return redirect("applications:edit", pk=pk)
     if request.POST.get("action") != "submit":
         if form.errors:
@@ -117,7 +119,7 @@ def autosave(request, pk):
         services.save_draft(application, by=request.user, **form.valid_answers())
     except ValidationError as error:
         return render(
-            request, "applications/_autosave.html", {"error": " ".join(error.messages)}, status=409
+            request, "applications/_autosave.html", {"error": message_of(error)}, status=409
         )
     return render(
         request,
@@ -158,7 +160,7 @@ def attachment_delete(request, pk, attachment_pk):
     try:
         services.delete_attachment(attachment, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
     else:
         messages.success(request, _("“%(name)s” deleted.") % {"name": attachment.name})
     return redirect("applications:edit", pk=pk)
@@ -179,7 +181,7 @@ def withdraw(request, pk):
         try:
             services.withdraw(application, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, message_of(error))
         else:
             messages.success(request, _("The application has been withdrawn."))
         return redirect("applications:edit", pk=pk)

@@ -1,8 +1,6 @@
 """What the staff and reviewer views share."""
 
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from incubator.models import Cycle
@@ -43,28 +41,3 @@ def render_review(request, template, cycle, tab, context=None, status=200, setti
         },
         status=status,
     )
-
-
-def put_errors_on(form, error: ValidationError):
-    """Puts a service's ValidationError on the form: field errors on their fields
-    when the form has them, everything else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def message_of(error: ValidationError):
-    return " ".join(error.messages)
-
-
-def redirect_back(request, name, *args):
-    """Back to the page the form was on (``next``, when it is one of ours), else to
-    ``name``."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(name, *args)

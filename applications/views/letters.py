@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from incubator.forms import message_of, put_errors_on
 from incubator.permissions import staff_required
 
 from .. import selectors, services
 from ..forms import LetterSelectionForm, LetterTemplateForm, placeholder_help
 from ..models import Application
-from .common import cycle_or_404, message_of, put_errors_on, render_review
+from .common import cycle_or_404, render_review
 
 
 @staff_required

@@ -9,12 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from incubator.forms import message_of
+from incubator.http import redirect_back
 from incubator.models import PriorityField
 from incubator.permissions import staff_required
 
 from .. import exports, selectors, services
 from ..forms import BulkDecisionForm
-from .common import cycle_or_404, message_of, redirect_back, render_review
+from .common import cycle_or_404, render_review
 
 PER_PAGE = 50
 

@@ -5,18 +5,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from incubator.permissions import require
+from incubator.forms import message_of, put_errors_on
 from incubator.uploads import serve_private_file
 
 from .. import selectors, services
 from ..forms import ConflictForm, ScoreForm
-from .common import message_of, put_errors_on
-
-reviewer_required = require(selectors.is_reviewer)
+from ..permissions import can_reopen, may_see_other_reviews, reviewer_required
 
 
 def _assignment(request, pk):
@@ -62,16 +61,21 @@ def _page(request, assignment, *, conflict_form=None, score_form=None, status=20
         if assignment.is_submitted:
             context["scores"] = selectors.scores_of(assignment)
             context["score_rows"] = [(c, context["scores"].get(c.pk)) for c in criteria]
-            if selectors.may_see_other_reviews(assignment, settings):
-                others = list(selectors.other_reviews(assignment))
-                context["other_reviews"] = others
-                if others:
-                    services.record_other_reviews_seen(assignment)
-                    assignment.others_seen_at = assignment.others_seen_at or timezone.now()
-            context["can_reopen"] = services.can_reopen(assignment)
+            context.update(_other_reviews(assignment, settings))
+            context["can_reopen"] = can_reopen(assignment)
         else:
             context["score_form"] = score_form or _score_form(assignment, criteria)
     return render(request, "applications/review/review.html", context, status=status)
+
+
+def _other_reviews(assignment, settings):
+    """The other reviews, once the reviewer has chosen to read them; until then how
+    many there are to read (``review_others`` shows them). Reading writes nothing."""
+    if not may_see_other_reviews(assignment, settings):
+        return {}
+    if assignment.others_seen_at is not None:
+        return {"other_reviews": list(selectors.other_reviews(assignment))}
+    return {"others_to_read": selectors.other_reviews(assignment).count()}
 
 
 @reviewer_required
@@ -182,6 +186,21 @@ def review_reopen(request, pk):
     else:
         messages.info(request, _("Your review is open again; submit it when you are done."))
     return redirect("applications:review", pk=pk)
+
+
+@reviewer_required
+@require_POST
+def review_others(request, pk):
+    """The reviewer chooses to read the other reviews of the application, which
+    locks their own (only staff can reopen it from then on): an explicit action, so
+    that opening or reloading the page never changes what they may do."""
+    assignment = _assignment(request, pk)
+    try:
+        services.show_other_reviews(assignment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, message_of(error))
+        return redirect("applications:review", pk=pk)
+    return redirect(reverse("applications:review", args=[pk]) + "#other-reviews")
 
 
 @reviewer_required

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from incubator.forms import message_of, put_errors_on
 from incubator.models import Cycle, PriorityField
 from incubator.permissions import staff_required
 
@@ -23,7 +24,7 @@ from ..forms import (
     requirement_formset,
 )
 from ..models import CommitteeMember
-from .common import cycle_or_404, message_of, put_errors_on, render_review
+from .common import cycle_or_404, render_review
 
 
 @staff_required

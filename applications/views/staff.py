@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from incubator.forms import message_of, put_errors_on
+from incubator.http import redirect_back
 from incubator.models import Cycle
 from incubator.permissions import staff_required
 
@@ -16,7 +18,6 @@ from .. import selectors, services
 from ..filters import StaffApplicationFilter
 from ..forms import AssignForm, DecisionForm, EligibilityForm
 from ..models import Application, CommitteeMember, ReviewAssignment
-from .common import message_of, put_errors_on, redirect_back
 
 
 @staff_required

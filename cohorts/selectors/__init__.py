@@ -26,8 +26,10 @@ from .programme import (
     upcoming_for_feed,
 )
 from .staff import (
+    AttendanceRow,
     attendance_lines,
     attendance_report,
+    attendance_rows,
     cohort_list,
     cohort_members,
     deadlines_of_cycle,
@@ -38,12 +40,14 @@ from .staff import (
 )
 
 __all__ = [
+    "AttendanceRow",
     "CYCLE_END_TIME",
     "Invitee",
     "VISIBLE",
     "answering_places",
     "attendance_lines",
     "attendance_report",
+    "attendance_rows",
     "audience_of",
     "cohort_list",
     "cohort_members",

@@ -1,5 +1,6 @@
 """Reads for "my programme" and the calendar feed."""
 
+import copy
 import datetime
 
 from django.db.models import Prefetch
@@ -14,13 +15,23 @@ from .access import VISIBLE, deadlines_for, meetings_for, memberships_of
 def programme_for(user, now=None):
     """What a participant sees on "my programme": for each of their organisations'
     places in a cycle, where the cycle stands, its meetings with their answer, the
-    deadlines ahead and the cohort. A constant number of queries."""
+    deadlines ahead and the cohort. One loader per section of the page, each a
+    query for all the places: a constant number of queries."""
     now = now or timezone.now()
     places = list(memberships_of(user))
     if not places:
         return []
-    organisation_ids = {p.organisation_id for p in places}
-    meetings = list(
+    meetings = _meetings(user, places)
+    deadlines = _deadlines(user, places)
+    peers = _peers(places)
+    people = _people(places)
+    return [_programme(place, meetings, deadlines, peers, people, now) for place in places]
+
+
+def _meetings(user, places):
+    """The meetings of the places' cycles the user may see, each with the answers
+    of the user's organisations (``own_responses``) and its materials."""
+    return list(
         meetings_for(user)
         .filter(cycle_id__in={p.cycle_id for p in places})
         .prefetch_related(
@@ -28,16 +39,23 @@ def programme_for(user, now=None):
             Prefetch(
                 "responses",
                 queryset=MeetingResponse.objects.filter(
-                    organisation_id__in=organisation_ids
+                    organisation_id__in={p.organisation_id for p in places}
                 ).prefetch_related("attendees"),
                 to_attr="own_responses",
             ),
         )
         .order_by("starts_at")
     )
-    deadlines = list(
+
+
+def _deadlines(user, places):
+    return list(
         deadlines_for(user).filter(cycle_id__in={p.cycle_id for p in places}).order_by("due_at")
     )
+
+
+def _peers(places):
+    """{cohort id: [organisations taking part or completed]}, by name."""
     peers = {}
     for peer in (
         CohortMembership.objects.filter(
@@ -47,50 +65,60 @@ def programme_for(user, now=None):
         .order_by("organisation__name")
     ):
         peers.setdefault(peer.cohort_id, []).append(peer.organisation)
+    return peers
+
+
+def _people(places):
+    """{organisation id: [its active people]}, leaders first."""
     people = {}
     for membership in (
-        Membership.objects.filter(organisation_id__in=organisation_ids, user__is_active=True)
+        Membership.objects.filter(
+            organisation_id__in={p.organisation_id for p in places}, user__is_active=True
+        )
         .select_related("user")
         .order_by("-role", "created_at")
     ):
         people.setdefault(membership.organisation_id, []).append(membership.user)
+    return people
 
-    result = []
-    for place in places:
-        cycle = place.cycle
-        own = [
-            m for m in meetings if m.cycle_id == cycle.pk and m.cohort_id in (None, place.cohort_id)
-        ]
-        for meeting in own:
-            meeting.response = next(
-                (r for r in meeting.own_responses if r.organisation_id == place.organisation_id),
-                None,
-            )
-        ahead = [m for m in own if m.ends_at > now]
-        held = [m for m in own if m.ends_at <= now and not m.is_cancelled]
-        own_deadlines = [
-            d
-            for d in deadlines
-            if d.cycle_id == cycle.pk and d.cohort_id in (None, place.cohort_id)
-        ]
-        result.append(
-            {
-                "place": place,
-                "cycle": cycle,
-                "progress": progress(cycle, now),
-                "next_meeting": next((m for m in ahead if not m.is_cancelled), None),
-                "meetings_ahead": ahead,
-                "meetings_held": held,
-                "deadlines_ahead": [d for d in own_deadlines if d.due_at > now],
-                "timeline": timeline(cycle, own, own_deadlines, now),
-                "peers": [
-                    o for o in peers.get(place.cohort_id, []) if o.pk != place.organisation_id
-                ],
-                "people": people.get(place.organisation_id, []),
-                "to_answer": [m for m in ahead if m.accepts_answers(now) and m.response is None],
-            }
-        )
-    return result
+
+def _of_place(items, place):
+    """The meetings or deadlines of the place's cycle that are for everyone in it or
+    for its cohort."""
+    return [
+        item
+        for item in items
+        if item.cycle_id == place.cycle_id and item.cohort_id in (None, place.cohort_id)
+    ]
+
+
+def _with_answer(meeting, place):
+    """The meeting as the place's organisation sees it, with its ``response`` (or
+    None). A copy: a person in two organisations sees each one's own answer."""
+    meeting = copy.copy(meeting)
+    meeting.response = next(
+        (r for r in meeting.own_responses if r.organisation_id == place.organisation_id), None
+    )
+    return meeting
+
+
+def _programme(place, meetings, deadlines, peers, people, now):
+    own = [_with_answer(meeting, place) for meeting in _of_place(meetings, place)]
+    ahead = [m for m in own if m.ends_at > now]
+    own_deadlines = _of_place(deadlines, place)
+    return {
+        "place": place,
+        "cycle": place.cycle,
+        "progress": progress(place.cycle, now),
+        "next_meeting": next((m for m in ahead if not m.is_cancelled), None),
+        "meetings_ahead": ahead,
+        "meetings_held": [m for m in own if m.ends_at <= now and not m.is_cancelled],
+        "deadlines_ahead": [d for d in own_deadlines if d.due_at > now],
+        "timeline": timeline(place.cycle, own, own_deadlines, now),
+        "peers": [o for o in peers.get(place.cohort_id, []) if o.pk != place.organisation_id],
+        "people": people.get(place.organisation_id, []),
+        "to_answer": [m for m in ahead if m.accepts_answers(now) and m.response is None],
+    }
 
 
 def progress(cycle, now=None):

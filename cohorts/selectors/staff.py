@@ -1,5 +1,7 @@
 """Reads for the staff's pages: cohorts, meetings, attendance."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
@@ -139,6 +141,29 @@ def meeting_roster(meeting):
         )
         .order_by("organisation__name")
     )
+
+
+@dataclass
+class AttendanceRow:
+    """One organisation on a meeting's attendance page: its place, its answer to
+    the invitation and its attendance record (None when there is none)."""
+
+    place: CohortMembership
+    response: MeetingResponse | None
+    record: Attendance | None
+
+
+def attendance_rows(meeting):
+    """The rows of a meeting's attendance page, from ``meeting_roster``: the same
+    queries however many organisations there are."""
+    return [
+        AttendanceRow(
+            place,
+            next(iter(place.organisation.responses_here), None),
+            next(iter(place.organisation.attendance_here), None),
+        )
+        for place in meeting_roster(meeting)
+    ]
 
 
 def attendance_report(cycle, cohort=None, now=None):

@@ -22,7 +22,15 @@ from .meetings import (
     schedule_meeting,
     update_meeting,
 )
-from .places import move_membership, place_admitted, revoke_place, set_membership_status
+from .places import (
+    COHORT_FIELDS,
+    check_coordinator,
+    move_membership,
+    place_admitted,
+    revoke_place,
+    set_membership_status,
+    update_cohort,
+)
 from .schedule import (
     DEADLINE_SOURCE,
     MEETING_SOURCE,
@@ -32,6 +40,7 @@ from .schedule import (
 )
 
 __all__ = [
+    "COHORT_FIELDS",
     "DEADLINE_FIELDS",
     "DEADLINE_SOURCE",
     "MATERIALS_PER_MEETING",
@@ -39,6 +48,7 @@ __all__ = [
     "MEETING_SOURCE",
     "add_material",
     "cancel_meeting",
+    "check_coordinator",
     "create_deadline",
     "cycles_out_of_step",
     "delete_deadline",
@@ -53,6 +63,7 @@ __all__ = [
     "schedule_meeting",
     "set_membership_status",
     "sync_cycle_deadlines",
+    "update_cohort",
     "update_deadline",
     "update_meeting",
     "update_reminder_settings",

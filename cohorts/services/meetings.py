@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from incubator.notifications import reminders
 from incubator.uploads import delete_document, store_document
 
-from .. import selectors
 from ..models import Attendance, JointMeeting, MeetingMaterial, MeetingResponse
+from ..permissions import may_answer_for
 from . import invitations
 from .checks import cycle_errors
 from .schedule import MEETING_SOURCE, schedule_meeting_reminders
@@ -50,14 +50,26 @@ MEETING_FIELDS = ["cohort", "title", "starts_at", "ends_at", "place", "online_ur
 NOTIFIED_FIELDS = {"starts_at", "ends_at", "place", "online_url"}
 
 
+def _only_meeting_fields(fields):
+    unknown = set(fields) - set(MEETING_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a meeting field: {', '.join(sorted(unknown))}")
+
+
+def _locked(meeting):
+    return (
+        JointMeeting.objects.select_for_update(of=("self",))
+        .select_related("cycle", "created_by")
+        .get(pk=meeting.pk)
+    )
+
+
 @transaction.atomic
 def schedule_meeting(*, cycle, by, now=None, **fields):
     """Staff schedule a joint meeting: everyone it is for receives an invitation with
     a calendar file, and reminders are set for the cycle's moments before it."""
     now = now or timezone.now()
-    unknown = set(fields) - set(MEETING_FIELDS)
-    if unknown:
-        raise ValueError(f"Not a meeting field: {', '.join(sorted(unknown))}")
+    _only_meeting_fields(fields)
     meeting = JointMeeting(cycle=cycle, created_by=by, **fields)
     _check_meeting(meeting)
     meeting.save()
@@ -70,24 +82,16 @@ def schedule_meeting(*, cycle, by, now=None, **fields):
 @transaction.atomic
 def update_meeting(meeting, *, by, now=None, **fields):
     """Staff change a meeting, until it has ended. A new time, place or link is a
-    change people are told about, with an updated calendar invitation; its reminders follow the new
-    time. Given to another cohort (or to the whole cycle), a meeting ahead invites
-    the people it newly concerns and withdraws itself from those it no longer does.
-    Returns the meeting and whether anyone was told."""
+    change people are told about, with an updated calendar invitation; its reminders
+    follow the new time. Given to another cohort (or to the whole cycle), a meeting
+    ahead invites the people it newly concerns and withdraws itself from those it no
+    longer does. Returns the meeting and whether anyone was told."""
     now = now or timezone.now()
-    meeting = (
-        JointMeeting.objects.select_for_update(of=("self",))
-        .select_related("cycle", "created_by")
-        .get(pk=meeting.pk)
-    )
-    if not meeting.is_editable(now):
-        if meeting.is_cancelled:
-            raise ValidationError(_("A cancelled meeting can no longer be changed."))
-        raise ValidationError(_("A meeting that has taken place can no longer be changed."))
-    unknown = set(fields) - set(MEETING_FIELDS)
-    if unknown:
-        raise ValueError(f"Not a meeting field: {', '.join(sorted(unknown))}")
+    meeting = _locked(meeting)
+    _require_editable(meeting, now)
+    _only_meeting_fields(fields)
     changed = {name for name, value in fields.items() if getattr(meeting, name) != value}
+    # Who the meeting is for, taken before it is given to another cohort.
     audiences = None
     if "cohort" in changed:
         audiences = invitations.Audiences(meeting.cycle_id, now, meetings=[meeting])
@@ -95,25 +99,48 @@ def update_meeting(meeting, *, by, now=None, **fields):
         setattr(meeting, name, fields[name])
     _check_meeting(meeting)
     notify = bool(changed & NOTIFIED_FIELDS) and meeting.ends_at > now
-    regrouped = audiences is not None and meeting.starts_at > now
-    if notify or regrouped:
+    if audiences is not None and meeting.starts_at <= now:
+        audiences = None  # a meeting under way invites and withdraws nobody
+    if notify or audiences is not None:
         meeting.sequence += 1
     meeting.save()
-    if "starts_at" in changed or "cohort" in changed:
-        if meeting.starts_at > now:
-            schedule_meeting_reminders(meeting, now)
-        else:
-            reminders.cancel(source=MEETING_SOURCE, object_id=meeting.pk)
+    if changed & {"starts_at", "cohort"}:
+        _follow_reminders(meeting, now)
+    return meeting, _tell_changes(meeting, now, notify=notify, audiences=audiences)
+
+
+def _require_editable(meeting, now):
+    if not meeting.is_editable(now):
+        if meeting.is_cancelled:
+            raise ValidationError(_("A cancelled meeting can no longer be changed."))
+        raise ValidationError(_("A meeting that has taken place can no longer be changed."))
+
+
+def _follow_reminders(meeting, now):
+    """The meeting's reminders follow its new time or cohort; once it has started
+    there is nothing left to remind of."""
+    if meeting.starts_at > now:
+        schedule_meeting_reminders(meeting, now)
+    else:
+        reminders.cancel(source=MEETING_SOURCE, object_id=meeting.pk)
+
+
+def _tell_changes(meeting, now, *, notify, audiences):
+    """Tells people about a changed meeting: with ``audiences`` (taken before it was
+    given to another cohort) those it newly concerns are invited and those it no
+    longer concerns withdrawn; with ``notify`` everyone else is told what changed,
+    and the emails about it still waiting are not sent. Returns whether anyone was
+    told."""
     invited, withdrawn = set(), set()
     if notify:
         invitations.withdraw_queued(meeting)
-    if regrouped:
+    if audiences is not None:
         invited, withdrawn = audiences.tell_changes(
             revision=f"-{meeting.sequence}", now_for_cohort=meeting.cohort
         )
     if notify:
         _tell_everyone(meeting, f"changed-{meeting.sequence}", now, exclude=invited | withdrawn)
-    return meeting, notify or bool(invited or withdrawn)
+    return notify or bool(invited or withdrawn)
 
 
 @transaction.atomic
@@ -121,11 +148,7 @@ def cancel_meeting(meeting, *, reason, by, now=None):
     """Staff cancel a meeting: its reminders are dropped and everyone it was for is
     told, with a calendar cancellation."""
     now = now or timezone.now()
-    meeting = (
-        JointMeeting.objects.select_for_update(of=("self",))
-        .select_related("cycle", "created_by")
-        .get(pk=meeting.pk)
-    )
+    meeting = _locked(meeting)
     if meeting.is_cancelled:
         return meeting
     if not meeting.is_editable(now):
@@ -171,8 +194,7 @@ def respond(meeting, *, organisation, answer, by, attendees=(), note="", now=Non
         if meeting.is_cancelled:
             raise ValidationError(_("This meeting has been cancelled."), code="cancelled")
         raise ValidationError(_("This meeting has already started."), code="started")
-    invited = selectors.meeting_organisations(meeting, by).filter(organisation=organisation)
-    if not invited.exists():
+    if not may_answer_for(by, meeting, organisation):
         raise ValidationError(_("Your organisation is not invited to this meeting."))
     people = set(organisation.people.filter(is_active=True).values_list("pk", flat=True))
     attendees = list(attendees)

@@ -1,4 +1,5 @@
-"""Places in cohorts: made by admission, moved or ended by staff."""
+"""Cohorts and the places in them: cohorts made by the first admission of their
+field and described by staff; places made by admission, moved or ended by staff."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +26,43 @@ def _cohort_for(cycle, priority_field):
     except IntegrityError:
         # Two organisations of a new field were admitted at the same moment.
         cohort = Cohort.objects.get(cycle=cycle, priority_field=priority_field)
+    return cohort
+
+
+COHORT_FIELDS = ["coordinator", "description"]
+
+
+def check_coordinator(user):
+    """A cohort's coordinator (if any) is an active member of the programme staff."""
+    if user is not None and not (user.is_staff and user.is_active):
+        raise ValidationError(
+            {"coordinator": _("The coordinator must be on the programme staff.")},
+            code="coordinator",
+        )
+
+
+@transaction.atomic
+def update_cohort(cohort, *, by, now=None, **fields):
+    """Staff change a cohort's coordinator or description; its history records who.
+    A coordinator hosts the cohort's meetings: a new one is invited to those ahead,
+    with the calendar file, and one who no longer hosts them is told and their
+    calendar copy withdrawn."""
+    unknown = set(fields) - set(COHORT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a cohort field: {', '.join(sorted(unknown))}")
+    check_coordinator(fields.get("coordinator"))
+    now = now or timezone.now()
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    changed = [name for name, value in fields.items() if getattr(cohort, name) != value]
+    if not changed:
+        return cohort
+    audiences = Audiences(cohort.cycle_id, now) if "coordinator" in changed else None
+    for name in changed:
+        setattr(cohort, name, fields[name])
+    _history_by(cohort, by)
+    cohort.save()
+    if audiences is not None:
+        audiences.tell_changes(revision=revision(now))
     return cohort
 
 

@@ -5,11 +5,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from incubator.forms import message_of, put_errors_on
 from incubator.models import Cycle
 from incubator.permissions import staff_required
 
 from .. import selectors, services
-from ..forms import DeadlineForm, apply_errors
+from ..forms import DeadlineForm
 
 
 def _back_to(cycle):
@@ -28,7 +29,7 @@ def deadline_create(request, cycle_pk):
         try:
             services.create_deadline(cycle=cycle, by=request.user, **_fields(form))
         except ValidationError as error:
-            apply_errors(form, error)
+            put_errors_on(form, error)
         else:
             messages.success(request, _("The deadline has been added."))
             return redirect(_back_to(cycle))
@@ -48,7 +49,7 @@ def deadline_edit(request, pk):
         try:
             services.update_deadline(deadline, by=request.user, **_fields(form))
         except ValidationError as error:
-            apply_errors(form, error)
+            put_errors_on(form, error)
         else:
             messages.success(request, _("The deadline has been saved."))
             return redirect(_back_to(deadline.cycle))
@@ -66,7 +67,7 @@ def deadline_delete(request, pk):
     try:
         services.delete_deadline(deadline, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, message_of(error))
     else:
         messages.success(
             request, _("The deadline “%(title)s” has been deleted.") % {"title": deadline.name}

@@ -1,30 +1,28 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from incubator.forms import message_of, put_errors_on
+from incubator.http import redirect_back
 from incubator.models import Cycle
 from incubator.permissions import is_staff, staff_required
 from incubator.selectors import organisations_for
 from incubator.uploads import serve_private_file
 
-from .. import selectors, services
+from .. import exports, selectors, services
 from ..forms import (
-    AttendanceRowForm,
+    AttendanceFormSet,
     CancelMeetingForm,
     MaterialForm,
     MeetingForm,
     ResponseForm,
-    apply_errors,
 )
-from ..models import Attendance, MeetingResponse
+from ..models import MeetingResponse
+from ..permissions import may_answer_for
 
 
 def _meeting_fields(form):
@@ -41,7 +39,7 @@ def meeting_create(request, cycle_pk):
                 cycle=cycle, by=request.user, **_meeting_fields(form)
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            put_errors_on(form, error)
         else:
             messages.success(
                 request,
@@ -67,7 +65,7 @@ def meeting_edit(request, pk):
                 meeting, by=request.user, **_meeting_fields(form)
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            put_errors_on(form, error)
         else:
             if notified:
                 messages.success(
@@ -100,7 +98,7 @@ def meeting_cancel(request, pk):
         try:
             services.cancel_meeting(meeting, reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, message_of(error))
         else:
             messages.success(
                 request, _("The meeting has been cancelled and everyone has been told.")
@@ -185,11 +183,7 @@ def rsvp(request, pk, organisation_pk):
     replaced in place; without, the page it came from is shown again."""
     meeting = get_object_or_404(selectors.meetings_for(request.user), pk=pk)
     organisation = get_object_or_404(organisations_for(request.user), pk=organisation_pk)
-    if (
-        not selectors.meeting_organisations(meeting, request.user)
-        .filter(organisation=organisation)
-        .exists()
-    ):
+    if not may_answer_for(request.user, meeting, organisation):
         raise Http404
     people = list(organisation.people.filter(is_active=True))
     form = ResponseForm(request.POST, people=people, prefix=f"m{meeting.pk}")
@@ -205,7 +199,7 @@ def rsvp(request, pk, organisation_pk):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            put_errors_on(form, error)
             status = 400
     else:
         status = 400
@@ -231,72 +225,37 @@ def rsvp(request, pk, organisation_pk):
         messages.success(request, _("Thank you, your answer has been saved."))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        return redirect(next_url)
-    return redirect("cohorts:meeting_detail", pk=pk)
+    return redirect_back(request, "cohorts:meeting_detail", pk=pk)
 
 
 @staff_required
 def attendance(request, pk):
     """Staff record attendance for every organisation of a meeting, on one page."""
     meeting = get_object_or_404(selectors.meetings_for(request.user), pk=pk)
-    roster = list(selectors.meeting_roster(meeting))
-    rows = []
-    for place in roster:
-        record = (
-            place.organisation.attendance_here[0] if place.organisation.attendance_here else None
-        )
-        response = (
-            place.organisation.responses_here[0] if place.organisation.responses_here else None
-        )
-        initial = {}
-        if record is not None:
-            initial = {
-                "status": record.status,
-                "people": record.people or None,
-                "note": record.note,
-            }
-        elif response is not None and response.answer == MeetingResponse.Answer.YES:
-            # A starting point: those who said they would come, as many as they named.
-            initial = {"people": len(response.attendees.all()) or None}
-        form = AttendanceRowForm(
-            request.POST or None, initial=initial, prefix=f"org{place.organisation_id}"
-        )
-        rows.append((place, response, record, form))
+    formset = AttendanceFormSet(selectors.attendance_rows(meeting), request.POST or None)
     errors = []
     if request.method == "POST":
-        if all(form.is_valid() for _p, _r, _a, form in rows):
-            entries = [
-                (
-                    place.organisation,
-                    form.cleaned_data["status"],
-                    form.cleaned_data["people"] or 0,
-                    form.cleaned_data["note"],
-                )
-                for place, _r, _a, form in rows
-                if form.cleaned_data["status"]
-            ]
-            try:
-                services.record_attendance(meeting, entries, by=request.user)
-            except ValidationError as error:
-                errors = error.messages
-            else:
-                messages.success(request, _("The attendance has been saved."))
-                return redirect("cohorts:attendance", pk=pk)
-        else:
-            errors = [_("Please correct the rows marked below.")]
+        errors = _save_attendance(request, meeting, formset)
+        if not errors:
+            messages.success(request, _("The attendance has been saved."))
+            return redirect("cohorts:attendance", pk=pk)
     return render(
         request,
         "cohorts/attendance.html",
-        {
-            "meeting": meeting,
-            "rows": rows,
-            "errors": errors,
-            "statuses": Attendance.Status,
-        },
+        {"meeting": meeting, "formset": formset, "errors": errors},
         status=400 if errors else 200,
     )
+
+
+def _save_attendance(request, meeting, formset):
+    """Records what the page's rows say; returns the errors to show (none: saved)."""
+    if not formset.is_valid():
+        return [_("Please correct the rows marked below.")]
+    try:
+        services.record_attendance(meeting, formset.entries(), by=request.user)
+    except ValidationError as error:
+        return error.messages
+    return []
 
 
 @staff_required
@@ -317,52 +276,8 @@ def attendance_report(request, cycle_pk):
     )
 
 
-def _cell(value):
-    """A spreadsheet must not run what an organisation typed as its name."""
-    value = "" if value is None else str(value)
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @staff_required
 @require_GET
 def attendance_csv(request, cycle_pk):
     """The attendance report as CSV: one line per organisation and meeting held."""
-    cycle = get_object_or_404(Cycle, pk=cycle_pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"{slugify(cycle.name) or 'cycle'}-attendance.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so that spreadsheet programs read the Latvian letters right
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Organisation"),
-            _("Registration number"),
-            _("Cohort"),
-            _("Status in the programme"),
-            _("Meeting"),
-            _("Date"),
-            _("Answer"),
-            _("Attendance"),
-            _("People present"),
-            _("Note"),
-        ]
-    )
-    for place, meeting, answer, record in selectors.attendance_lines(cycle):
-        writer.writerow(
-            [
-                _cell(value)
-                for value in [
-                    place.organisation.name,
-                    place.organisation.registration_number,
-                    place.cohort.name,
-                    place.get_status_display(),
-                    meeting.title,
-                    timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
-                    answer.get_answer_display() if answer else "",
-                    record.get_status_display() if record else "",
-                    record.people if record else "",
-                    record.note if record else "",
-                ]
-            ]
-        )
-    return response
+    return exports.attendance_csv(get_object_or_404(Cycle, pk=cycle_pk))

@@ -6,11 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from incubator.forms import message_of, put_errors_on
 from incubator.models import Cycle
 from incubator.permissions import is_staff, staff_required
 
 from .. import selectors, services
-from ..forms import CohortForm, MembershipStatusForm, MoveForm, ReminderSettingsForm, apply_errors
+from ..forms import CohortForm, MembershipStatusForm, MoveForm, ReminderSettingsForm
 from ..models import CohortMembership
 
 
@@ -87,9 +88,17 @@ def cohort_edit(request, pk):
     cohort = get_object_or_404(selectors.cohorts_for(request.user), pk=pk)
     form = CohortForm(request.POST or None, instance=cohort)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The cohort has been saved."))
-        return redirect("cohorts:cohort_detail", pk=pk)
+        try:
+            services.update_cohort(
+                cohort,
+                by=request.user,
+                **{name: form.cleaned_data[name] for name in services.COHORT_FIELDS},
+            )
+        except ValidationError as error:
+            put_errors_on(form, error)
+        else:
+            messages.success(request, _("The cohort has been saved."))
+            return redirect("cohorts:cohort_detail", pk=pk)
     return render(request, "cohorts/cohort_form.html", {"cohort": cohort, "form": form})
 
 
@@ -110,7 +119,7 @@ def membership_move(request, pk):
                 membership, cohort=form.cleaned_data["cohort"], by=request.user
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, message_of(error))
         else:
             messages.success(
                 request,
@@ -140,7 +149,7 @@ def membership_status(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            messages.error(request, f"{membership.organisation}: {' '.join(error.messages)}")
+            messages.error(request, f"{membership.organisation}: {message_of(error)}")
         else:
             messages.success(
                 request,
@@ -168,7 +177,7 @@ def reminder_settings(request, cycle_pk):
         try:
             services.update_reminder_settings(cycle, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            put_errors_on(form, error)
         else:
             messages.success(
                 request,

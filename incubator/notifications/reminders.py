@@ -262,17 +262,31 @@ def _chunks(items, size):
 
 
 @transaction.atomic
-def _sweep_batch(now):  # noqa: C901
-    """One transaction: claims due reminders, writes up to EMAILS_PER_BATCH of their
-    emails, and marks written those whose emails are all in the outbox. Returns
-    (emails written, whether more may be due)."""
-    claimed = list(
+def _sweep_batch(now):
+    """One transaction: claims due reminders, expands them into up to EMAILS_PER_BATCH
+    emails, and writes those to the outbox, marking written the reminders whose
+    emails are all there. Returns (emails written, whether more may be due)."""
+    claimed = _claim(now)
+    if not claimed:
+        return 0, False
+    batch = _expand(_set_aside_missed(claimed, now))
+    _write(batch, now)
+    return len(batch.messages), batch.full or len(claimed) == REMINDERS_PER_BATCH
+
+
+def _claim(now):
+    """Claim: the due pending reminders of registered sources that no other sweep
+    holds, locked until the transaction ends."""
+    return list(
         Reminder.objects.select_for_update(skip_locked=True)
         .filter(status=Reminder.Status.PENDING, due_at__lte=now, source__in=list(_sources))
         .order_by("due_at", "pk")[:REMINDERS_PER_BATCH]
     )
-    if not claimed:
-        return 0, False
+
+
+def _set_aside_missed(claimed, now):
+    """Marks missed the claimed reminders whose event has begun (never sent late);
+    returns the others, {source name: [reminders]}, in claim order."""
     missed = [r.pk for r in claimed if r.event_at <= now]
     if missed:
         Reminder.objects.filter(pk__in=missed).update(
@@ -282,41 +296,65 @@ def _sweep_batch(now):  # noqa: C901
     for reminder in claimed:
         if reminder.event_at > now:
             by_source.setdefault(reminder.source, []).append(reminder)
+    return by_source
 
-    messages, counts, complete, seen = [], Counter(), [], set()
-    full = False
+
+@dataclass
+class _Batch:
+    """What one transaction writes: the emails, how many per reminder, and the
+    reminders whose emails are all in the outbox once it commits."""
+
+    messages: list = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    complete: list = field(default_factory=list)
+    keys: set = field(default_factory=set)
+    full: bool = False
+
+
+def _expand(by_source):
+    """Expand: the emails of the claimed reminders, source by source, until the
+    batch is full. A reminder whose emails did not all fit stays pending, with
+    those after it, for the next batch (the outbox's keys skip what was written)."""
+    batch = _Batch()
     for name, reminders in by_source.items():
-        unfinished = None  # the first reminder whose emails did not all fit
-        for chunk in _chunks(_outgoing(_sources[name], reminders), EMAILS_PER_BATCH):
-            in_outbox = services.existing_keys(message.key for _r, message in chunk)
-            for reminder, message in chunk:
-                if message.key in in_outbox or message.key in seen:
-                    continue
-                if len(messages) == EMAILS_PER_BATCH:
-                    unfinished = reminder
-                    break
-                seen.add(message.key)
-                messages.append(message)
-                counts[reminder.pk] += 1
-            if unfinished is not None:
-                break
+        unfinished = _expand_source(batch, _sources[name], reminders)
         if unfinished is None:
-            complete += reminders
-        else:
-            position = next(i for i, r in enumerate(reminders) if r.pk == unfinished.pk)
-            complete += reminders[:position]
-            full = True
-            break
+            batch.complete += reminders
+            continue
+        position = next(i for i, r in enumerate(reminders) if r.pk == unfinished.pk)
+        batch.complete += reminders[:position]
+        batch.full = True
+        break
+    return batch
 
-    services.queue_many(messages, now=now)
-    done = {reminder.pk for reminder in complete}
-    # One statement per distinct count (usually one or two), not one per reminder.
+
+def _expand_source(batch, source, reminders):
+    """Adds the emails of one source's reminders not yet in the outbox to ``batch``;
+    returns the first reminder whose emails did not all fit (None when all did)."""
+    for chunk in _chunks(_outgoing(source, reminders), EMAILS_PER_BATCH):
+        in_outbox = services.existing_keys(message.key for _r, message in chunk)
+        for reminder, message in chunk:
+            if message.key in in_outbox or message.key in batch.keys:
+                continue
+            if len(batch.messages) == EMAILS_PER_BATCH:
+                return reminder
+            batch.keys.add(message.key)
+            batch.messages.append(message)
+            batch.counts[reminder.pk] += 1
+    return None
+
+
+def _write(batch, now):
+    """Write: the batch's emails to the outbox, and on each reminder how many of its
+    emails are written, those complete marked written. One statement per distinct
+    count (usually one or two), not one per reminder."""
+    services.queue_many(batch.messages, now=now)
+    done = {reminder.pk for reminder in batch.complete}
     by_count = {}
-    for pk in done | set(counts):
-        by_count.setdefault((pk in done, counts[pk]), []).append(pk)
+    for pk in done | set(batch.counts):
+        by_count.setdefault((pk in done, batch.counts[pk]), []).append(pk)
     for (finished, count), pks in by_count.items():
         changes = {"emails_written": F("emails_written") + count}
         if finished:
             changes.update(status=Reminder.Status.WRITTEN, processed_at=now)
         Reminder.objects.filter(pk__in=pks).update(**changes)
-    return len(messages), full or len(claimed) == REMINDERS_PER_BATCH

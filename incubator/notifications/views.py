@@ -3,11 +3,11 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from incubator.http import redirect_back
 from incubator.permissions import staff_required
 
 from . import services
@@ -66,7 +66,4 @@ def email_retry(request, pk):
         messages.success(request, _("The email to %(to)s is queued again.") % {"to": email.to})
     else:
         messages.error(request, _("Only a failed email can be retried."))
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        return redirect(next_url)
-    return redirect("notifications:email_detail", pk=pk)
+    return redirect_back(request, "notifications:email_detail", pk=pk)
