@@ -87,14 +87,14 @@ def test_the_second_booking_of_a_time_is_refused_and_leaves_nothing_behind(
     emails, reminders_before = Email.objects.count(), Reminder.objects.count()
     with pytest.raises(ValidationError) as refused:
         services.book_slot(place, slot, topic=expertise_tags["law"], by=colleague)
-    assert refused.value.messages == [
-        "Kāds tikko rezervēja šo laiku. Lūdzu, izvēlieties citu."
-    ]
+    assert refused.value.messages == ["Kāds tikko rezervēja šo laiku. Lūdzu, izvēlieties citu."]
     assert Consultation.objects.count() == 1
     assert (Email.objects.count(), Reminder.objects.count()) == (emails, reminders_before)
 
 
-def test_the_database_refuses_a_second_booking_of_a_slot(place, assigned, mentor, applicant, moment):
+def test_the_database_refuses_a_second_booking_of_a_slot(
+    place, assigned, mentor, applicant, moment
+):
     slot = _slot(mentor, moment(5, 16))
     consultation = services.book_slot(place, slot, by=applicant)
     fields = {
@@ -183,12 +183,16 @@ def test_a_mentors_times_are_for_the_organisations_assigned_to_them(
     consultation = services.book_slot(place, _slot(expert, moment(5, 18)), by=applicant)
     assert consultation.mentor == expert
     # Another organisation of the cycle, not assigned either.
-    other = factories.admit(factories.OrganisationFactory(leader=factories.UserFactory()), running_cycle, staff)
+    other = factories.admit(
+        factories.OrganisationFactory(leader=factories.UserFactory()), running_cycle, staff
+    )
     with pytest.raises(ValidationError, match="nevar rezervēt"):
         services.book_slot(other, slot, by=other.organisation.people.get())
 
 
-def test_times_in_the_past_or_after_the_cycle_are_refused(place, assigned, mentor, applicant, moment):
+def test_times_in_the_past_or_after_the_cycle_are_refused(
+    place, assigned, mentor, applicant, moment
+):
     slot = _slot(mentor, moment(1, 16))
     with time_machine.travel(slot.starts_at + HOUR):
         with pytest.raises(ValidationError, match="Šis laiks ir pagājis"):
@@ -316,7 +320,9 @@ def test_a_request_accepted_becomes_a_booking(
         services.decline_request(request, note="Nē", by=mentor.user)
 
 
-def test_a_request_needs_two_different_times_ahead(place, assigned, mentor, applicant, moment, expertise_tags):
+def test_a_request_needs_two_different_times_ahead(
+    place, assigned, mentor, applicant, moment, expertise_tags
+):
     def ask(options):
         return services.request_consultation(
             place,
@@ -340,13 +346,13 @@ def test_a_request_needs_two_different_times_ahead(place, assigned, mentor, appl
 def test_a_declined_request_tells_the_organisation_and_an_unanswered_one_reminds_the_mentor(
     place, assigned, mentor, applicant, moment, expertise_tags
 ):
-    ask = dict(
-        minutes=45, mode="online", topic=expertise_tags["fundraising"], by=applicant
-    )
+    ask = dict(minutes=45, mode="online", topic=expertise_tags["fundraising"], by=applicant)
     declined = services.request_consultation(
         place, mentor, options=[moment(10, 9), moment(11, 9)], **ask
     )
-    services.decline_request(declined, note="Esmu komandējumā; rakstiet pēc 20. datuma.", by=mentor.user)
+    services.decline_request(
+        declined, note="Esmu komandējumā; rakstiet pēc 20. datuma.", by=mentor.user
+    )
     (notice,) = Email.objects.filter(key__startswith=f"consultation-request:{declined.pk}:declined")
     assert notice.to == applicant.email and "komandējumā" in notice.text_body
 
