@@ -235,4 +235,8 @@ class ConsultationFileAdmin(ShownOnly, admin.ModelAdmin):
     list_display = ["name", "consultation", "content_type", "size", "uploaded_by", "uploaded_at"]
     list_filter = ["content_type"]
     search_fields = ["name", "consultation__organisation__name"]
-    list_select_related = ["consultation__organisation", "consultation__mentor__user", "uploaded_by"]
+    list_select_related = [
+        "consultation__organisation",
+        "consultation__mentor__user",
+        "uploaded_by",
+    ]

@@ -163,7 +163,7 @@ class SlotForm(forms.Form):
 
 
 class PatternForm(forms.Form):
-    weekday = forms.TypedChoiceField(label=_("Every"), choices=WEEKDAYS, coerce=int)
+    weekday = forms.TypedChoiceField(label=_("Day of the week"), choices=WEEKDAYS, coerce=int)
     start_time = forms.TimeField(label=_("From"), widget=TIME_WIDGET)
     end_time = forms.TimeField(label=_("Until"), widget=TIME_WIDGET)
     slot_minutes = forms.IntegerField(

@@ -110,9 +110,7 @@ def world(db, expertise_tags):
     )
     assignment = services.assign_mentor(w.cycle, w.place.organisation, w.profile, by=staff)
     services.accept_assignment(assignment, by=users["mentor"])
-    w.proposed = services.assign_mentor(
-        w.cycle, w.other_place.organisation, w.profile, by=staff
-    )
+    w.proposed = services.assign_mentor(w.cycle, w.other_place.organisation, w.profile, by=staff)
     mentor = users["mentor"]
     w.slot = services.add_slot(
         w.profile,
