@@ -4,6 +4,7 @@ logs) is made on the portal's pages through the services, and shown here with it
 history."""
 
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from incubator.admin_widgets import RelationFieldsMixin
@@ -41,6 +42,7 @@ class ShownOnly:
 class PartnerOrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "website", "created_at"]
     search_fields = ["name", "website"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(ExpertiseTag)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from incubator.calendars import CalendarEvent, invitations
 
@@ -24,7 +25,7 @@ def consultation_event(consultation, cancelled=None):
         "mentor": consultation.mentor.name,
     }
     if cancelled:
-        summary = _("Cancelled: %(title)s") % {"title": summary}
+        summary = pgettext("consultation", "Cancelled: %(title)s") % {"title": summary}
     topic = consultation.topic.name if consultation.topic_id else ""
     description = "\n\n".join(
         part for part in [topic, consultation.note.strip(), consultation.location, url] if part

@@ -309,9 +309,11 @@ class LogForm(forms.Form):
 
 class ActionItemForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-    description = forms.CharField(label=_("What"), max_length=300, required=False)
+    description = forms.CharField(label=_("What to do"), max_length=300, required=False)
     owner = forms.ChoiceField(
-        label=_("Who"), choices=ActionItem.Owner.choices, initial=ActionItem.Owner.ORGANISATION
+        label=_("Who does it"),
+        choices=ActionItem.Owner.choices,
+        initial=ActionItem.Owner.ORGANISATION,
     )
     due_on = forms.DateField(label=_("Due"), widget=DATE_WIDGET, required=False)
 

@@ -51,7 +51,7 @@ def test_reminders_a_day_and_an_hour_before_reach_both_sides_with_the_calendar(
         assert reminders.sweep() == 2
     assert _reminded(booked, "before-1d") == {mentor.user.email, applicant.email}
     email = Email.objects.get(key__contains=f"user:{applicant.pk}:before-1d@")
-    assert email.subject.startswith("Atgādinājums: konsultācija pie ")
+    assert email.subject.startswith("Atgādinājums: konsultācija — Ilze Krūmiņa, ")
     event = Calendar.from_ical(email.calendar).walk("VEVENT")[0]
     assert str(event["uid"]) == f"consultation-{booked.pk}@localhost"
     with time_machine.travel(booked.starts_at - HOUR + datetime.timedelta(minutes=1)):

@@ -49,7 +49,7 @@ def test_staff_invite_a_new_expert_who_fills_in_the_profile(staff, expertise_tag
     assert not profile.user.has_usable_password()
     (invitation,) = Email.objects.filter(key__startswith=f"mentor-invitation:{profile.pk}:")
     assert invitation.sensitive and "/accounts/password/reset/key/" in invitation.text_body
-    assert invitation.subject == "Jūs esat aicināts uz inkubatoru kā eksperts"
+    assert invitation.subject == "Jūs esat uzaicināts uz inkubatoru kā eksperts"
     # Incomplete, the profile is refused with each problem on its field.
     with pytest.raises(ValidationError) as refused:
         services.save_profile(
@@ -200,7 +200,7 @@ def test_the_mentor_accepts_and_the_organisation_is_told_or_declines_and_staff_a
 def test_experts_are_not_assigned_and_organisations_outside_the_cycle_neither(
     place, expert, mentor, staff, cycle, organisation
 ):
-    with pytest.raises(ValidationError, match="Ekspertus nenorīko"):
+    with pytest.raises(ValidationError, match="Ekspertus nepiešķir"):
         services.assign_mentor(place.cycle, place.organisation, expert, by=staff)
     with pytest.raises(ValidationError, match="nepiedalās"):
         services.assign_mentor(cycle, organisation, mentor, by=staff)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from incubator.models import Cycle, Organisation, StoredDocument
@@ -29,7 +30,7 @@ class Consultation(models.Model):
         HELD = "held", _("Held")
         NO_SHOW = "no_show", _("The organisation did not come")
         LATE_CANCELLED = "late_cancelled", _("Cancelled late")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("consultation", "Cancelled")
 
     # What a log records as its outcome.
     OUTCOMES = [
@@ -336,8 +337,8 @@ class ActionItem(models.Model):
         on_delete=models.CASCADE,
         related_name="action_items",
     )
-    description = models.CharField(_("what"), max_length=300)
-    owner = models.CharField(_("who"), max_length=15, choices=Owner.choices)
+    description = models.CharField(_("what to do"), max_length=300)
+    owner = models.CharField(_("who does it"), max_length=15, choices=Owner.choices)
     due_on = models.DateField(_("due"), null=True, blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     done_by = models.ForeignKey(
