@@ -219,8 +219,8 @@ class Migration(migrations.Migration):
             name='ActionItem',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=300, verbose_name='what')),
-                ('owner', models.CharField(choices=[('organisation', 'The organisation'), ('mentor', 'The mentor')], max_length=15, verbose_name='who')),
+                ('description', models.CharField(max_length=300, verbose_name='what to do')),
+                ('owner', models.CharField(choices=[('organisation', 'The organisation'), ('mentor', 'The mentor')], max_length=15, verbose_name='who does it')),
                 ('due_on', models.DateField(blank=True, null=True, verbose_name='due')),
                 ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
