@@ -5,6 +5,11 @@ of an application in ``applications``) must show what apps downstream know (the
 organisation's mentor and consultations; later its funding matches and its
 assessment), but may never import them. So the page asks this registry instead.
 
+``mentoring`` adds the organisation's mentors, consultations and action items this
+way (``mentoring/sections.py``); ``funding`` (an organisation's funding matches and
+bids) and ``analysis`` (its assessment and recommendations) contribute their sections
+the same way, and no page upstream ever imports them.
+
 An app registers a ``Section`` for a page in its ``AppConfig.ready()``::
 
     sections.register(Section(
