@@ -21,6 +21,7 @@ import threading
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Max
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -179,13 +180,16 @@ def grow(cycle, field, staff, *, organisations, consultations, place=None, mento
             for i, c in enumerate(held)
         ]
     )
-    last = first + datetime.timedelta(minutes=90 * (offset + consultations))
+    # Free times after every consultation and free time there is, none overlapping.
+    latest = Slot.objects.aggregate(end=Max("ends_at"))["end"]
+    last = max(first + datetime.timedelta(minutes=90 * (offset + consultations)), now)
+    last = max(last, latest or last)
     Slot.objects.bulk_create(
         [
             Slot(
                 mentor=mentors[i % len(mentors)],
-                starts_at=max(last, now) + datetime.timedelta(minutes=90 * i + 30),
-                ends_at=max(last, now) + datetime.timedelta(minutes=90 * i + 75),
+                starts_at=last + datetime.timedelta(minutes=90 * i + 30),
+                ends_at=last + datetime.timedelta(minutes=90 * i + 75),
                 mode="in_person",
                 location="Lielā iela 3",
             )
