@@ -26,7 +26,9 @@ PEOPLE = [
     ("reviewer2@demo.lv", "Mārtiņš", "Zariņš", "reviewer"),
     ("reviewer3@demo.lv", "Inese", "Jansone", "reviewer"),
     ("mentor1@demo.lv", "Edgars", "Krūmiņš", "mentor"),
-    ("mentor2@demo.lv", "Laura", "Vītola", "mentor"),
+    ("mentor3@demo.lv", "Ieva", "Kalniņa", "mentor"),
+    ("mentor2@demo.lv", "Laura", "Vītola", "expert"),
+    ("expert2@demo.lv", "Raimonds", "Liepa", "expert"),
 ]
 
 # (name, legal form, priority field code, municipality, members, volunteers, budget, mission)
@@ -262,7 +264,9 @@ def seed(demo):
     demo.staff = demo.users["staff@demo.lv"]
     demo.applicant = demo.users["applicant@demo.lv"]
     demo.reviewers = [demo.users[email] for email, *_n, role in PEOPLE if role == "reviewer"]
-    demo.mentors = [demo.users[email] for email, *_n, role in PEOPLE if role == "mentor"]
+    demo.mentors = [
+        demo.users[email] for email, *_n, role in PEOPLE if role in ("mentor", "expert")
+    ]
 
     fields = {f.code: f for f in PriorityField.objects.all()}
     for index, (name, form, code, municipality, members, volunteers, budget, mission) in enumerate(

@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "incubator.context_processors.portal",
                 "applications.context_processors.evaluation",
+                "mentoring.context_processors.mentoring",
             ],
         },
     },
@@ -264,6 +265,11 @@ ATTACHMENTS_PER_APPLICATION = env.int("ATTACHMENTS_PER_APPLICATION", default=10)
 MEETING_REMINDERS = env.str("MEETING_REMINDERS", default="7d, 1d")
 DEADLINE_REMINDERS = env.str("DEADLINE_REMINDERS", default="7d, 1d")
 CALL_CLOSING_REMINDERS = env.str("CALL_CLOSING_REMINDERS", default="3d")
+# Consultations, for a new cycle (each cycle can change its own): reminders before
+# each one, and how many hours before it organisations and mentors may still cancel
+# or move it (later only staff can).
+CONSULTATION_REMINDERS = env.str("CONSULTATION_REMINDERS", default="1d, 1h")
+CONSULTATION_CUTOFF_HOURS = env.int("CONSULTATION_CUTOFF_HOURS", default=24)
 
 LOGGING = {
     "version": 1,

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from . import calendars, selectors, services
+from . import calendars, landing, selectors, services
 from .forms import ColleagueForm, OrganisationForm, ProfileForm, message_of, put_errors_on
 from .models import Invitation, Membership, PriorityField, User
 from .permissions import is_staff, led_by
@@ -32,10 +32,11 @@ def home(request):
 
 @require_GET
 def dashboard(request):
-    """Where people land after signing in: staff on the applications, others on theirs."""
+    """Where people land after signing in: staff on the applications, others on the
+    home of their role (``incubator.landing``), else on their applications."""
     if is_staff(request.user):
         return redirect("applications:staff_list")
-    return redirect("applications:dashboard")
+    return redirect(landing.home_for(request.user, default="applications:dashboard"))
 
 
 def organisation_create(request):

@@ -14,7 +14,7 @@ def _recipients(deadlines):
     mentors = [
         profile.user
         for profile in MentorProfile.objects.filter(
-            is_active=True, user__is_active=True
+            is_active=True, activated_at__isnull=False, user__is_active=True
         ).select_related("user")
     ]
     for deadline in deadlines:
@@ -25,7 +25,9 @@ def _recipients(deadlines):
 def _concerns(user):
     from .models import MentorProfile
 
-    return Q(audience=MENTORS) & Q(Exists(MentorProfile.objects.filter(user=user, is_active=True)))
+    return Q(audience=MENTORS) & Q(
+        Exists(MentorProfile.objects.filter(user=user, is_active=True, activated_at__isnull=False))
+    )
 
 
 def register_audience():

@@ -147,3 +147,63 @@ def count_queries(db):
         return len(queries)
 
     return count
+
+
+# --- mentoring --------------------------------------------------------------------------
+
+EXPERTISE_TAGS = importlib.import_module("mentoring.migrations.0003_expertise_tags")
+
+
+@pytest.fixture
+def expertise_tags(db):
+    """The seeded expertise taxonomy, by code (a transactional test may have flushed
+    the rows the data migration made)."""
+    EXPERTISE_TAGS.create(apps, None)
+    from mentoring.models import ExpertiseTag
+
+    return {tag.code: tag for tag in ExpertiseTag.objects.all()}
+
+
+@pytest.fixture
+def mentor(expertise_tags):
+    """An active mentor (fundraising, project applications), not yet assigned."""
+    return factories.MentorProfileFactory(
+        user=factories.UserFactory(
+            email="mentore@partneri.lv", first_name="Ilze", last_name="Krūmiņa"
+        ),
+        tags=["fundraising", "project-applications"],
+    )
+
+
+@pytest.fixture
+def expert(expertise_tags):
+    return factories.MentorProfileFactory(
+        user=factories.UserFactory(
+            email="juriste@partneri.lv", first_name="Dace", last_name="Ozola"
+        ),
+        kind="expert",
+        tags=["law"],
+    )
+
+
+@pytest.fixture
+def assigned(place, mentor, staff):
+    """The mentor assigned to the applicant's organisation, and accepted."""
+    from mentoring import services
+
+    assignment = services.assign_mentor(place.cycle, place.organisation, mentor, by=staff)
+    return services.accept_assignment(assignment, by=mentor.user)
+
+
+@pytest.fixture
+def moment():
+    """moment(days, hour=10, minute=0): a Riga time ``days`` from today."""
+    import datetime
+
+    from django.utils import timezone
+
+    def at(days, hour=10, minute=0):
+        day = timezone.localdate() + datetime.timedelta(days=days)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+    return at

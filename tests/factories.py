@@ -164,12 +164,31 @@ def admit(organisation, cycle, by, priority_field=None):
 
 
 class MentorProfileFactory(factory.django.DjangoModelFactory):
+    """An active mentor with a completed profile (``kind="expert"`` for an expert)."""
+
     class Meta:
         model = "mentoring.MentorProfile"
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
-    expertise = "Projektu pieteikumi un finanšu plānošana."
+    kind = "mentor"
     capacity = 3
+    languages = ["lv", "en"]
+    bio_lv = "Projektu pieteikumi un finanšu plānošana."
+    activated_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def tags(profile, create, extracted, **kwargs):
+        """``tags=["fundraising", ...]``: expertise tags by code."""
+        if create and extracted:
+            from mentoring.models import ExpertiseTag
+
+            profile.expertise_tags.set(ExpertiseTag.objects.filter(code__in=extracted))
+
+    @factory.post_generation
+    def fields(profile, create, extracted, **kwargs):
+        if create and extracted:
+            profile.priority_fields.set(extracted)
 
 
 # --- review and selection -------------------------------------------------------------

@@ -535,7 +535,7 @@ def test_reminders_of_a_source_nobody_registers_wait_and_are_reported(meeting, m
     monkeypatch.setattr(reminders, "REMINDERS_PER_BATCH", 1)
     early = meeting.starts_at - 10 * DAY
     orphan = Reminder.objects.create(
-        source="consultation",
+        source="no-such-source",
         object_id=1,
         label="before-1d",
         due_at=early,
@@ -546,7 +546,7 @@ def test_reminders_of_a_source_nobody_registers_wait_and_are_reported(meeting, m
         assert reminders.sweep() == 1
     orphan.refresh_from_db()
     assert (orphan.status, orphan.emails_written) == ("pending", 0)
-    assert "1 due reminders of 'consultation' are left pending" in caplog.text
+    assert "1 due reminders of 'no-such-source' are left pending" in caplog.text
 
 
 def test_cycles_whose_milestones_are_out_of_step_are_found_in_one_query(

@@ -5,18 +5,13 @@ conflict of interest with it."""
 
 from collections import Counter, defaultdict
 
-from allauth.account.forms import default_token_generator
-from allauth.account.models import EmailAddress
-from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from incubator.models import User
+from incubator.accounts import invited_account, set_password_url
 from incubator.notifications import services as notifications
 
 from ..models import Application, CommitteeMember, ReviewAssignment
@@ -27,21 +22,6 @@ from .common import record_author, require_open_ranking
 Status = ReviewAssignment.Status
 
 
-def _set_password_url(user, language):
-    """A link to allauth's password reset form, with which an invited reviewer
-    chooses their password (valid for PASSWORD_RESET_TIMEOUT, then they can ask
-    for a new one with “Forgot your password?”)."""
-    with translation.override(language):
-        path = reverse(
-            "account_reset_password_from_key",
-            kwargs={
-                "uidb36": user_pk_to_url_str(user),
-                "key": default_token_generator.make_token(user),
-            },
-        )
-    return f"{settings.SITE_URL}{path}"
-
-
 def _send_invitation(member, by):
     user = member.user
     needs_password = not user.has_usable_password()
@@ -50,7 +30,7 @@ def _send_invitation(member, by):
         "cycle": member.cycle,
         "invited_by": by,
         "recipient": user,
-        "set_password_url": _set_password_url(user, user.language) if needs_password else "",
+        "set_password_url": set_password_url(user, user.language) if needs_password else "",
         "password_link_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
     }
     subject, text, html = notifications.render(
@@ -77,21 +57,10 @@ def invite_reviewer(
     """Gives the person with ``email`` the reviewer role for ``cycle``, creating their
     account if they have none, and emails them: a new account gets a link to choose
     a password, an existing one a link to sign in. Returns the committee member."""
-    email = User.objects.normalize_email(email.strip()).lower()
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        user = User(
-            email=email,
-            first_name=first_name.strip(),
-            last_name=last_name.strip(),
-            language=language or settings.LANGUAGE_CODE,
-        )
-        user.set_unusable_password()
-        user.save()
-        # The address is the one staff invited; only its owner can follow the
-        # password link sent to it, which is the proof allauth would otherwise ask for.
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    elif CommitteeMember.objects.filter(cycle=cycle, user=user).exists():
+    user, created = invited_account(
+        email, first_name=first_name, last_name=last_name, language=language
+    )
+    if not created and CommitteeMember.objects.filter(cycle=cycle, user=user).exists():
         raise ValidationError(
             _("%(person)s is already a member of this cycle's evaluation committee.")
             % {"person": user.display_name},

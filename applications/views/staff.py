@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from incubator import sections
 from incubator.forms import message_of, put_errors_on
 from incubator.http import redirect_back
 from incubator.models import Cycle
@@ -66,6 +67,8 @@ def _detail(
         c.requirement_id: c for c in application.eligibility_checks.select_related("checked_by")
     }
     criteria, rows = selectors.figures_for(cycle, settings, [application.pk])
+    # What apps downstream add (the organisation's consultations, ...): incubator.sections.
+    sections.attach(sections.APPLICATION, request.user, [application])
     if decision_form is None:
         decision_form = DecisionForm(
             initial={"decision": application.status if application.is_decided else None}

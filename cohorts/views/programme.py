@@ -2,6 +2,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from incubator import sections
+
 from .. import selectors
 from ..forms import ResponseForm
 
@@ -12,6 +14,8 @@ def my_programme(request):
     joint meeting (with the answer form), deadlines ahead, the cohort."""
     now = timezone.now()
     programmes = selectors.programme_for(request.user, now)
+    # What apps downstream add (mentors and consultations, ...): incubator.sections.
+    sections.attach(sections.PROGRAMME, request.user, [p["place"] for p in programmes], now)
     for programme in programmes:
         people = programme["people"]
         for meeting in programme["meetings_ahead"]:

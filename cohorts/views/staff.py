@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from incubator import sections
 from incubator.forms import message_of, put_errors_on
 from incubator.models import Cycle
 from incubator.permissions import is_staff, staff_required
@@ -53,6 +54,7 @@ def cohort_detail(request, pk):
     cohort = get_object_or_404(selectors.cohorts_for(request.user), pk=pk)
     staff = is_staff(request.user)
     now = timezone.now()
+    sections.attach(sections.COHORT, request.user, [cohort], now)
     members = list(selectors.cohort_members(cohort, staff=staff))
     meetings = list(selectors.meetings_of_cycle(cohort.cycle, cohort=cohort))
     held = selectors.meetings_held(cohort.cycle, cohort, now) if staff else None
