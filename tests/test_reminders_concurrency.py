@@ -27,8 +27,7 @@ from incubator.notifications.models import Email, Reminder
 from incubator.notifications.reminders import ReminderSource
 
 from . import factories
-
-DAY = datetime.timedelta(days=1)
+from .helpers import DAY
 
 
 @pytest.fixture

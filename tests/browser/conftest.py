@@ -107,3 +107,41 @@ def mailbox(settings):
 
 def text_of(message):
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def sign_in(page, email, password=None):
+    """Signs in through the sign-in form, as a person does."""
+    from tests.factories import PASSWORD
+
+    page.goto("/accounts/login/")
+    page.get_by_label("E-pasts").fill(email)
+    page.get_by_label("Parole").fill(password or PASSWORD)
+    page.get_by_role("button", name="Ieiet").click()
+
+
+def sign_out(page, name):
+    """Opens the menu under the person's name and signs out."""
+    page.get_by_role("button", name=name).click()
+    page.get_by_role("button", name="Iziet").click()
+
+
+@pytest.fixture
+def force_login(page, live_server, client):
+    """``force_login(user)``: the browser is signed in as ``user`` without the sign-in
+    form, for tests about other pages."""
+
+    def as_user(user):
+        from django.conf import settings
+
+        client.force_login(user)
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+
+    return as_user
