@@ -7,9 +7,15 @@ from django.utils import translation
 
 from incubator.notifications.models import Email
 
-from . import factories
+from . import factories, needs
 
 PRIORITY_FIELDS = importlib.import_module("incubator.migrations.0002_priority_fields")
+
+
+def pytest_runtest_setup(item):
+    """A test marked postgresql, redis or browser is skipped without its service, or
+    fails with REQUIRE_SERVICES=1 (see tests/needs.py)."""
+    needs.check(item)
 
 
 @pytest.fixture(autouse=True)

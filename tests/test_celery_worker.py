@@ -15,8 +15,8 @@ two sweeps, and of a sweep with a cancellation, is in test_reminders_concurrency
 
 When to run: these tests need a Redis: CELERY_BROKER_URL when it names one, else
 the one answering on 127.0.0.1:6379 (database 13). Without one they are skipped
-with the reason; with REQUIRE_BROWSER=1 or CI set (as ``.ci/run`` does) a missing
-broker fails them instead, so CI never silently skips them.
+with the reason; with REQUIRE_SERVICES=1 (as ``.ci/run`` sets) a missing broker
+fails them instead, so CI never silently skips them (tests/needs.py).
 """
 
 import datetime
@@ -45,19 +45,7 @@ from incubator.notifications.tasks import dispatch
 from . import factories, recording_backend
 from .redis_broker import broker_url
 
-
-def _broker_or_skip():
-    url = broker_url()
-    if url is None:
-        reason = (
-            "no Redis: CELERY_BROKER_URL is not a reachable Redis and none answered on "
-            "127.0.0.1:6379 when the tests started; start one (or set e.g. "
-            "CELERY_BROKER_URL=redis://host:6379/13) to run the real-worker tests"
-        )
-        if os.environ.get("REQUIRE_BROWSER") == "1" or os.environ.get("CI"):
-            pytest.fail(f"REQUIRE_BROWSER=1/CI set but {reason}")
-        pytest.skip(reason)
-    return url
+pytestmark = pytest.mark.redis
 
 
 def _database_url():
@@ -142,7 +130,7 @@ class Worker:
 
 @pytest.fixture
 def worker(transactional_db, tmp_path, monkeypatch):
-    broker = _broker_or_skip()
+    broker = broker_url()
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     monkeypatch.setenv("TEST_MAIL_DIR", str(mail_dir))
