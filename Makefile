@@ -41,9 +41,11 @@ run: install
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## make bench: benchmark figures against DATABASE_URL (PostgreSQL)
+## make bench: benchmark figures against DATABASE_URL (PostgreSQL), at the full size;
+## make bench BENCH_SIZE=quick runs the same benchmarks and checks on a small seed (CI)
+BENCH_SIZE ?= full
 bench: install-dev
-	$(BIN)/python -m bench
+	BENCH_SIZE=$(BENCH_SIZE) $(BIN)/python -m bench
 
 ## make messages: refresh the .po files after changing user-facing strings, then compile
 messages: install-dev

@@ -1,10 +1,13 @@
 """Runs every benchmark in this package and prints one line per figure, ``name: value``.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/incubator python -m bench [module ...]
+    BENCH_SIZE=quick DATABASE_URL=... python -m bench      # the small seed CI runs
 
 Each benchmark is a module here with ``run(report)``; it seeds its own data in a
 fresh scratch database (created and dropped around the run, like a test database)
-and calls ``report(name, value)``. Ratios are measured within one run.
+and calls ``report(name, value)``. Ratios are measured within one run. Its sizes
+come from ``bench.scaled(full, quick)``, so that ``BENCH_SIZE=quick`` runs the same
+steps and checks on a small seed (figures named after a size say which).
 """
 
 import importlib
@@ -17,6 +20,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
 def main(selected):
     import django
+
+    from bench import size
+
+    print(f"bench: {size()} size (BENCH_SIZE)", file=sys.stderr, flush=True)
 
     django.setup()
     from django.conf import settings
