@@ -1,15 +1,10 @@
-import importlib
-
 import pytest
-from django.apps import apps
 from django.core.cache import cache
 from django.utils import translation
 
 from incubator.notifications.models import Email
 
-from . import factories, needs
-
-PRIORITY_FIELDS = importlib.import_module("incubator.migrations.0002_priority_fields")
+from . import factories, helpers, needs
 
 
 def pytest_runtest_setup(item):
@@ -31,10 +26,7 @@ def _isolated(settings, tmp_path):
 def priority_fields(db):
     """The programme's five fields (a transactional test may have flushed the
     rows that the data migration made)."""
-    PRIORITY_FIELDS.create(apps, None)
-    from incubator.models import PriorityField
-
-    return list(PriorityField.objects.all())
+    return helpers.make_priority_fields()
 
 
 @pytest.fixture

@@ -68,12 +68,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import connection
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from . import factories
+from .helpers import kept_for_the_module
 
 LOGIN = "login"
 ROLES = [
@@ -304,18 +305,14 @@ def world_fixture(*extensions):
     @pytest.fixture(scope="module", name="world")
     def world(django_db_setup, django_db_blocker, tmp_path_factory):
         media = tmp_path_factory.mktemp("world-media")
-        with django_db_blocker.unblock(), transaction.atomic():
-            with (
-                override_settings(MEDIA_ROOT=media),
-                translation.override(settings.LANGUAGE_CODE),
-            ):
+        with kept_for_the_module(django_db_blocker):
+            with override_settings(MEDIA_ROOT=media):
                 built = build_world()
                 for extend in extensions:
                     extend(built)
             built.media = media
             built.depth = len(connection.atomic_blocks)
             yield built
-            transaction.set_rollback(True)
 
     return world
 

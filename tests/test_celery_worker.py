@@ -45,7 +45,9 @@ from incubator.notifications.tasks import dispatch
 from . import factories, recording_backend
 from .redis_broker import broker_url
 
-pytestmark = pytest.mark.redis
+# The workers of these tests share one Redis (its unacknowledged tasks are restored
+# across queues): under pytest-xdist they run one after another on one process.
+pytestmark = [pytest.mark.redis, pytest.mark.xdist_group("redis")]
 
 
 def _database_url():
