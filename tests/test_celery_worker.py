@@ -266,7 +266,12 @@ def _write_batch(keys):
 
 
 def _kill_mid_batch(worker, keys):
-    _wait_for(lambda: sum(_delivered().values()) >= 5, what="the first deliveries")
+    # Five recorded as sent (an email is delivered first, then recorded: waiting for
+    # the deliveries alone could kill the worker between the two on a busy machine).
+    _wait_for(
+        lambda: Email.objects.filter(key__in=keys, status="sent").count() >= 5,
+        what="the first deliveries",
+    )
     worker.kill()
     sent_before = set(Email.objects.filter(status="sent").values_list("key", flat=True))
     assert 5 <= len(sent_before) < len(keys), "killed in the middle of the batch"
