@@ -27,8 +27,8 @@ A module of permission tests has, in this order:
     For every row in which a role is sent on (302): ``name: Redirect(to, done,
     given)``. ``to(w, role)`` is the exact URL the request leads to; ``done(w,
     role)`` reads the database and says whether the request's change happened: it
-    must be false before the request, true after it for every role expecting 302,
-    and still false for every refused role. A POST row needs ``done``; a GET row
+    must be false before the request (after ``given``), true after it for every
+    role expecting 302, and still false for every refused role. A POST row needs ``done``; a GET row
     that only sends on leaves it out. ``given(w)`` prepares what the action needs
     (a submitted review to reopen, a failed email to retry) before the request.
 
@@ -37,11 +37,14 @@ A module of permission tests has, in this order:
     ``role_matrix.check(client, world, name, role, CASES[name], REDIRECTS.get(name))``;
     the test takes the ``db`` fixture.
 
-``test_every_url_is_in_a_table`` (in test_permissions.py) reads the tables of every
-``tests/test_permissions*.py`` module: each URL pattern of the portal's packages
-(``OUR_PACKAGES``) is in exactly one table, no table names a URL that does not
-exist, every row states every role, and every row with a 302 has its ``REDIRECTS``
-entry. A new URL without its row fails it.
+Two tests in test_permissions.py read the tables of every ``tests/test_permissions*.py``
+module (``table_modules``), so an app's module needs nothing more:
+``test_every_url_is_in_a_table`` (each URL pattern of the portal's packages,
+``OUR_PACKAGES``, is in exactly one table, and no table names a URL that does not
+exist: a new URL without its row fails it) and
+``test_every_row_states_every_role_and_where_its_redirects_lead`` (every row maps
+exactly ``ROLES``; every row with a 302 has its ``REDIRECTS`` entry, with ``done``
+if it is a POST).
 
 How the cases stay apart: the world is built inside a transaction that the module
 keeps open, and each case runs in a savepoint of its own (the ``db`` fixture) that
