@@ -37,13 +37,18 @@ run: install
 	dispatcher=$$!; trap 'kill $$dispatcher 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
 
-## make test: the whole suite (browser tests run when Chromium is found)
+## make test: the whole suite, spread over one pytest-xdist process per core (TEST_WORKERS=0: one
+## process); tests that need PostgreSQL, Redis or Chromium are skipped without them, or fail
+## with REQUIRE_SERVICES=1
+TEST_WORKERS ?= auto
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
-## make bench: benchmark figures against DATABASE_URL (PostgreSQL)
+## make bench: benchmark figures against DATABASE_URL (PostgreSQL), at the full size;
+## make bench BENCH_SIZE=quick runs the same benchmarks and checks on a small seed (CI)
+BENCH_SIZE ?= full
 bench: install-dev
-	$(BIN)/python -m bench
+	BENCH_SIZE=$(BENCH_SIZE) $(BIN)/python -m bench
 
 ## make messages: refresh the .po files after changing user-facing strings, then compile
 messages: install-dev

@@ -1,13 +1,16 @@
 """Runs every benchmark in this package and prints one line per figure, ``name: value``.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/incubator python -m bench [module ...]
+    BENCH_SIZE=quick DATABASE_URL=... python -m bench      # the small seed CI runs
 
 Each benchmark is a module here with ``run(report)``; it seeds its own data in a
 fresh scratch database (created and dropped around the run, like a test database)
 and calls ``report(name, value)``. Ratios are measured within one run. Every module
-not starting with ``_`` is a benchmark: ``load`` (the portal under gunicorn and wrk
-on loopback; needs Debian's ``wrk``), ``ranking``, ``reminders``. ``BENCH_SIZE=quick``
-shortens the load runs (5 s per page, 10 s for the mixed load) for CI.
+not starting with ``_`` is a benchmark (``load``: the portal under gunicorn and wrk on
+loopback, needs Debian's ``wrk``; ``mentoring``; ``ranking``; ``reminders``). Sizes come
+from ``bench.scaled(full, quick)``, so that ``BENCH_SIZE=quick`` runs the same steps and
+checks on a small seed (figures named after a size say which) and shortens the load
+runs (5 s per page, 10 s for the mixed load).
 """
 
 import importlib
@@ -20,6 +23,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
 def main(selected):
     import django
+
+    from bench import size
+
+    print(f"bench: {size()} size (BENCH_SIZE)", file=sys.stderr, flush=True)
 
     django.setup()
     from django.conf import settings

@@ -1,14 +1,15 @@
 """Reminders at scale, and the cohort pages as they grow.
 
-Two shapes of 10,000 due reminder emails, each written by one sweep:
+Two shapes of 10,000 due reminder emails (1,000 at the quick size), each written by
+one sweep:
 
 - wide: 20 reminder rows (10 joint meetings and 10 deadlines, 7 days before) of a
-  cycle with 250 organisations of two people each, 500 emails per row (and one to
-  the meetings' organiser); every row written is then delivered through the locmem
-  email backend;
-- many rows: 10,000 reminder rows (staff deadlines) of one email each.
+  cycle with 250 organisations (25) of two people each, 500 emails (50) per row (and
+  one to the meetings' organiser); every row written is then delivered through the
+  locmem email backend;
+- many rows: 10,000 reminder rows (1,000) (staff deadlines) of one email each.
 
-Then the cohort page and "my programme" are loaded with 10 and with 200 rows
+Then the cohort page and "my programme" are loaded with 10 and with 200 rows (50)
 (organisations, meetings, deadlines), counting queries. Figures:
 
     dispatch_ms_per_1000       wide: time the sweep takes per 1,000 emails written
@@ -32,7 +33,12 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from bench import scaled
+
 PEOPLE_PER_ORGANISATION = 2
+ORGANISATIONS = scaled(250, quick=25)  # wide: 20 reminders to 500 (50) people each
+REMINDER_ROWS = scaled(10_000, quick=1_000)  # many rows
+PAGE_ROWS = (10, scaled(200, quick=50))
 _numbers = itertools.count(1)
 
 
@@ -174,7 +180,7 @@ def measure_dispatch(report, fields, staff):
     from incubator.notifications.models import Email
 
     cycle = _cycle("Mērogs")
-    organisations = _organisations(250, fields[0])
+    organisations = _organisations(ORGANISATIONS, fields[0])
     _places(cycle, {field: organisations[i::5] for i, field in enumerate(fields)})
     meetings, deadlines = _events(
         cycle,
@@ -212,9 +218,9 @@ def measure_dispatch(report, fields, staff):
     with CaptureQueriesContext(connection) as queries:
         written = reminders.sweep()
     elapsed = time.perf_counter() - started
-    # 500 people for each of the 20 reminders, and the staff member who scheduled the
-    # 10 meetings (their host).
-    assert written == 10_000 + 10, written
+    # Everyone in the cycle for each of the 20 reminders, and the staff member who
+    # scheduled the 10 meetings (their host).
+    assert written == 20 * ORGANISATIONS * PEOPLE_PER_ORGANISATION + 10, written
     thousands = written / 1000
     report("dispatch_ms_per_1000", round(elapsed * 1000 / thousands, 1))
     report("dispatch_queries_per_1000", round(len(queries) / thousands, 1))
@@ -234,7 +240,8 @@ def measure_dispatch(report, fields, staff):
 
 
 def measure_many_rows(report, staff):
-    """10,000 reminder rows due at once, one email each: one sweep writes them all."""
+    """10,000 (1,000) reminder rows due at once, one email each: one sweep writes them
+    all."""
     from cohorts import services as cohort_services
     from cohorts.models import Deadline
     from incubator.notifications import reminders
@@ -252,7 +259,7 @@ def measure_many_rows(report, staff):
                 created_by=staff,
                 due_at=start + n * datetime.timedelta(seconds=10),
             )
-            for n in range(10_000)
+            for n in range(REMINDER_ROWS)
         ]
     )
     scheduled = timezone.now() - datetime.timedelta(days=10)
@@ -273,17 +280,18 @@ def measure_many_rows(report, staff):
     with CaptureQueriesContext(connection) as queries:
         written = reminders.sweep()
     elapsed = time.perf_counter() - started
-    assert written == 10_000, written
+    assert written == REMINDER_ROWS, written
     assert not Reminder.objects.filter(status="pending", due_at__lte=timezone.now()).exists()
-    report("dispatch_rows_ms_per_1000", round(elapsed * 1000 / 10, 1))
-    report("dispatch_rows_queries_per_1000", round(len(queries) / 10, 1))
+    thousands = REMINDER_ROWS / 1000
+    report("dispatch_rows_ms_per_1000", round(elapsed * 1000 / thousands, 1))
+    report("dispatch_rows_queries_per_1000", round(len(queries) / thousands, 1))
 
 
 def measure_pages(report, fields, staff):
     from cohorts import services as cohort_services
 
     client = Client()
-    for rows in (10, 200):
+    for rows in PAGE_ROWS:
         cycle = _cycle(f"Lapas {rows}")
         organisations = _organisations(rows, fields[0])
         cohorts = _places(cycle, {fields[0]: organisations})

@@ -7,9 +7,13 @@ from django.utils import translation
 
 from incubator.notifications.models import Email
 
-from . import factories
+from . import factories, helpers, needs
 
-PRIORITY_FIELDS = importlib.import_module("incubator.migrations.0002_priority_fields")
+
+def pytest_runtest_setup(item):
+    """A test marked postgresql, redis or browser is skipped without its service, or
+    fails with REQUIRE_SERVICES=1 (see tests/needs.py)."""
+    needs.check(item)
 
 
 @pytest.fixture(autouse=True)
@@ -25,10 +29,7 @@ def _isolated(settings, tmp_path):
 def priority_fields(db):
     """The programme's five fields (a transactional test may have flushed the
     rows that the data migration made)."""
-    PRIORITY_FIELDS.create(apps, None)
-    from incubator.models import PriorityField
-
-    return list(PriorityField.objects.all())
+    return helpers.make_priority_fields()
 
 
 @pytest.fixture

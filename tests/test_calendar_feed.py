@@ -1,21 +1,14 @@
 """Each person's private calendar feed: created, replaced and switched off from the
 profile; it shows the meetings and deadlines that concern that person only."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from icalendar import Calendar
 
 from cohorts import services
 
 from . import factories
-
-
-def _moment(days, hour=15):
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+from .helpers import moment
 
 
 @pytest.fixture
@@ -26,16 +19,16 @@ def programme(place, staff, priority_fields):
         place.cycle,
         staff,
     )
-    common = dict(ends_at=_moment(20, 18), place="Lielā iela 3", online_url="", agenda="Plāns")
+    common = dict(ends_at=moment(20, 18), place="Lielā iela 3", online_url="", agenda="Plāns")
     services.schedule_meeting(
-        cycle=place.cycle, by=staff, cohort=None, title="Visiem", starts_at=_moment(20), **common
+        cycle=place.cycle, by=staff, cohort=None, title="Visiem", starts_at=moment(20), **common
     )
     services.schedule_meeting(
         cycle=place.cycle,
         by=staff,
         cohort=other.cohort,
         title="Citai kohortai",
-        starts_at=_moment(20, 10),
+        starts_at=moment(20, 10),
         **common,
     )
     services.create_deadline(
@@ -44,7 +37,7 @@ def programme(place, staff, priority_fields):
         cohort=None,
         title="Attīstības plāns",
         description="",
-        due_at=_moment(10, 23),
+        due_at=moment(10, 23),
         audience="participants",
     )
     services.create_deadline(
@@ -53,7 +46,7 @@ def programme(place, staff, priority_fields):
         cohort=None,
         title="Tikai darbiniekiem",
         description="",
-        due_at=_moment(11),
+        due_at=moment(11),
         audience="staff",
     )
     services.sync_cycle_deadlines(place.cycle)

@@ -10,7 +10,6 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 from icalendar import Calendar
 
 from cohorts import services
@@ -19,19 +18,15 @@ from incubator.models import Membership
 from incubator.notifications.models import Reminder
 
 from . import factories
-
-
-def _moment(days, hour=15):
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+from .helpers import moment
 
 
 def meeting_fields(**overrides):
     return {
         "cohort": None,
         "title": "Otrā kopīgā tikšanās",
-        "starts_at": _moment(20),
-        "ends_at": _moment(20, 18),
+        "starts_at": moment(20),
+        "ends_at": moment(20, 18),
         "place": "Lielā iela 3, Liepāja",
         "online_url": "",
         "agenda": "Finansējuma avoti",
@@ -95,9 +90,9 @@ def test_a_cohort_meeting_invites_only_that_cohort(place, other_place, staff, ou
 @pytest.mark.parametrize(
     "overrides, field",
     [
-        ({"ends_at": _moment(20, 14)}, "ends_at"),
+        ({"ends_at": moment(20, 14)}, "ends_at"),
         ({"place": "", "online_url": ""}, "place"),
-        ({"starts_at": _moment(400), "ends_at": _moment(400, 18)}, "starts_at"),
+        ({"starts_at": moment(400), "ends_at": moment(400, 18)}, "starts_at"),
     ],
 )
 def test_a_meeting_that_makes_no_sense_is_refused(place, staff, overrides, field):
@@ -113,8 +108,8 @@ def test_the_form_explains_an_end_before_the_start_and_keeps_the_input(client, p
         reverse("cohorts:meeting_create", args=[place.cycle_id]),
         {
             "title": "Tikšanās ar fondiem",
-            "starts_at": _moment(20).strftime("%Y-%m-%dT%H:%M"),
-            "ends_at": _moment(20, 10).strftime("%Y-%m-%dT%H:%M"),
+            "starts_at": moment(20).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": moment(20, 10).strftime("%Y-%m-%dT%H:%M"),
             "place": "Rožu iela 6",
         },
     )
@@ -131,8 +126,8 @@ def test_the_form_explains_a_meeting_outside_the_cycle(client, place, staff):
         reverse("cohorts:meeting_create", args=[place.cycle_id]),
         {
             "title": "Par vēlu",
-            "starts_at": _moment(300).strftime("%Y-%m-%dT%H:%M"),
-            "ends_at": _moment(300, 18).strftime("%Y-%m-%dT%H:%M"),
+            "starts_at": moment(300).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": moment(300, 18).strftime("%Y-%m-%dT%H:%M"),
             "place": "Rožu iela 6",
         },
     )
@@ -147,8 +142,8 @@ def test_staff_schedule_from_the_page(client, place, staff, outbox_emails):
         {
             "title": "Tikšanās ar fondiem",
             "cohort": place.cohort_id,
-            "starts_at": _moment(20).strftime("%Y-%m-%dT%H:%M"),
-            "ends_at": _moment(20, 17).strftime("%Y-%m-%dT%H:%M"),
+            "starts_at": moment(20).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": moment(20, 17).strftime("%Y-%m-%dT%H:%M"),
             "online_url": "meet.example.lv/fondi",
         },
     )
@@ -163,7 +158,7 @@ def test_moving_a_meeting_tells_everyone_and_its_reminders_follow(
     place, staff, outbox_emails, applicant
 ):
     meeting = services.schedule_meeting(cycle=place.cycle, by=staff, **meeting_fields())
-    later = _moment(30)
+    later = moment(30)
     meeting, notified = services.update_meeting(
         meeting,
         by=staff,
@@ -211,7 +206,7 @@ def test_a_held_meeting_cannot_be_cancelled(place, staff):
     meeting = services.schedule_meeting(
         cycle=place.cycle,
         by=staff,
-        **meeting_fields(starts_at=_moment(-3), ends_at=_moment(-3, 18)),
+        **meeting_fields(starts_at=moment(-3), ends_at=moment(-3, 18)),
     )
     with pytest.raises(ValidationError):
         services.cancel_meeting(meeting, reason="x", by=staff)
@@ -299,7 +294,7 @@ def test_a_cancelled_or_started_meeting_takes_no_answers(meeting, place, applica
     held = services.schedule_meeting(
         cycle=place.cycle,
         by=staff,
-        **meeting_fields(starts_at=_moment(-2), ends_at=_moment(-2, 18)),
+        **meeting_fields(starts_at=moment(-2), ends_at=moment(-2, 18)),
     )
     with pytest.raises(ValidationError):
         services.respond(held, organisation=place.organisation, answer="yes", by=applicant)
@@ -353,7 +348,7 @@ def held(place, staff):
     return services.schedule_meeting(
         cycle=place.cycle,
         by=staff,
-        **meeting_fields(starts_at=_moment(-7), ends_at=_moment(-7, 18)),
+        **meeting_fields(starts_at=moment(-7), ends_at=moment(-7, 18)),
     )
 
 
@@ -425,7 +420,7 @@ def test_the_attendance_report_counts_in_the_database_and_exports_csv(
     second = services.schedule_meeting(
         cycle=place.cycle,
         by=staff,
-        **meeting_fields(title="Trešā", starts_at=_moment(-1), ends_at=_moment(-1, 18)),
+        **meeting_fields(title="Trešā", starts_at=moment(-1), ends_at=moment(-1, 18)),
     )
     services.record_attendance(
         held,
@@ -470,7 +465,7 @@ def test_the_staff_meeting_page_lists_the_answers(client, meeting, place, staff,
 def test_a_meeting_of_another_cycle_is_404_to_a_participant(client, place, staff, applicant):
     other_cycle = factories.RunningCycleFactory()
     theirs = JointMeeting.objects.create(
-        cycle=other_cycle, title="Cits", starts_at=_moment(5), ends_at=_moment(5, 18), place="X"
+        cycle=other_cycle, title="Cits", starts_at=moment(5), ends_at=moment(5, 18), place="X"
     )
     client.force_login(applicant)
     assert client.get(reverse("cohorts:meeting_detail", args=[theirs.pk])).status_code == 404
@@ -504,7 +499,7 @@ def test_the_deadline_form_explains_a_moment_outside_the_cycle_and_keeps_the_inp
         reverse("cohorts:deadline_create", args=[place.cycle_id]),
         {
             "title": "Gala atskaite",
-            "due_at": _moment(400).strftime("%Y-%m-%dT%H:%M"),
+            "due_at": moment(400).strftime("%Y-%m-%dT%H:%M"),
             "audience": "participants",
             "description": "Iesūtiet atskaiti",
         },
@@ -522,7 +517,7 @@ def test_the_deadline_form_refuses_applicants_for_one_cohort(client, place, staf
         {
             "title": "Melnraksti",
             "cohort": place.cohort_id,
-            "due_at": _moment(10).strftime("%Y-%m-%dT%H:%M"),
+            "due_at": moment(10).strftime("%Y-%m-%dT%H:%M"),
             "audience": "applicants",
         },
     )
@@ -538,7 +533,7 @@ def test_staff_add_change_and_delete_a_deadline_from_the_pages(client, place, st
         reverse("cohorts:deadline_create", args=[place.cycle_id]),
         {
             "title": "Plāns",
-            "due_at": _moment(10).strftime("%Y-%m-%dT%H:%M"),
+            "due_at": moment(10).strftime("%Y-%m-%dT%H:%M"),
             "audience": "mentors",
         },
     )
@@ -548,17 +543,17 @@ def test_staff_add_change_and_delete_a_deadline_from_the_pages(client, place, st
         reverse("cohorts:deadline_edit", args=[deadline.pk]),
         {
             "title": "Attīstības plāns",
-            "due_at": _moment(12).strftime("%Y-%m-%dT%H:%M"),
+            "due_at": moment(12).strftime("%Y-%m-%dT%H:%M"),
             "audience": "participants",
         },
     )
     deadline.refresh_from_db()
-    assert (deadline.title, deadline.due_at) == ("Attīstības plāns", _moment(12))
+    assert (deadline.title, deadline.due_at) == ("Attīstības plāns", moment(12))
     assert set(
         Reminder.objects.filter(
             source="deadline", object_id=deadline.pk, status="pending"
         ).values_list("due_at", flat=True)
-    ) == {_moment(5), _moment(11)}
+    ) == {moment(5), moment(11)}
     client.post(reverse("cohorts:deadline_delete", args=[deadline.pk]))
     assert not Deadline.objects.filter(pk=deadline.pk).exists()
 
@@ -570,13 +565,13 @@ def test_staff_record_attendance_from_the_meeting_page_on_its_day_before_it_star
     client, place, staff
 ):
     meeting = services.schedule_meeting(
-        cycle=place.cycle, by=staff, **meeting_fields(starts_at=_moment(3), ends_at=_moment(3, 18))
+        cycle=place.cycle, by=staff, **meeting_fields(starts_at=moment(3), ends_at=moment(3, 18))
     )
     client.force_login(staff)
     detail = reverse("cohorts:meeting_detail", args=[meeting.pk])
-    with time_machine.travel(_moment(2, 9), tick=False):  # the day before
+    with time_machine.travel(moment(2, 9), tick=False):  # the day before
         assert "Reģistrēt apmeklējumu" not in client.get(detail).content.decode()
-    with time_machine.travel(_moment(3, 9), tick=False):  # its morning, people arriving
+    with time_machine.travel(moment(3, 9), tick=False):  # its morning, people arriving
         assert "Reģistrēt apmeklējumu" in client.get(detail).content.decode()
         prefix = f"org{place.organisation_id}"
         response = client.post(
@@ -591,13 +586,13 @@ def test_a_meeting_that_has_ended_can_no_longer_be_changed(client, place, staff)
     held = services.schedule_meeting(
         cycle=place.cycle,
         by=staff,
-        **meeting_fields(starts_at=_moment(-2), ends_at=_moment(-2, 18)),
+        **meeting_fields(starts_at=moment(-2), ends_at=moment(-2, 18)),
     )
     with pytest.raises(ValidationError) as error:
         services.update_meeting(
             held,
             by=staff,
-            **meeting_fields(starts_at=_moment(-2), ends_at=_moment(-2, 18), title="Pārdēvēta"),
+            **meeting_fields(starts_at=moment(-2), ends_at=moment(-2, 18), title="Pārdēvēta"),
         )
     assert "vairs nevar mainīt" in " ".join(error.value.messages)
     client.force_login(staff)
@@ -613,10 +608,10 @@ def test_a_meeting_that_has_ended_can_no_longer_be_changed(client, place, staff)
 
 def test_a_meeting_under_way_no_longer_asks_for_an_answer(client, place, staff, applicant):
     meeting = services.schedule_meeting(
-        cycle=place.cycle, by=staff, **meeting_fields(starts_at=_moment(3), ends_at=_moment(3, 18))
+        cycle=place.cycle, by=staff, **meeting_fields(starts_at=moment(3), ends_at=moment(3, 18))
     )
     client.force_login(applicant)
-    with time_machine.travel(_moment(3, 16), tick=False):
+    with time_machine.travel(moment(3, 16), tick=False):
         page = client.get(reverse("cohorts:my_programme")).content.decode()
         assert "Atbildiet, vai ieradīsieties uz “Otrā kopīgā tikšanās”" not in page
         assert "Tikšanās ir sākusies; atbildes vairs netiek pieņemtas." in page

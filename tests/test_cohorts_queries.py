@@ -3,23 +3,16 @@ as with many: each is loaded with a small cycle, then again after it has grown
 (organisations with their people, meetings held and ahead with answers, attendance
 and materials, deadlines), and the two counts must be equal."""
 
-import datetime
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from cohorts import services
 from incubator import services as kernel_services
 from incubator.models import Membership
 
 from . import factories
-
-
-def _moment(days, hour=15):
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+from .helpers import moment
 
 
 class Cycle:
@@ -44,8 +37,8 @@ class Cycle:
             by=self.staff,
             cohort=cohort,
             title=f"Tikšanās {self.meetings}",
-            starts_at=_moment(days),
-            ends_at=_moment(days, 18),
+            starts_at=moment(days),
+            ends_at=moment(days, 18),
             place="Lielā iela 3",
             online_url="",
             agenda="Darba kārtība",
@@ -91,7 +84,7 @@ class Cycle:
                 cohort=None,
                 title=f"Termiņš {index}",
                 description="Iesūtiet",
-                due_at=_moment(5 + index, 23),
+                due_at=moment(5 + index, 23),
                 audience=["participants", "staff"][index % 2],
             )
 

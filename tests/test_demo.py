@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from incubator.demo import PASSWORD, PEOPLE
 
+from .helpers import kept_for_the_module
+
 OUR_APPS = ("incubator", "notifications", "applications", "cohorts", "mentoring")
 
 
@@ -30,14 +32,17 @@ def _row_counts():
     }
 
 
-@pytest.fixture
-def demo(db):
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module (each test changes it only in its own
+    savepoint); what ``load_demo`` printed."""
+    with kept_for_the_module(django_db_blocker):
+        out = StringIO()
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
 
 
-def test_the_demo_is_the_pilot_and_loading_it_again_changes_nothing(demo):
+def test_the_demo_is_the_pilot_and_loading_it_again_changes_nothing(db, demo):
     from applications.models import Application, ReviewAssignment
     from cohorts.models import Attendance, Cohort, CohortMembership, JointMeeting
     from incubator.models import Cycle
@@ -193,7 +198,9 @@ def _post_bad_values(client, pages):
         (None, 1, 1),
     ],
 )
-def test_no_page_or_form_of_the_demo_gives_a_server_error(demo, email, least_pages, least_forms):
+def test_no_page_or_form_of_the_demo_gives_a_server_error(
+    db, demo, email, least_pages, least_forms
+):
     client = Client(HTTP_ACCEPT_LANGUAGE="lv")
     if email:
         assert client.login(email=email, password=PASSWORD)
@@ -202,7 +209,7 @@ def test_no_page_or_form_of_the_demo_gives_a_server_error(demo, email, least_pag
     assert len(_post_bad_values(client, pages)) >= least_forms
 
 
-def test_no_admin_form_gives_a_server_error_on_bad_input(demo):
+def test_no_admin_form_gives_a_server_error_on_bad_input(db, demo):
     client = Client(HTTP_ACCEPT_LANGUAGE="lv")
     client.login(email="admin@demo.lv", password=PASSWORD)
     for model in admin.site._registry:

@@ -17,13 +17,7 @@ from incubator.notifications import reminders
 from incubator.notifications.models import Email
 
 from . import factories
-
-DAY = datetime.timedelta(days=1)
-
-
-def _moment(days, hour=15):
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+from .helpers import DAY, moment
 
 
 def _schedule(cycle, by, title, cohort=None, days=20):
@@ -32,8 +26,8 @@ def _schedule(cycle, by, title, cohort=None, days=20):
         by=by,
         cohort=cohort,
         title=title,
-        starts_at=_moment(days),
-        ends_at=_moment(days, 18),
+        starts_at=moment(days),
+        ends_at=moment(days, 18),
         place="Lielā iela 3",
         online_url="",
         agenda="",
@@ -179,8 +173,8 @@ def test_a_new_time_and_cohort_together_invite_the_newcomers_and_tell_the_others
         **{
             **fields,
             "cohort": None,
-            "starts_at": _moment(25),
-            "ends_at": _moment(25, 18),
+            "starts_at": moment(25),
+            "ends_at": moment(25, 18),
         },
     )
     assert _kinds(applicant, meeting) == ["invited", "changed"]
@@ -190,7 +184,7 @@ def test_a_new_time_and_cohort_together_invite_the_newcomers_and_tell_the_others
 
 def test_nobody_is_invited_to_a_meeting_that_has_started(place, staff, newcomer):
     _schedule(place.cycle, staff, "Šodien", days=0)
-    with time_machine.travel(_moment(0, 16), tick=False):
+    with time_machine.travel(moment(0, 16), tick=False):
         factories.admit(
             factories.OrganisationFactory(
                 leader=newcomer, priority_field=place.cohort.priority_field

@@ -1,218 +1,110 @@
-"""Every URL of the portal over the role matrix, in one table (after pretix's
-test_permissions.py). A URL missing from the table fails
-``test_every_url_is_in_the_table``.
+"""Every URL of the kernel, of applications and of cohorts over the role matrix, in
+one table (after pretix's test_permissions.py); where a role is sent on, where to
+and what its request changed. The shared pieces and the pattern that every
+``tests/test_permissions_<app>.py`` follows are in ``tests/role_matrix.py``.
+``test_every_url_is_in_a_table`` reads the tables of all those modules: a URL
+without its row fails it.
 
 Expected values: an HTTP status code, or LOGIN for a redirect to the sign-in page.
 """
 
-from dataclasses import dataclass
+from collections import Counter
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import path, reverse
 
 from applications import services as application_services
-from cohorts import services as cohort_services
+from applications.models import (
+    Application,
+    Attachment,
+    CommitteeMember,
+    Criterion,
+    DecisionLetter,
+    EligibilityCheck,
+    ReviewAssignment,
+    ReviewSettings,
+)
+from cohorts.models import CohortMembership, Deadline, MeetingMaterial, MeetingResponse
 from incubator import services as kernel_services
-from incubator.models import Invitation, Membership
-from incubator.notifications import services as notification_services
+from incubator import views as kernel_views
+from incubator.models import Invitation, Membership, User
+from incubator.notifications.models import Email
 
-from . import factories
+from . import role_matrix
+from .role_matrix import (
+    ROLES,
+    Redirect,
+    everyone,
+    only_owner,
+    owner_and_staff,
+    reviewers,
+    staff_only,
+)
 
-LOGIN = "login"
-ROLES = [
-    "anonymous",
-    "owner",
-    "other_applicant",
-    "other_participant",
-    "outsider",
-    "reviewer",
-    "assigned_reviewer",
-    "recused_reviewer",
-    "mentor",
-    "staff",
-    "admin",
-]
-OUR_PACKAGES = ("incubator", "applications", "cohorts", "mentoring", "funding")
-
-
-@dataclass
-class World:
-    """One organisation's application (the object under test) and a user per role."""
-
-    users: dict
-    cycle: object
-    organisation: object
-    application: object
-    attachment: object
-    colleague: object
-    invitation: object
-    # Review: another organisation's submitted application, assigned to the
-    # "assigned_reviewer" (who declared no conflict) and to the "recused_reviewer"
-    # (who declared a conflict); "reviewer" sits on the same committee without
-    # being assigned.
-    reviewed: object = None
-    assignment: object = None
-    recusal: object = None
-    member: object = None
-    reviewed_attachment: object = None
-    # The owner's organisation also takes part in a running cycle, in its own cohort.
-    place: object = None
-    other_cohort: object = None
-    meeting: object = None
-    material: object = None
-    deadline: object = None
-    email: object = None
-
-
-def _programme(world, staff):
-    """Admits the owner's organisation to a running cycle (cohort A) and the other
-    participant's to another cohort (B); a cohort A meeting with a file, a deadline."""
-    import datetime
-
-    from django.utils import timezone
-
-    pilot = factories.RunningCycleFactory()
-    world.place = factories.admit(world.organisation, pilot, staff)
-    youth = factories.PriorityFieldFactory(code="youth", name_lv="Jaunatne", name_en="Youth")
-    other = factories.admit(
-        factories.OrganisationFactory(
-            leader=world.users["other_participant"], priority_field=youth
-        ),
-        pilot,
-        staff,
-    )
-    world.other_cohort = other.cohort
-    starts = timezone.now() + datetime.timedelta(days=10)
-    world.meeting = cohort_services.schedule_meeting(
-        cycle=pilot,
-        by=staff,
-        cohort=world.place.cohort,
-        title="Kohortas tikšanās",
-        starts_at=starts,
-        ends_at=starts + datetime.timedelta(hours=2),
-        place="Lielā iela 3",
-        online_url="",
-        agenda="",
-    )
-    world.material = cohort_services.add_material(
-        world.meeting, SimpleUploadedFile("plans.pdf", b"%PDF-1.4 plan"), by=staff
-    )
-    world.deadline = cohort_services.create_deadline(
-        cycle=pilot,
-        by=staff,
-        cohort=None,
-        title="Plāns",
-        description="",
-        due_at=starts,
-        audience="participants",
-    )
-    world.email = notification_services.queue_rendered(
-        key="test:permissions",
-        recipient=world.users["owner"],
-        to="owner@example.lv",
-        subject="Sveiki",
-        text="Teksts",
-    )
-    kernel_services.reset_calendar_token(world.users["owner"])
-
-
-@pytest.fixture
-def world(db):
-    owner = factories.UserFactory(email="owner@example.lv")
-    organisation = factories.OrganisationFactory(leader=owner)
-    colleague = Membership.objects.create(
-        organisation=organisation, user=factories.UserFactory(email="colleague@example.lv")
-    )
-    invitation = Invitation.objects.create(
-        organisation=organisation, email="invited@example.lv", invited_by=owner
-    )
-    cycle = factories.CycleFactory()
-    application = factories.ApplicationFactory(cycle=cycle, organisation=organisation)
-    attachment = application_services.add_attachment(
-        application, SimpleUploadedFile("a.pdf", b"%PDF-1.4 test"), by=owner
-    )
-    other = factories.UserFactory(email="other@example.lv")
-    reviewed = factories.ApplicationFactory(
-        cycle=cycle, organisation=factories.OrganisationFactory(leader=other), complete=True
-    )
-    reviewed_attachment = application_services.add_attachment(
-        reviewed, SimpleUploadedFile("b.pdf", b"%PDF-1.4 test"), by=other
-    )
-    application_services.submit(reviewed, by=other)
-    users = {
-        "anonymous": None,
-        "owner": owner,
-        "other_applicant": other,
-        # Takes part in the same running cycle as the owner, in another cohort.
-        "other_participant": factories.UserFactory(email="participant@example.lv"),
-        "outsider": factories.UserFactory(email="outsider@example.lv"),
-        # A reviewer and a mentor who are not assigned to the world's organisation.
-        "reviewer": factories.UserFactory(email="reviewer@example.lv"),
-        "mentor": factories.MentorProfileFactory(
-            user=factories.UserFactory(email="mentor@example.lv")
-        ).user,
-        "staff": factories.StaffFactory(email="staff@example.lv"),
-        "admin": factories.AdminFactory(email="admin@example.lv"),
-        "assigned_reviewer": factories.UserFactory(email="assigned-reviewer@example.lv"),
-        "recused_reviewer": factories.UserFactory(email="recused-reviewer@example.lv"),
-    }
-    factories.CriterionFactory(cycle=cycle)
-    member = factories.CommitteeMemberFactory(cycle=cycle, user=users["reviewer"])
-    assigned = factories.CommitteeMemberFactory(cycle=cycle, user=users["assigned_reviewer"])
-    assignment = application_services.assign(reviewed, assigned, by=users["staff"])
-    application_services.declare_conflict(
-        assignment, by=users["assigned_reviewer"], has_conflict=False
-    )
-    recused = factories.CommitteeMemberFactory(cycle=cycle, user=users["recused_reviewer"])
-    recusal = application_services.assign(reviewed, recused, by=users["staff"])
-    application_services.declare_conflict(
-        recusal, by=users["recused_reviewer"], has_conflict=True, reason="Valdes loceklis"
-    )
-    world = World(
-        users,
-        cycle,
-        organisation,
-        application,
-        attachment,
-        colleague,
-        invitation,
-        reviewed=reviewed,
-        assignment=assignment,
-        member=member,
-        reviewed_attachment=reviewed_attachment,
-        recusal=recusal,
-    )
-    _programme(world, users["staff"])
-    return world
-
-
-def everyone(code, anonymous=LOGIN):
-    return {"anonymous": anonymous, **{role: code for role in ROLES[1:]}}
-
-
-def only_owner(code):
-    """The organisation's own pages: another person's object is a 404, even for staff."""
-    return {**everyone(404), "owner": code}
-
-
-def owner_and_staff(code):
-    return {**only_owner(code), "staff": code, "admin": code}
-
-
-def staff_only(code):
-    return {**everyone(403), "staff": code, "admin": code}
-
-
-def reviewers(code):
-    """Pages of committee members; others are refused (403)."""
-    return {**everyone(403), "reviewer": code, "assigned_reviewer": code, "recused_reviewer": code}
+world = role_matrix.world_fixture()
 
 
 def only_assigned_reviewer(code):
     """A review: its reviewer only. Another committee member gets a 404, as the
     application is not assigned to them."""
     return {**reviewers(404), "assigned_reviewer": code}
+
+
+# What some actions need before they can happen (each case's savepoint undoes it).
+
+
+def _submitted_review(w):
+    criterion = Criterion.objects.get(cycle=w.cycle)
+    application_services.save_review(
+        w.assignment, by=w.users["assigned_reviewer"], scores={criterion.pk: (4, "")}, submit=True
+    )
+
+
+def _finalised_ranking(w):
+    _submitted_review(w)
+    application_services.finalise_ranking(w.cycle, by=w.users["staff"])
+
+
+def _decided_and_finalised(w):
+    _submitted_review(w)
+    application_services.decide(
+        Application.objects.get(pk=w.reviewed.pk),
+        decision="admitted",
+        by=w.users["staff"],
+        reason="Labi",
+    )
+    application_services.finalise_ranking(w.cycle, by=w.users["staff"])
+
+
+def _previewed(w):
+    """The fingerprint of the letters staff read on the preview page."""
+    letters = application_services.prepare_letters(
+        w.cycle, [Application.objects.get(pk=w.reviewed.pk)]
+    )
+    return application_services.fingerprint(letters)
+
+
+def _everyone_has_a_calendar(w):
+    for user in User.objects.all():
+        kernel_services.reset_calendar_token(user)
+
+
+def _new_calendar_address(w, role):
+    user = w.users[role]
+    return user is not None and User.objects.get(pk=user.pk).calendar_token not in (
+        "",
+        None,
+        user.calendar_token,
+    )
+
+
+def _calendar_switched_off(w, role):
+    user = w.users[role]
+    return user is not None and User.objects.get(pk=user.pk).calendar_token in ("", None)
+
+
+def _review_status(w, status):
+    return ReviewAssignment.objects.filter(pk=w.assignment.pk, status=status).exists()
 
 
 # name: (method, args from the world, POST data, expected per role)
@@ -243,7 +135,7 @@ CASES = {
         None,
         {**everyone(200), "reviewer": 302, "assigned_reviewer": 302, "recused_reviewer": 302},
     ),
-    "applications:start": ("post", lambda w: [w.cycle.pk, w.organisation.pk], {}, only_owner(302)),
+    "applications:start": ("post", lambda w: [w.cycle.pk, w.newcomer.pk], {}, only_owner(302)),
     "applications:edit": ("get", lambda w: [w.application.pk], None, only_owner(200)),
     "applications:autosave": (
         "post",
@@ -337,7 +229,7 @@ CASES = {
     "applications:review_conflict": (
         "post",
         lambda w: [w.assignment.pk],
-        {"has_conflict": "no"},
+        {"has_conflict": "yes", "reason": "Valdes loceklis"},
         only_assigned_reviewer(302),
     ),
     "applications:review_reopen": (
@@ -359,14 +251,24 @@ CASES = {
         only_assigned_reviewer(200),
     ),
     # Review and selection: staff.
-    "applications:eligibility": ("post", lambda w: [w.reviewed.pk], {}, staff_only(302)),
+    "applications:eligibility": (
+        "post",
+        lambda w: [w.reviewed.pk],
+        lambda w: {f"met_{w.cycle.eligibility_requirements.get().pk}": "yes"},
+        staff_only(302),
+    ),
     "applications:decide": (
         "post",
         lambda w: [w.reviewed.pk],
         {"decision": "admitted", "reason": "Labi"},
         staff_only(302),
     ),
-    "applications:assign": ("post", lambda w: [w.reviewed.pk], {}, staff_only(302)),
+    "applications:assign": (
+        "post",
+        lambda w: [w.reviewed.pk],
+        lambda w: {"member": w.member.pk},
+        staff_only(302),
+    ),
     "applications:unassign": ("post", lambda w: [w.assignment.pk], {}, staff_only(302)),
     "applications:staff_reopen_review": ("post", lambda w: [w.assignment.pk], {}, staff_only(302)),
     "applications:review_home": ("get", lambda w: [], None, staff_only(302)),
@@ -390,7 +292,7 @@ CASES = {
     "applications:review_auto_assign": (
         "post",
         lambda w: [w.cycle.pk],
-        {"per_application": 1},
+        {"per_application": 2},
         staff_only(302),
     ),
     "applications:review_ranking": ("get", lambda w: [w.cycle.pk], None, staff_only(200)),
@@ -410,53 +312,218 @@ CASES = {
         {"unsent": "1"},
         staff_only(200),
     ),
-    "applications:review_letters_send": ("post", lambda w: [w.cycle.pk], {}, staff_only(302)),
+    "applications:review_letters_send": (
+        "post",
+        lambda w: [w.cycle.pk],
+        lambda w: {"applications": [w.reviewed.pk], "fingerprint": _previewed(w)},
+        staff_only(302),
+    ),
 }
 
 
-def _fill(data, world):
-    """POST data whose field names carry an object's id (form prefixes)."""
-    if not data:
-        return {}
-    names = {"pk": world.place.pk, "meeting": world.meeting.pk}
-    values = {"other_cohort": world.other_cohort.pk}
-    return {key.format(**names): values.get(value, value) for key, value in data.items()}
+def _to(name, *args):
+    """Where a redirect leads: the URL ``name`` with arguments read from the world."""
+    return lambda w, role: reverse(name, args=[arg(w) for arg in args])
 
 
-def _our_url_names(patterns=None, namespace=None):
-    names = set()
-    for entry in patterns if patterns is not None else get_resolver().url_patterns:
-        if isinstance(entry, URLResolver):
-            inner = entry.namespace or namespace
-            names |= _our_url_names(entry.url_patterns, inner)
-        elif isinstance(entry, URLPattern):
-            module = getattr(entry.callback, "__module__", "")
-            if module.split(".")[0] in OUR_PACKAGES:
-                names.add(f"{namespace}:{entry.name}" if namespace else entry.name)
-    return names
+def _staff_detail(w, role):
+    return reverse("applications:staff_detail", args=[w.reviewed.pk])
 
 
-def test_every_url_is_in_the_table():
-    from .test_permissions_mentoring import CASES as MENTORING_CASES
+def _organisation(w, role):
+    return reverse("organisation_detail", args=[w.organisation.pk])
 
-    assert _our_url_names() == set(CASES) | set(MENTORING_CASES)
+
+def _calendar(w, role):
+    return reverse("profile") + "#calendar"
+
+
+# name: Redirect(where the request leads, whether its change happened, what it needs)
+REDIRECTS = {
+    "dashboard": Redirect(
+        to=lambda w, role: reverse(
+            "applications:staff_list" if role in ("staff", "admin") else "applications:dashboard"
+        )
+    ),
+    "colleague_add": Redirect(
+        to=_organisation,
+        done=lambda w, role: Invitation.objects.filter(
+            organisation=w.organisation, email="new@example.lv"
+        ).exists(),
+    ),
+    "person_remove": Redirect(
+        to=_organisation,
+        done=lambda w, role: not Membership.objects.filter(pk=w.colleague.pk).exists(),
+    ),
+    "invitation_withdraw": Redirect(
+        to=_organisation,
+        done=lambda w, role: not Invitation.objects.filter(pk=w.invitation.pk).exists(),
+    ),
+    "applications:dashboard": Redirect(to=_to("applications:reviewer_dashboard")),
+    "applications:start": Redirect(
+        to=lambda w, role: reverse(
+            "applications:edit",
+            args=[Application.objects.get(cycle=w.cycle, organisation=w.newcomer).pk],
+        ),
+        done=lambda w, role: Application.objects.filter(
+            cycle=w.cycle, organisation=w.newcomer
+        ).exists(),
+    ),
+    "applications:attachment_delete": Redirect(
+        to=_to("applications:edit", lambda w: w.application.pk),
+        done=lambda w, role: not Attachment.objects.filter(pk=w.attachment.pk).exists(),
+    ),
+    "calendar_link_reset": Redirect(
+        to=_calendar,
+        done=_new_calendar_address,
+    ),
+    "calendar_link_revoke": Redirect(
+        given=_everyone_has_a_calendar,
+        to=_calendar,
+        done=_calendar_switched_off,
+    ),
+    "notifications:email_retry": Redirect(
+        given=lambda w: Email.objects.filter(pk=w.email.pk).update(status="failed"),
+        to=_to("notifications:email_detail", lambda w: w.email.pk),
+        done=lambda w, role: Email.objects.filter(pk=w.email.pk, status="queued").exists(),
+    ),
+    "cohorts:membership_move": Redirect(
+        to=_to("cohorts:cohort_detail", lambda w: w.other_cohort.pk),
+        done=lambda w, role: CohortMembership.objects.filter(
+            pk=w.place.pk, cohort=w.other_cohort
+        ).exists(),
+    ),
+    "cohorts:membership_status": Redirect(
+        to=_to("cohorts:cohort_detail", lambda w: w.place.cohort_id),
+        done=lambda w, role: CohortMembership.objects.filter(
+            pk=w.place.pk, status="completed"
+        ).exists(),
+    ),
+    "cohorts:material_delete": Redirect(
+        to=_to("cohorts:meeting_detail", lambda w: w.meeting.pk),
+        done=lambda w, role: not MeetingMaterial.objects.filter(pk=w.material.pk).exists(),
+    ),
+    "cohorts:rsvp": Redirect(
+        to=_to("cohorts:meeting_detail", lambda w: w.meeting.pk),
+        done=lambda w, role: MeetingResponse.objects.filter(
+            meeting=w.meeting, organisation=w.organisation, answer="yes"
+        ).exists(),
+    ),
+    "cohorts:deadline_delete": Redirect(
+        to=lambda w, role: f"{reverse('cohorts:cohort_list')}?cycle={w.place.cycle_id}#deadlines",
+        done=lambda w, role: not Deadline.objects.filter(pk=w.deadline.pk).exists(),
+    ),
+    "applications:review_conflict": Redirect(
+        to=_to("applications:reviewer_dashboard"),
+        done=lambda w, role: _review_status(w, "recused"),
+    ),
+    "applications:review_reopen": Redirect(
+        given=_submitted_review,
+        to=_to("applications:review", lambda w: w.assignment.pk),
+        done=lambda w, role: _review_status(w, "draft"),
+    ),
+    "applications:eligibility": Redirect(
+        given=lambda w: w.cycle.eligibility_requirements.create(text_lv="Latvijā"),
+        to=_staff_detail,
+        done=lambda w, role: EligibilityCheck.objects.filter(
+            application=w.reviewed, met=True
+        ).exists(),
+    ),
+    "applications:decide": Redirect(
+        to=_staff_detail,
+        done=lambda w, role: Application.objects.filter(
+            pk=w.reviewed.pk, status="admitted"
+        ).exists(),
+    ),
+    "applications:assign": Redirect(
+        to=_staff_detail,
+        done=lambda w, role: ReviewAssignment.objects.filter(
+            application=w.reviewed, member=w.member
+        ).exists(),
+    ),
+    "applications:unassign": Redirect(
+        to=_staff_detail,
+        done=lambda w, role: not ReviewAssignment.objects.filter(pk=w.assignment.pk).exists(),
+    ),
+    "applications:staff_reopen_review": Redirect(
+        given=_submitted_review,
+        to=_staff_detail,
+        done=lambda w, role: _review_status(w, "draft"),
+    ),
+    # The evaluation being run: the newest cycle whose call has closed (the pilot).
+    "applications:review_home": Redirect(
+        to=_to("applications:review_progress", lambda w: w.place.cycle_id)
+    ),
+    "applications:review_committee_resend": Redirect(
+        to=_to("applications:review_committee", lambda w: w.cycle.pk),
+        done=lambda w, role: Email.objects.filter(recipient=w.users["reviewer"]).exists(),
+    ),
+    "applications:review_committee_remove": Redirect(
+        to=_to("applications:review_committee", lambda w: w.cycle.pk),
+        done=lambda w, role: not CommitteeMember.objects.filter(pk=w.member.pk).exists(),
+    ),
+    "applications:review_auto_assign": Redirect(
+        to=_to("applications:review_progress", lambda w: w.cycle.pk),
+        done=lambda w, role: ReviewAssignment.objects.filter(member=w.member).exists(),
+    ),
+    "applications:review_finalise": Redirect(
+        given=_submitted_review,
+        to=_to("applications:review_ranking", lambda w: w.cycle.pk),
+        done=lambda w, role: ReviewSettings.objects.filter(
+            cycle=w.cycle, finalised_at__isnull=False
+        ).exists(),
+    ),
+    "applications:review_letters_send": Redirect(
+        given=_decided_and_finalised,
+        to=_to("applications:review_decisions", lambda w: w.cycle.pk),
+        done=lambda w, role: DecisionLetter.objects.filter(application=w.reviewed).exists(),
+    ),
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_permission(client, world, name, role):
-    method, args, data, expected = CASES[name]
-    user = world.users[role]
-    if user is not None:
-        client.force_login(user)
-    url = reverse(name, args=args(world))
-    response = getattr(client, method)(url, _fill(data, world))
-    want = expected[role]
-    if want == LOGIN:
-        assert response.status_code == 302
-        assert response.url.startswith(reverse("account_login"))
-    else:
-        assert response.status_code == want, f"{role} on {name}"
+def test_permission(db, client, world, name, role):
+    role_matrix.check(client, world, name, role, CASES[name], REDIRECTS.get(name))
+
+
+# --- every URL in a table ----------------------------------------------------------------
+
+
+def _tables():
+    """{module name: (CASES, REDIRECTS)} of every tests/test_permissions*.py module."""
+    return {
+        module.__name__: (module.CASES, getattr(module, "REDIRECTS", {}))
+        for module in role_matrix.table_modules()
+    }
+
+
+def test_every_url_is_in_a_table():
+    tables = _tables()
+    assert __name__ in tables
+    rows = Counter(name for cases, _redirects in tables.values() for name in cases)
+    assert sorted(name for name, times in rows.items() if times > 1) == [], "in two tables"
+    urls = role_matrix.url_names()
+    assert sorted(urls - set(rows)) == [], "URLs without a row"
+    assert sorted(set(rows) - urls) == [], "rows without a URL"
+
+
+def test_a_url_added_without_a_row_is_found():
+    from django.urls import get_resolver
+
+    patterns = [*get_resolver().url_patterns, path("new/", kernel_views.home, name="new_page")]
+    assert role_matrix.url_names(patterns) - role_matrix.url_names() == {"new_page"}
+
+
+def test_every_row_states_every_role_and_where_its_redirects_lead():
+    for module, (cases, redirects) in _tables().items():
+        for name, (method, _args, _data, expected) in cases.items():
+            assert sorted(expected) == sorted(ROLES), f"{module}: {name}"
+            sends_on = 302 in expected.values()
+            assert (name in redirects) == sends_on, f"{module}: {name} and REDIRECTS"
+            if sends_on and method == "post":
+                assert redirects[name].done is not None, f"{module}: what {name} changes"
+        assert set(redirects) <= set(cases), module
 
 
 # The recused reviewer on their own review of the world's application: they see
@@ -471,13 +538,13 @@ RECUSAL_CASES = {
 
 
 @pytest.mark.parametrize("name", sorted(RECUSAL_CASES))
-def test_a_recused_reviewer_on_their_own_review(client, world, name):
+def test_a_recused_reviewer_on_their_own_review(db, client, world, name):
     method, data, expected = RECUSAL_CASES[name]
     client.force_login(world.users["recused_reviewer"])
     response = getattr(client, method)(reverse(name, args=[world.recusal.pk]), data or {})
     assert response.status_code == expected
-    world.recusal.refresh_from_db()
-    assert world.recusal.status == "recused" and not world.recusal.scores.exists()
+    recusal = ReviewAssignment.objects.get(pk=world.recusal.pk)
+    assert recusal.status == "recused" and not recusal.scores.exists()
     download = reverse(
         "applications:review_attachment", args=[world.recusal.pk, world.reviewed_attachment.pk]
     )

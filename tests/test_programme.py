@@ -1,20 +1,13 @@
 """ "My programme": where the participant's cycle stands, the next meeting with the
 answer form, the deadlines ahead and the cohort."""
 
-import datetime
-
 from django.urls import reverse
-from django.utils import timezone
 
 from cohorts import services
 from cohorts.models import MeetingResponse
 
 from . import factories
-
-
-def _moment(days, hour=15):
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+from .helpers import moment
 
 
 def _meeting(place, staff, days, title, **extra):
@@ -23,8 +16,8 @@ def _meeting(place, staff, days, title, **extra):
         by=staff,
         cohort=extra.pop("cohort", None),
         title=title,
-        starts_at=_moment(days),
-        ends_at=_moment(days, 18),
+        starts_at=moment(days),
+        ends_at=moment(days, 18),
         place="Lielā iela 3",
         online_url="",
         agenda=extra.pop("agenda", ""),
@@ -52,7 +45,7 @@ def test_my_programme_shows_progress_next_meeting_deadlines_and_cohort(
         cohort=None,
         title="Attīstības plāns",
         description="Iesūtiet plānu",
-        due_at=_moment(5, 23),
+        due_at=moment(5, 23),
         audience="participants",
     )
     services.create_deadline(
@@ -61,7 +54,7 @@ def test_my_programme_shows_progress_next_meeting_deadlines_and_cohort(
         cohort=None,
         title="Tikai darbiniekiem",
         description="",
-        due_at=_moment(6),
+        due_at=moment(6),
         audience="staff",
     )
     client.force_login(applicant)

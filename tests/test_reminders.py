@@ -18,14 +18,9 @@ from incubator.notifications import services as outbox
 from incubator.notifications.models import Email, Reminder
 
 from . import factories
+from .helpers import DAY, HOUR, moment
 
 SECOND = datetime.timedelta(seconds=1)
-DAY = datetime.timedelta(days=1)
-
-
-def _moment(days, hour=15):
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 @pytest.fixture
@@ -38,7 +33,7 @@ def organiser(db):
 
 @pytest.fixture
 def meeting(place, organiser):
-    starts = _moment(20)
+    starts = moment(20)
     return services.schedule_meeting(
         cycle=place.cycle,
         by=organiser,
@@ -264,7 +259,7 @@ def test_a_participants_deadline_reminds_participants_of_its_cohort_only(
         cohort=place.cohort,
         title="Attīstības plāns",
         description="Iesūtiet plānu.",
-        due_at=_moment(15, 23),
+        due_at=moment(15, 23),
         audience="participants",
     )
     with time_machine.travel(deadline.due_at - DAY, tick=False):
@@ -284,7 +279,7 @@ def test_staff_and_mentor_deadlines_reach_them(place, staff, audience):
         cohort=None,
         title="Ieteikumi",
         description="",
-        due_at=_moment(15, 17),
+        due_at=moment(15, 17),
         audience=audience,
     )
     with time_machine.travel(deadline.due_at - 7 * DAY, tick=False):
@@ -296,7 +291,7 @@ def test_staff_and_mentor_deadlines_reach_them(place, staff, audience):
 @pytest.mark.parametrize(
     "fields, field",
     [
-        ({"due_at": _moment(400)}, "due_at"),
+        ({"due_at": moment(400)}, "due_at"),
         ({"audience": "everyone"}, "audience"),
         ({"audience": "applicants", "cohort": "own"}, "audience"),
         ({"title": " "}, "title"),
@@ -309,7 +304,7 @@ def test_a_deadline_that_makes_no_sense_is_refused(place, staff, fields, field):
         "cohort": None,
         "title": "Plāns",
         "description": "",
-        "due_at": _moment(10),
+        "due_at": moment(10),
         "audience": "participants",
         **fields,
     }
@@ -327,7 +322,7 @@ def test_a_deleted_deadline_reminds_nobody(place, staff):
         cohort=None,
         title="Plāns",
         description="",
-        due_at=_moment(15),
+        due_at=moment(15),
         audience="participants",
     )
     pk = deadline.pk
@@ -365,7 +360,7 @@ def test_a_sweep_runs_as_many_queries_for_many_reminders_and_people_as_for_few(
     """A batch of reminders (meetings and deadlines of a cycle) is written in a
     constant number of queries, however many reminders and people it has."""
     services.sync_cycle_deadlines(running_cycle)
-    starts = _moment(20)
+    starts = moment(20)
 
     def grow(organisations, meetings, first_hour):
         for index in range(organisations):
@@ -377,14 +372,14 @@ def test_a_sweep_runs_as_many_queries_for_many_reminders_and_people_as_for_few(
                 staff,
             )
         for index in range(meetings):
-            moment = starts + (first_hour + index) * datetime.timedelta(hours=1)
+            at = starts + (first_hour + index) * HOUR
             services.schedule_meeting(
                 cycle=running_cycle,
                 by=staff,
                 cohort=None,
                 title=f"Tikšanās {index}",
-                starts_at=moment,
-                ends_at=moment + datetime.timedelta(minutes=50),
+                starts_at=at,
+                ends_at=at + datetime.timedelta(minutes=50),
                 place="Lielā iela 3",
                 online_url="",
                 agenda="",
@@ -395,7 +390,7 @@ def test_a_sweep_runs_as_many_queries_for_many_reminders_and_people_as_for_few(
                 cohort=None,
                 title=f"Termiņš {index}",
                 description="",
-                due_at=moment,
+                due_at=at,
                 audience="participants",
             )
 
@@ -513,7 +508,7 @@ def test_a_sweep_goes_through_many_more_reminders_than_one_batch_claims(
 ):
     monkeypatch.setattr(reminders, "REMINDERS_PER_BATCH", 2)
     for index in range(6):
-        starts = _moment(21, 9 + index)
+        starts = moment(21, 9 + index)
         services.schedule_meeting(
             cycle=place.cycle,
             by=organiser,
@@ -525,7 +520,7 @@ def test_a_sweep_goes_through_many_more_reminders_than_one_batch_claims(
             online_url="",
             agenda="",
         )
-    with time_machine.travel(_moment(14), tick=False):  # seven 7-day reminders are due
+    with time_machine.travel(moment(14), tick=False):  # seven 7-day reminders are due
         assert reminders.sweep() == 7
     pending = Reminder.objects.filter(source="meeting", label="before-7d", status="pending")
     assert not pending.exists()

@@ -12,7 +12,6 @@ backs off or the workers are busy.
 """
 
 import datetime
-import os
 import threading
 
 import pytest
@@ -27,17 +26,10 @@ from incubator.notifications.models import Email, Reminder
 from incubator.notifications.reminders import ReminderSource
 
 from . import factories
+from .helpers import DAY
 
-DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def postgresql(transactional_db):
-    if connection.vendor != "postgresql":
-        reason = "overlapping sweeps need PostgreSQL's row locks (DATABASE_URL=postgres://...)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI set but {reason}")
-        pytest.skip(reason)
+# Overlapping sweeps need PostgreSQL's row locks (SQLite has one writer at a time).
+pytestmark = pytest.mark.postgresql
 
 
 @pytest.fixture
@@ -94,7 +86,7 @@ class Run(threading.Thread):
 
 
 @pytest.fixture
-def meeting(postgresql, nothing_sent, priority_fields):
+def meeting(transactional_db, nothing_sent, priority_fields):
     staff = factories.StaffFactory(optional_reminders=False)
     cycle = factories.RunningCycleFactory()
     for field in priority_fields[:3]:

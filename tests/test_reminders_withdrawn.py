@@ -20,14 +20,7 @@ from incubator.notifications import services as outbox
 from incubator.notifications.models import Email
 
 from . import factories
-
-DAY = datetime.timedelta(days=1)
-HOUR = datetime.timedelta(hours=1)
-
-
-def _moment(days, hour=15):
-    day = timezone.localdate() + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+from .helpers import DAY, HOUR, moment
 
 
 @pytest.fixture
@@ -35,7 +28,7 @@ def meeting(place):
     # Scheduled by staff who switched optional reminders off: the reminders here are
     # the participant's (notices reach the organiser too; see _sent_subjects).
     organiser = factories.StaffFactory(optional_reminders=False)
-    starts = _moment(20)
+    starts = moment(20)
     return services.schedule_meeting(
         cycle=place.cycle,
         by=organiser,
@@ -155,7 +148,7 @@ def test_a_moved_or_deleted_deadline_withdraws_its_waiting_reminders(place, staf
         cohort=None,
         title="Attīstības plāns",
         description="",
-        due_at=_moment(15, 23),
+        due_at=moment(15, 23),
         audience="participants",
     )
     with time_machine.travel(deadline.due_at - 7 * DAY, tick=False):
@@ -172,14 +165,14 @@ def test_a_moved_or_deleted_deadline_withdraws_its_waiting_reminders(place, staf
     }
 
 
-def test_a_changed_title_keeps_the_reminders_of_an_unchanged_moment(place, staff):
+def test_a_changed_title_keeps_the_reminders_of_an_unchangedmoment(place, staff):
     deadline = services.create_deadline(
         cycle=place.cycle,
         by=staff,
         cohort=None,
         title="Plāns",
         description="",
-        due_at=_moment(15, 23),
+        due_at=moment(15, 23),
         audience="participants",
     )
     with time_machine.travel(deadline.due_at - 7 * DAY, tick=False):
@@ -188,10 +181,10 @@ def test_a_changed_title_keeps_the_reminders_of_an_unchanged_moment(place, staff
     assert Email.objects.get(key__contains=":before-7d@").status == "queued"
 
 
-def _local(moment):
+def _local(value):
     from django.utils.formats import date_format
 
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def test_a_reminder_half_written_when_its_meeting_is_cancelled_sends_nothing_more(

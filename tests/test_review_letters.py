@@ -385,6 +385,7 @@ def test_the_feedback_stays_as_the_letter_said_when_scores_change_later(
     assert "Vāji" not in page
 
 
+@pytest.mark.postgresql  # two connections holding row locks
 @pytest.mark.django_db(transaction=True)
 def test_a_decision_recorded_while_letters_are_sent_waits_for_them(
     monkeypatch, staff, priority_fields
@@ -399,8 +400,6 @@ def test_a_decision_recorded_while_letters_are_sent_waits_for_them(
 
     from applications.services import letters as letters_module
 
-    if connection.vendor != "postgresql":
-        pytest.skip("Two connections holding row locks: runs on PostgreSQL (as in CI)")
     cycle = factories.CycleFactory()
     criterion = factories.CriterionFactory(cycle=cycle)
     application = factories.ApplicationFactory(cycle=cycle, submitted=True)

@@ -10,56 +10,60 @@ from applications import services
 from applications.models import Application
 
 from . import factories
+from .helpers import kept_for_the_module, make_priority_fields
 
 
-@pytest.fixture
-def evaluation(db, staff, priority_fields):
-    """Builds a cycle with ``n`` applications over two fields, each reviewed by two
-    of three committee members, a third reviewer recused on every fourth one,
-    eligibility checked (every seventh fails, the third first), a decision on every other one and
+def _evaluation(n, staff, priority_fields):
+    """A cycle with ``n`` applications over two fields, each reviewed by two of three
+    committee members, a third reviewer recused on every fourth one, eligibility
+    checked (every seventh fails, the third first), a decision on every other one and
     letters for half of those, normalisation on and the ranking finalised."""
-
-    def build(n):
-        cycle = factories.CycleFactory()
-        criteria = [factories.CriterionFactory(cycle=cycle, weight=w) for w in (3, 2, 1)]
-        requirement = cycle.eligibility_requirements.create(text_lv="Latvijā")
-        members = [factories.CommitteeMemberFactory(cycle=cycle) for _ in range(3)]
-        applications = []
-        for i in range(n):
-            field = priority_fields[i % 2]
-            application = factories.ApplicationFactory(
-                cycle=cycle,
-                submitted=True,
-                organisation=factories.OrganisationFactory(priority_field=field),
-            )
-            services.record_eligibility(
-                application, by=staff, findings={requirement: (i % 7 != 2, "Nē")}
-            )
-            for j, member in enumerate(members[:2]):
-                assignment = services.assign(application, member, by=staff)
-                services.declare_conflict(assignment, by=member.user, has_conflict=False)
-                services.save_review(
-                    assignment,
-                    by=member.user,
-                    scores={c.pk: ((i + j + c.pk) % 6, "Komentārs") for c in criteria},
-                    submit=True,
-                )
-            if i % 4 == 0:
-                third = services.assign(application, members[2], by=staff)
-                services.declare_conflict(
-                    third, by=members[2].user, has_conflict=True, reason="Valdē"
-                )
-            applications.append(application)
-        decided = [a for i, a in enumerate(applications) if i % 2 == 0 and i % 7 != 2]
-        services.decide_in_bulk(decided, decision="waitlisted", by=staff, reason="Rezervē")
-        services.update_review_settings(
-            cycle, by=staff, normalise_scores=True, reviewers_see_other_reviews=True
+    cycle = factories.CycleFactory()
+    criteria = [factories.CriterionFactory(cycle=cycle, weight=w) for w in (3, 2, 1)]
+    requirement = cycle.eligibility_requirements.create(text_lv="Latvijā")
+    members = [factories.CommitteeMemberFactory(cycle=cycle) for _ in range(3)]
+    applications = []
+    for i in range(n):
+        field = priority_fields[i % 2]
+        application = factories.ApplicationFactory(
+            cycle=cycle,
+            submitted=True,
+            organisation=factories.OrganisationFactory(priority_field=field),
         )
-        services.finalise_ranking(cycle, by=staff)
-        services.send_decision_letters(cycle, decided[: len(decided) // 2], by=staff)
-        return cycle, applications, members
+        services.record_eligibility(
+            application, by=staff, findings={requirement: (i % 7 != 2, "Nē")}
+        )
+        for j, member in enumerate(members[:2]):
+            assignment = services.assign(application, member, by=staff)
+            services.declare_conflict(assignment, by=member.user, has_conflict=False)
+            services.save_review(
+                assignment,
+                by=member.user,
+                scores={c.pk: ((i + j + c.pk) % 6, "Komentārs") for c in criteria},
+                submit=True,
+            )
+        if i % 4 == 0:
+            third = services.assign(application, members[2], by=staff)
+            services.declare_conflict(third, by=members[2].user, has_conflict=True, reason="Valdē")
+        applications.append(application)
+    decided = [a for i, a in enumerate(applications) if i % 2 == 0 and i % 7 != 2]
+    services.decide_in_bulk(decided, decision="waitlisted", by=staff, reason="Rezervē")
+    services.update_review_settings(
+        cycle, by=staff, normalise_scores=True, reviewers_see_other_reviews=True
+    )
+    services.finalise_ranking(cycle, by=staff)
+    services.send_decision_letters(cycle, decided[: len(decided) // 2], by=staff)
+    return cycle, applications, members
 
-    return build
+
+@pytest.fixture(scope="module")
+def evaluated(django_db_setup, django_db_blocker):
+    """Both evaluations, small and large, built once for the module (the pages only
+    read them): ``{size: (cycle, applications, members)}`` and the staff member."""
+    with kept_for_the_module(django_db_blocker):
+        staff = factories.StaffFactory(email="darbiniece@inkubators.lv")
+        fields = make_priority_fields()
+        yield staff, {size: _evaluation(size, staff, fields) for size in (SMALL, LARGE)}
 
 
 # Both larger than nothing and larger than a page (25 to 50 rows).
@@ -99,9 +103,10 @@ def count_queries(client, url, query):
     return len(queries)
 
 
-def test_staff_pages_run_as_many_queries_for_5_as_for_60_applications(client, staff, evaluation):
-    small, small_apps, _members = evaluation(SMALL)
-    large, large_apps, _members = evaluation(LARGE)
+def test_staff_pages_run_as_many_queries_for_5_as_for_60_applications(db, client, evaluated):
+    staff, evaluations = evaluated
+    small, small_apps, _members = evaluations[SMALL]
+    large, large_apps, _members = evaluations[LARGE]
     client.force_login(staff)
     counts = {
         page: (
@@ -115,10 +120,10 @@ def test_staff_pages_run_as_many_queries_for_5_as_for_60_applications(client, st
     }
 
 
-def test_reviewer_pages_run_as_many_queries_for_5_as_for_60_applications(client, evaluation):
+def test_reviewer_pages_run_as_many_queries_for_5_as_for_60_applications(db, client, evaluated):
     counts = []
     for size in (SMALL, LARGE):
-        _cycle, _applications, members = evaluation(size)
+        _cycle, _applications, members = evaluated[1][size]
         client.force_login(members[0].user)
         dashboard = count_queries(client, reverse("applications:reviewer_dashboard"), {})
         # The last review: the other reviewer's is shown (and named) next to it.
@@ -129,8 +134,9 @@ def test_reviewer_pages_run_as_many_queries_for_5_as_for_60_applications(client,
 
 
 @pytest.mark.parametrize("size", [SMALL, LARGE])
-def test_the_ranking_shows_every_ranked_application(client, staff, evaluation, size):
-    cycle, applications, _members = evaluation(size)
+def test_the_ranking_shows_every_ranked_application(db, client, evaluated, size):
+    staff, evaluations = evaluated
+    cycle, applications, _members = evaluations[size]
     client.force_login(staff)
     ineligible = [a for i, a in enumerate(applications) if i % 7 == 2]
     shown, page, pages = [], 1, 1

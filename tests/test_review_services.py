@@ -237,17 +237,34 @@ def test_a_score_from_another_cycle_is_refused(assignment, criteria):
         services.save_review(assignment, by=reviewer, scores={stranger.pk: (1, "")})
 
 
+def _review_of(assignment):
+    """The review as saved: its status, whether it carries a submission time, its scores."""
+    assignment = ReviewAssignment.objects.get(pk=assignment.pk)
+    values = list(assignment.scores.order_by("criterion__order").values_list("value", flat=True))
+    return assignment.status, assignment.submitted_at is not None, values
+
+
 def test_a_reviewer_reopens_their_review_until_the_ranking_is_finalised(
     assignment, criteria, staff
 ):
     reviewer = assignment.member.user
     services.declare_conflict(assignment, by=reviewer, has_conflict=False)
     services.save_review(assignment, by=reviewer, scores=scores(criteria, 4, 7), submit=True)
+    with pytest.raises(ValidationError) as refused:
+        services.save_review(assignment, by=reviewer, scores=scores(criteria, 5, 7))
+    assert refused.value.code == "submitted"
+    assert _review_of(assignment) == ("submitted", True, [4, 7])
+
     services.reopen_review(assignment, by=reviewer)
+    assert _review_of(assignment) == ("draft", False, [4, 7])
     services.save_review(assignment, by=reviewer, scores=scores(criteria, 5, 7), submit=True)
+    assert _review_of(assignment) == ("submitted", True, [5, 7])
+
     services.finalise_ranking(assignment.application.cycle, by=staff)
-    with pytest.raises(ValidationError, match="apstiprināts"):
+    with pytest.raises(ValidationError, match="apstiprināts") as refused:
         services.reopen_review(assignment, by=reviewer)
+    assert refused.value.code == "finalised"
+    assert _review_of(assignment) == ("submitted", True, [5, 7])
 
 
 def test_the_ranking_is_finalised_only_when_every_review_is_in(assignment, criteria, staff):
@@ -260,13 +277,24 @@ def test_the_ranking_is_finalised_only_when_every_review_is_in(assignment, crite
 
 
 def test_a_finalised_ranking_locks_reviews_criteria_and_eligibility(
-    cycle, criteria, submitted, staff
+    cycle, criteria, submitted, member, staff
 ):
     requirement = cycle.eligibility_requirements.create(text_lv="Latvijā")
+    reviewed = services.assign(submitted, member, by=staff)
+    reviewer = member.user
+    services.declare_conflict(reviewed, by=reviewer, has_conflict=False)
+    services.save_review(reviewed, by=reviewer, scores=scores(criteria, 4, 7), submit=True)
     services.finalise_ranking(cycle, by=staff)
-    member = factories.CommitteeMemberFactory(cycle=cycle)
+    newcomer = factories.CommitteeMemberFactory(cycle=cycle)
     for attempt in (
-        lambda: services.assign(submitted, member, by=staff),
+        # The reviews: neither changed, nor reopened by their reviewer or by staff.
+        lambda: services.save_review(reviewed, by=reviewer, scores=scores(criteria, 1, 1)),
+        lambda: services.reopen_review(reviewed, by=reviewer),
+        lambda: services.reopen_review(reviewed, by=staff, as_staff=True),
+        lambda: services.declare_conflict(reviewed, by=reviewer, has_conflict=True, reason="Valdē"),
+        # Who reviews, the criteria and the eligibility.
+        lambda: services.assign(submitted, newcomer, by=staff),
+        lambda: services.unassign(reviewed, by=staff),
         lambda: services.save_criteria(
             cycle, by=staff, changes=[(criteria[0], {"weight": 9}, False)]
         ),
@@ -278,10 +306,19 @@ def test_a_finalised_ranking_locks_reviews_criteria_and_eligibility(
     ):
         with pytest.raises(ValidationError, match="apstiprināts"):
             attempt()
+    assert _review_of(reviewed) == ("submitted", True, [4, 7])
+    assert ReviewAssignment.objects.filter(application=submitted).count() == 1
+    assert Criterion.objects.get(pk=criteria[0].pk).weight == criteria[0].weight
+    assert not submitted.eligibility_checks.exists()
     # What only decides who sees what may still change.
     services.update_review_settings(cycle, by=staff, applicants_see_feedback=True)
+    assert ReviewSettings.objects.get(cycle=cycle).applicants_see_feedback
+
     services.reopen_ranking(cycle, by=staff)
     services.save_criteria(cycle, by=staff, changes=[(criteria[0], {"weight": 9}, False)])
+    assert Criterion.objects.get(pk=criteria[0].pk).weight == 9
+    services.reopen_review(reviewed, by=reviewer)
+    assert _review_of(reviewed) == ("draft", False, [4, 7])
 
 
 # --- criteria and eligibility ------------------------------------------------------------

@@ -57,7 +57,12 @@ def test_submitting_one_second_after_closing_is_refused_and_the_draft_kept(
         with pytest.raises(ValidationError) as refused:
             services.submit(complete_draft, by=applicant)
     assert refused.value.code == "late"
-    assert "01.03.2027" in refused.value.messages[0] or "2027" in refused.value.messages[0]
+    # The closing moment in Riga time, as the applicant reads it, and that the draft is kept.
+    assert refused.value.messages == [
+        "Pieteikšanās ir slēgta, termiņš bija 2027. gada 1. marts, 23:59 (Rīgas laiks), tāpēc "
+        "pieteikumu vairs nevar iesniegt. Jūsu melnraksts ir saglabāts, un jūs to joprojām "
+        "varat apskatīt."
+    ]
     assert Application.objects.values().get(pk=complete_draft.pk) == before
     assert not StatusChange.objects.filter(status=Application.Status.SUBMITTED).exists()
 
@@ -75,6 +80,7 @@ def test_submitting_before_the_call_opens_is_refused(complete_draft, applicant):
         with pytest.raises(ValidationError) as refused:
             services.submit(complete_draft, by=applicant)
     assert refused.value.code == "early"
+    assert "2027. gada 15. janvāris, 09:00 (Rīgas laiks)" in refused.value.messages[0]
     assert Application.objects.get().status == Application.Status.DRAFT
 
 

@@ -1,15 +1,16 @@
 """Headless Chromium for the browser tests (Playwright driving Debian's chromium).
 
 The tests run when Chromium is found (CHROMIUM=path, or chromium on PATH); otherwise
-they are skipped with the reason, or fail when REQUIRE_BROWSER=1."""
+they are skipped with the reason, or fail with REQUIRE_SERVICES=1 (tests/needs.py)."""
 
 import email
 import email.policy
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.needs import find_chromium
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -23,18 +24,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def find_chromium():
-    for candidate in (
-        os.environ.get("CHROMIUM"),
-        shutil.which("chromium"),
-        shutil.which("chromium-browser"),
-        "/usr/bin/chromium",
-    ):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
@@ -43,12 +32,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser():
-    executable = find_chromium()
-    if executable is None:
-        reason = "Chromium not found: install Debian's chromium or set CHROMIUM=/path/to/chromium"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
+    executable = find_chromium()  # found: tests/needs.py skipped the test otherwise
     # Playwright's sync API runs an event loop in this thread; the ORM calls that the
     # tests make between page actions are still plain synchronous calls.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -107,3 +91,41 @@ def mailbox(settings):
 
 def text_of(message):
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def sign_in(page, email, password=None):
+    """Signs in through the sign-in form, as a person does."""
+    from tests.factories import PASSWORD
+
+    page.goto("/accounts/login/")
+    page.get_by_label("E-pasts").fill(email)
+    page.get_by_label("Parole").fill(password or PASSWORD)
+    page.get_by_role("button", name="Ieiet").click()
+
+
+def sign_out(page, name):
+    """Opens the menu under the person's name and signs out."""
+    page.get_by_role("button", name=name).click()
+    page.get_by_role("button", name="Iziet").click()
+
+
+@pytest.fixture
+def force_login(page, live_server, client):
+    """``force_login(user)``: the browser is signed in as ``user`` without the sign-in
+    form, for tests about other pages."""
+
+    def as_user(user):
+        from django.conf import settings
+
+        client.force_login(user)
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+
+    return as_user

@@ -1,31 +1,12 @@
 """The pages of the applicant's journey and the staff list pass axe's automated
 accessibility rules (no serious or critical violation)."""
 
-import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from django.urls import reverse
 
 from tests import factories
 
 SERIOUS = {"serious", "critical"}
-
-
-@pytest.fixture
-def sign_in(page, live_server, client):
-    def as_user(user):
-        client.force_login(user)
-        page.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-
-    return as_user
 
 
 def serious_violations(page):
@@ -45,11 +26,11 @@ def test_public_pages(page, transactional_db, priority_fields):
         assert serious_violations(page) == [], path
 
 
-def test_applicant_pages(page, sign_in, transactional_db, priority_fields):
+def test_applicant_pages(page, force_login, transactional_db, priority_fields):
     applicant = factories.UserFactory()
     organisation = factories.OrganisationFactory(leader=applicant)
     application = factories.ApplicationFactory(organisation=organisation)
-    sign_in(applicant)
+    force_login(applicant)
     for path in [
         reverse("applications:dashboard"),
         reverse("applications:edit", args=[application.pk]),
@@ -61,9 +42,9 @@ def test_applicant_pages(page, sign_in, transactional_db, priority_fields):
         assert serious_violations(page) == [], path
 
 
-def test_staff_pages(page, sign_in, transactional_db, priority_fields):
+def test_staff_pages(page, force_login, transactional_db, priority_fields):
     application = factories.ApplicationFactory(submitted=True)
-    sign_in(factories.StaffFactory())
+    force_login(factories.StaffFactory())
     for path in [
         reverse("applications:staff_list"),
         reverse("applications:staff_detail", args=[application.pk]),

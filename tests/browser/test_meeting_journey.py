@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from cohorts.models import JointMeeting, MeetingResponse
 from tests import factories
 
-from .conftest import text_of
+from .conftest import sign_in, sign_out, text_of
 
 
 @pytest.fixture
@@ -33,18 +33,6 @@ def programme(transactional_db, priority_fields):
     cycle = factories.RunningCycleFactory(name="NVO izaugsmes inkubators — pilotcikls")
     factories.admit(organisation, cycle, staff)
     return staff, leader
-
-
-def sign_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("E-pasts").fill(email)
-    page.get_by_label("Parole").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Ieiet").click()
-
-
-def sign_out(page, name):
-    page.get_by_role("button", name=name).click()
-    page.get_by_role("button", name="Iziet").click()
 
 
 def test_staff_schedule_a_participant_answers_and_the_reminder_arrives(page, mailbox, programme):

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from applications.models import Application, ReviewAssignment
 
-from .conftest import text_of
+from .conftest import sign_in, sign_out, text_of
 
 REVIEWER_PASSWORD = "Vērtētāja-parole-2027"
 
@@ -40,18 +40,6 @@ def evaluation(transactional_db, priority_fields):
         email="santa@inkubators.lv", first_name="Santa", last_name="Kalniņa"
     )
     return cycle, staff, applicant
-
-
-def sign_in(page, email, password):
-    page.goto("/accounts/login/")
-    page.get_by_label("E-pasts").fill(email)
-    page.get_by_label("Parole").fill(password)
-    page.get_by_role("button", name="Ieiet").click()
-
-
-def sign_out(page, name):
-    page.get_by_role("button", name=name).click()
-    page.get_by_role("button", name="Iziet").click()
 
 
 def test_staff_define_assign_a_reviewer_scores_staff_admit_the_applicant_reads_the_letter(
