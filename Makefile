@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-APPS := applications cohorts mentoring
+APPS := applications cohorts mentoring funding
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test bench install install-dev messages lint check clean

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "applications",
     "cohorts",
     "mentoring",
+    "funding",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +221,12 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep that waited this long is superseded by the next one.
         "options": {"expires": 50},
     },
+    # Saved funding searches: each one's weekly email of what is new or changed.
+    "funding-saved-search-digests": {
+        "task": "funding.tasks.send_saved_search_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+        "options": {"expires": 6 * 3600},
+    },
 }
 
 # --- Security (production is the default; DEBUG=1 relaxes it for local work) ------
@@ -252,6 +260,8 @@ ATTACHMENTS_PER_APPLICATION = env.int("ATTACHMENTS_PER_APPLICATION", default=10)
 MEETING_REMINDERS = env.str("MEETING_REMINDERS", default="7d, 1d")
 DEADLINE_REMINDERS = env.str("DEADLINE_REMINDERS", default="7d, 1d")
 CALL_CLOSING_REMINDERS = env.str("CALL_CLOSING_REMINDERS", default="3d")
+# Before the deadline of a funding call, to the people who follow it or its source.
+FUNDING_DEADLINE_REMINDERS = env.str("FUNDING_DEADLINE_REMINDERS", default="14d, 3d")
 
 LOGGING = {
     "version": 1,

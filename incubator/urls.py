@@ -41,5 +41,6 @@ urlpatterns += i18n_patterns(
     path("", include("incubator.notifications.urls")),
     path("", include("applications.urls")),
     path("", include("cohorts.urls")),
+    path("", include("funding.urls")),
     prefix_default_language=False,
 )

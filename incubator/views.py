@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from . import calendars, selectors, services
+from . import calendars, sections, selectors, services
 from .forms import ColleagueForm, OrganisationForm, ProfileForm
 from .models import Invitation, Membership, PriorityField, User
 from .permissions import is_staff
@@ -156,7 +156,16 @@ def profile(request):
     feed_url = None
     if request.user.calendar_token:
         feed_url = settings.SITE_URL + reverse("calendar_feed", args=[request.user.calendar_token])
-    return render(request, "incubator/profile.html", {"form": form, "feed_url": feed_url})
+    return render(
+        request,
+        "incubator/profile.html",
+        {
+            "form": form,
+            "feed_url": feed_url,
+            # What the apps downstream show here (incubator.sections), e.g. what one follows.
+            "sections": sections.render_sections("profile", request),
+        },
+    )
 
 
 @require_POST
