@@ -99,24 +99,25 @@ class FundingSourceAdmin(SimpleHistoryAdmin):
             services.delete_source(source, by=request.user)
 
 
+class CallAdminForm(CallForm):
+    """The staff page's call form with its source, and the admin's date widgets."""
+
+    class Meta(CallForm.Meta):
+        fields = ["source", *CallForm.Meta.fields]
+        widgets = {}
+
+
 @admin.register(FundingCall)
 class FundingCallAdmin(RelationFieldsMixin, SimpleHistoryAdmin):
     """Saved through the services, which schedule the deadline's reminders."""
 
-    form = CallForm
+    form = CallAdminForm
     list_display = ["title", "source", "status", "opens_at", "deadline", "budget"]
     list_filter = ["status", "source__verification", "source__kind"]
     search_fields = ["title", "source__name_lv", "source__name_en"]
     list_select_related = ["source"]
     date_hierarchy = "deadline"
     autocomplete_fields = ["source"]
-
-    def get_fields(self, request, obj=None):
-        return ["source", *CallForm.Meta.fields]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["fields"] = self.get_fields(request, obj)
-        return super().get_form(request, obj, change=change, **kwargs)
 
     def save_model(self, request, obj, form, change):
         saved = services.save_call(
