@@ -7,7 +7,8 @@ import unicodedata
 
 from .models import Municipality
 
-_CITY_WORDS = re.compile(r"\b(valstspilsētas?|pilsētas?|pašvaldība|city|municipality)\b")
+# Words around a name, as ``plain`` leaves them (no diacritics).
+_CITY_WORDS = re.compile(r"\b(valstspilsetas?|pilsetas?|pasvaldibas?|city|municipality)\b")
 _NOVADS = re.compile(r"\bnov(?:ads|ada|\.)?(?=\W|$)")
 
 
@@ -39,9 +40,7 @@ def find_municipality(text, municipalities=None):
     by_key = {key(m.name): m for m in rows}
     if wanted in by_key:
         return by_key[wanted]
-    # A city's name in the genitive ("Liepājas valstspilsēta", "Rīgas pilsēta").
-    if wanted.endswith("s") and wanted[:-1] + "a" in by_key:
-        return by_key[wanted[:-1] + "a"]
-    if wanted.endswith("s") and wanted[:-1] + "e" in by_key:
-        return by_key[wanted[:-1] + "e"]
+    # A city's name in the genitive: "Liepājas valstspilsēta", "Rēzeknes pilsēta".
+    if wanted.endswith("s"):
+        return by_key.get(wanted[:-1])
     return None

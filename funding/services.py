@@ -245,6 +245,8 @@ def save_search(user, *, name, query, now=None):
     now = now or timezone.now()
     search = SavedSearch(user=user, name=name.strip(), query=query, created_at=now)
     search.covered_until = now
+    if SavedSearch.objects.filter(user=user, name=search.name).exists():
+        raise ValidationError({"name": _("You already have a saved search with this name.")})
     _check(search)
     search.save()
     return search

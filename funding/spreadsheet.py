@@ -100,6 +100,9 @@ CALL_COLUMNS = [
 ]
 
 
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 class FileProblem(Exception):
     """The file as a whole cannot be read: not CSV or XLSX, too big, no name_lv."""
 
@@ -142,7 +145,7 @@ def _read_csv(uploaded):
         raise FileProblem(
             _("The file is neither an XLSX workbook nor CSV text in UTF-8.")
         ) from error
-    if "\x00" in text:
+    if _BINARY.search(text):
         raise FileProblem(_("The file is neither an XLSX workbook nor CSV text in UTF-8."))
     first_line = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first_line.count)
@@ -156,11 +159,15 @@ def read_table(uploaded):
     """The header and the rows of an uploaded CSV or XLSX file, as text."""
     if uploaded.size > MAX_BYTES:
         raise FileProblem(_("The file is larger than 2 MB."))
-    if detect_kind(uploaded) == "xlsx":
+    kind = detect_kind(uploaded)
+    uploaded.seek(0)
+    if kind == "xlsx":
         rows = _read_xlsx(uploaded)
-    else:
+    elif kind is None and not uploaded.read(4).startswith(b"PK"):
         uploaded.seek(0)
         rows = _read_csv(uploaded)
+    else:  # another document, or a damaged workbook
+        raise FileProblem(_("The file is neither an XLSX workbook nor CSV text in UTF-8."))
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     if not rows:
         raise FileProblem(_("The file is empty."))
