@@ -26,6 +26,7 @@ install-dev: $(VENV)/.installed-dev
 ## and, next to it, the every-minute dispatch that writes the reminders due (as cron would)
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
+	DEBUG=1 $(BIN)/python manage.py import_funding_sources
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "  The portal: http://localhost:$(PORT)/  (English: http://localhost:$(PORT)/en/)"

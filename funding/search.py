@@ -13,7 +13,7 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Q
+from django.db.models import FloatField, Q, Value
 
 LV_CONFIG = "funding_lv"
 EN_CONFIG = "funding_en"
@@ -68,20 +68,15 @@ def plain_condition(text):
     return condition
 
 
-def apply(sources, text):
-    """``sources`` narrowed to those matching ``text``, annotated with ``rank`` (how
-    well they match; 0 without full-text search)."""
-    from django.db.models import FloatField, Value
-
+def apply(sources, text, rank=False):
+    """``sources`` narrowed to those matching ``text``; ``rank``: annotated with how
+    well each matches (``rank``, 0 without full-text search), to sort by relevance.
+    The document itself is never selected: the index answers the match."""
     if not words(text):
-        return sources.annotate(rank=Value(0.0, output_field=FloatField()))
+        return sources.annotate(rank=Value(0.0, output_field=FloatField())) if rank else sources
     if not full_text():
-        return sources.filter(plain_condition(text)).annotate(
-            rank=Value(0.0, output_field=FloatField())
-        )
+        sources = sources.filter(plain_condition(text))
+        return sources.annotate(rank=Value(0.0, output_field=FloatField())) if rank else sources
     tsquery = query(text)
-    return (
-        sources.annotate(document=document())
-        .filter(document=tsquery)
-        .annotate(rank=SearchRank(document(), tsquery))
-    )
+    sources = sources.alias(document=document()).filter(document=tsquery)
+    return sources.annotate(rank=SearchRank(document(), tsquery)) if rank else sources

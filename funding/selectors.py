@@ -76,9 +76,10 @@ def _calls(queryset):
     return queryset.filter(source_id=OuterRef("pk"))
 
 
-def catalogue_sources(filters, now=None):
-    """The sources matching ``filters``, unordered and unannotated but for the text
-    search's ``rank``: the base of the catalogue page and of saved searches."""
+def catalogue_sources(filters, now=None, rank=False):
+    """The sources matching ``filters``, unordered and unannotated (``rank``: but for
+    how well they match the text searched): the base of the catalogue page and of
+    saved searches."""
     now = now or timezone.now()
     sources = FundingSource.objects.all()
     if not filters.show_historic:
@@ -108,7 +109,7 @@ def catalogue_sources(filters, now=None):
     if filters.closing_soon:
         soon = FundingCall.objects.ahead(now).filter(deadline__lte=now + SOON)
         sources = sources.opportunities().filter(Exists(_calls(soon)))
-    return search.apply(sources, filters.q)
+    return search.apply(sources, filters.q, rank=rank)
 
 
 def with_deadlines(sources, now):
@@ -135,17 +136,18 @@ def _name_order():
 def catalogue(filters, now=None):
     """The catalogue page's sources: filtered, with their next deadline, sorted by
     deadline (soonest first, those without one last), name or relevance, with their
-    fields and legal forms (two more queries for a page)."""
+    priority fields (one more query for a page)."""
     now = now or timezone.now()
-    sources = with_deadlines(catalogue_sources(filters, now), now)
+    by_relevance = filters.sort == "relevance" and bool(search.words(filters.q))
+    sources = with_deadlines(catalogue_sources(filters, now, rank=by_relevance), now)
     deadline = F("next_deadline").asc(nulls_last=True)
     if filters.sort == "name":
         order = [_name_order(), "pk"]
-    elif filters.sort == "relevance" and search.words(filters.q):
+    elif by_relevance:
         order = [F("rank").desc(), deadline, "pk"]
     else:
         order = [deadline, _name_order(), "pk"]
-    return sources.order_by(*order).prefetch_related("priority_fields", "legal_forms")
+    return sources.order_by(*order).prefetch_related("priority_fields")
 
 
 def public_sources():

@@ -1,33 +1,11 @@
-"""Fixtures and helpers of the funding tests (imported by their modules)."""
+"""Helpers of the funding tests (their fixtures, funding_reference and seeded, are
+in conftest.py)."""
 
 import datetime
-import importlib
-from io import StringIO
 
-import pytest
-from django.apps import apps
-from django.core.management import call_command
 from django.utils import timezone
 
 from . import factories
-
-REFERENCE = importlib.import_module("funding.migrations.0002_reference_data")
-
-
-@pytest.fixture
-def funding_reference(priority_fields):
-    """The legal forms, regions and municipalities the migration makes (a
-    transactional test may have flushed them), and the five priority fields."""
-    REFERENCE.create(apps, None)
-    return {field.code: field for field in priority_fields}
-
-
-@pytest.fixture
-def seeded(funding_reference):
-    """The 25 researched sources, as a fresh installation has them."""
-    out = StringIO()
-    call_command("import_funding_sources", stdout=out)
-    return out.getvalue()
 
 
 def at(days=0, hour=12, minute=0):

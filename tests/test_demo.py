@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from incubator.demo import PASSWORD, PEOPLE
 
-OUR_APPS = ("incubator", "notifications", "applications", "cohorts", "mentoring")
+OUR_APPS = ("incubator", "notifications", "applications", "cohorts", "mentoring", "funding")
 
 
 def _row_counts():

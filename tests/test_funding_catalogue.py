@@ -19,7 +19,7 @@ from funding.models import FundingCall, FundingSource, LegalForm, Municipality, 
 from funding.selectors import Filters
 from tests import factories
 
-from .funding_support import at, funding_reference, seeded, source  # noqa: F401
+from .funding_support import at, source
 
 # --- the seed -----------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from incubator.notifications import services as notifications
 from incubator.notifications.models import Email
 from tests import factories
 
-from .funding_support import at, funding_reference, source  # noqa: F401
+from .funding_support import at, source
 
 
 @pytest.fixture

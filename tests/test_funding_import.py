@@ -15,8 +15,6 @@ from funding import spreadsheet
 from funding.models import FundingSource
 from tests import factories
 
-from .funding_support import funding_reference, seeded  # noqa: F401
-
 HEADER = [
     "name_lv",
     "name_en",

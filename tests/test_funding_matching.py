@@ -12,7 +12,7 @@ from funding.models import Dismissal, FundingNeed, Municipality, Recommendation,
 from incubator.notifications.models import Email
 from tests import factories
 
-from .funding_support import at, funding_reference, participant, source  # noqa: F401
+from .funding_support import at, participant, source
 
 
 @pytest.fixture

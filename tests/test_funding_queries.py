@@ -9,7 +9,7 @@ from funding import services
 from funding.models import Dismissal, FundingSource, Municipality
 from tests import factories
 
-from .funding_support import at, funding_reference, participant  # noqa: F401
+from .funding_support import at, participant
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from funding import services
 from funding.models import FundingNeed
 from tests import factories
 
-from .funding_support import at, funding_reference, participant, source  # noqa: F401
+from .funding_support import at, participant, source
 from .test_permissions import LOGIN, everyone, only_owner, staff_only
 
 ROLES = ["anonymous", "owner", "other_participant", "outsider", "reviewer", "staff", "admin"]

@@ -47,6 +47,8 @@ def catalogue_page(request, data, search_form=None, status=200):
         "funding/catalogue.html",
         {
             "form": form,
+            "selects": [form[name] for name in ("field", "legal_form", "scope", "kind", "sort")],
+            "checks": [form[name] for name in ("open_now", "closing_soon", "show_historic")],
             "page": page,
             "sources": page.object_list,
             "query": urlencode(query),
