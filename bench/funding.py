@@ -84,6 +84,10 @@ DOCUMENT = (
     " || setweight(to_tsvector('funding_en'::regconfig, COALESCE(s.name_en, '')), 'A')"
     " || setweight(to_tsvector('funding_en'::regconfig, COALESCE(s.description_en, '')), 'B'))"
 )
+# The same database work as the page, written by hand: how many sources match the
+# search (its filters, and the text in either language through the search index),
+# the page's 20 with their next deadline, then their priority fields and their calls
+# ahead (from which the page tells which is open now or rolling).
 MATCHED = f"""
 FROM funding_fundingsource s
 WHERE s.verification <> 'historic'
@@ -106,14 +110,15 @@ PAGE_SQL = f"""
 SELECT s.id, s.name_lv, s.funder, s.kind, s.scope, s.amount_min, s.amount_max, s.verification,
        (SELECT MIN(c.deadline) FROM funding_fundingcall c
         WHERE c.source_id = s.id AND c.status <> 'closed' AND c.deadline > %(now)s)
-           AS next_deadline,
-       TRUE AS has_open_call,
-       EXISTS (SELECT 1 FROM funding_fundingcall c
-               WHERE c.source_id = s.id AND c.status <> 'closed' AND c.deadline IS NULL)
-           AS has_rolling_call
+           AS next_deadline
 {MATCHED}
 ORDER BY next_deadline ASC NULLS LAST, s.name_lv, s.id
 LIMIT {PER_PAGE}
+"""
+CALLS_SQL = """
+SELECT c.source_id, c.opens_at, c.deadline, c.status FROM funding_fundingcall c
+WHERE c.source_id = ANY(%(ids)s) AND c.status <> 'closed'
+  AND (c.deadline > %(now)s OR c.deadline IS NULL)
 """
 FIELDS_SQL = """
 SELECT f.fundingsource_id, p.id, p.code, p.name_lv, p.name_en
@@ -302,6 +307,8 @@ def run(report):
             rows = cursor.fetchall()
             ids = [row[0] for row in rows]
             cursor.execute(FIELDS_SQL, {"ids": ids})
+            cursor.fetchall()
+            cursor.execute(CALLS_SQL, {"ids": ids, "now": now})
             cursor.fetchall()
         return total, rows
 

@@ -267,6 +267,14 @@ class FundingSource(Localised, models.Model):
         return self.localised("description")
 
     @property
+    def kind_label(self):
+        return self.Kind(self.kind).label
+
+    @property
+    def scope_label(self):
+        return self.Scope(self.scope).label
+
+    @property
     def is_historic(self):
         return self.verification == self.Verification.HISTORIC
 
@@ -294,24 +302,30 @@ class FundingSource(Localised, models.Model):
             raise ValidationError(errors)
 
 
+def open_calls(now):
+    """The condition on calls one can apply to at ``now``: not closed, opened (an
+    announced call without an opening date has not), deadline ahead or rolling.
+    (Whether their source is historic is the caller's to add.)"""
+    Status = FundingCall.Status
+    return (
+        ~Q(status=Status.CLOSED)
+        & (Q(opens_at__lte=now) | Q(opens_at__isnull=True, status=Status.OPEN))
+        & (Q(deadline__gt=now) | Q(deadline__isnull=True))
+    )
+
+
+def calls_ahead(now):
+    """The condition on calls not closed whose deadline is still ahead, or rolling:
+    what one may still prepare for."""
+    return ~Q(status=FundingCall.Status.CLOSED) & (Q(deadline__gt=now) | Q(deadline__isnull=True))
+
+
 class FundingCallQuerySet(models.QuerySet):
     def open_at(self, now):
-        """Calls one can apply to at ``now``: not closed, opened (an announced call
-        without an opening date has not), deadline ahead or rolling. (Whether their
-        source is historic is the caller's to add: ``of_opportunities``.)"""
-        Status = FundingCall.Status
-        return (
-            self.exclude(status=Status.CLOSED)
-            .filter(Q(opens_at__lte=now) | Q(opens_at__isnull=True, status=Status.OPEN))
-            .filter(Q(deadline__gt=now) | Q(deadline__isnull=True))
-        )
+        return self.filter(open_calls(now))
 
     def ahead(self, now):
-        """Calls not closed whose deadline is still ahead, or rolling: what one may
-        still prepare for."""
-        return self.exclude(status=FundingCall.Status.CLOSED).filter(
-            Q(deadline__gt=now) | Q(deadline__isnull=True)
-        )
+        return self.filter(calls_ahead(now))
 
     def of_opportunities(self):
         """Calls of sources that are not closed / historic."""

@@ -38,6 +38,8 @@ from .models import (
     Municipality,
     Recommendation,
     SavedSearch,
+    calls_ahead,
+    open_calls,
 )
 
 SOON = datetime.timedelta(days=30)
@@ -72,8 +74,39 @@ def _through(relation, **conditions):
     return Exists(model.objects.filter(fundingsource_id=OuterRef("pk"), **conditions))
 
 
-def _calls(queryset):
-    return queryset.filter(source_id=OuterRef("pk"))
+def _calls(condition):
+    """Exists: the outer source has a call meeting ``condition``."""
+    return Exists(FundingCall.objects.filter(condition, source_id=OuterRef("pk")))
+
+
+def _conditions(filters, now):
+    """The conditions of ``filters`` on a source, each a Q or an Exists."""
+    conditions = []
+    if not filters.show_historic or filters.open_now or filters.closing_soon:
+        conditions.append(~Q(verification=FundingSource.Verification.HISTORIC))
+    if filters.field == CROSS_CUTTING:
+        conditions.append(Q(cross_cutting=True))
+    elif filters.field:
+        conditions.append(_through("priority_fields", priorityfield__code=filters.field))
+    if filters.legal_form:
+        codes = [filters.legal_form]
+        if filters.legal_form in LEGAL_PERSONS:
+            codes.append("any_legal_person")
+        conditions.append(
+            _through("legal_forms", legalform__code__in=codes) | ~_through("legal_forms")
+        )
+    if filters.scope:
+        conditions.append(Q(scope=filters.scope))
+    if filters.kind:
+        conditions.append(Q(kind=filters.kind))
+    if filters.amount is not None:
+        conditions.append(Q(amount_min__isnull=True) | Q(amount_min__lte=filters.amount))
+        conditions.append(Q(amount_max__isnull=True) | Q(amount_max__gte=filters.amount))
+    if filters.open_now:
+        conditions.append(_calls(open_calls(now)))
+    if filters.closing_soon:
+        conditions.append(_calls(calls_ahead(now) & Q(deadline__lte=now + SOON)))
+    return conditions
 
 
 def catalogue_sources(filters, now=None, rank=False):
@@ -81,51 +114,39 @@ def catalogue_sources(filters, now=None, rank=False):
     how well they match the text searched): the base of the catalogue page and of
     saved searches."""
     now = now or timezone.now()
-    sources = FundingSource.objects.all()
-    if not filters.show_historic:
-        sources = sources.opportunities()
-    if filters.field == CROSS_CUTTING:
-        sources = sources.filter(cross_cutting=True)
-    elif filters.field:
-        sources = sources.filter(_through("priority_fields", priorityfield__code=filters.field))
-    if filters.legal_form:
-        codes = [filters.legal_form]
-        if filters.legal_form in LEGAL_PERSONS:
-            codes.append("any_legal_person")
-        sources = sources.filter(
-            _through("legal_forms", legalform__code__in=codes) | ~_through("legal_forms")
-        )
-    if filters.scope:
-        sources = sources.filter(scope=filters.scope)
-    if filters.kind:
-        sources = sources.filter(kind=filters.kind)
-    if filters.amount is not None:
-        sources = sources.filter(
-            Q(amount_min__isnull=True) | Q(amount_min__lte=filters.amount),
-            Q(amount_max__isnull=True) | Q(amount_max__gte=filters.amount),
-        )
-    if filters.open_now:
-        sources = sources.opportunities().filter(Exists(_calls(FundingCall.objects.open_at(now))))
-    if filters.closing_soon:
-        soon = FundingCall.objects.ahead(now).filter(deadline__lte=now + SOON)
-        sources = sources.opportunities().filter(Exists(_calls(soon)))
+    sources = FundingSource.objects.filter(*_conditions(filters, now))
     return search.apply(sources, filters.q, rank=rank)
+
+
+def _next_deadline(now):
+    return Subquery(
+        FundingCall.objects.filter(
+            calls_ahead(now), source_id=OuterRef("pk"), deadline__isnull=False
+        )
+        .order_by("deadline")
+        .values("deadline")[:1]
+    )
 
 
 def with_deadlines(sources, now):
     """``next_deadline``: the nearest deadline ahead among the source's calls;
-    ``has_open_call``: whether one is open now."""
-    next_deadline = (
-        FundingCall.objects.ahead(now)
-        .filter(source_id=OuterRef("pk"), deadline__isnull=False)
-        .order_by("deadline")
-        .values("deadline")[:1]
-    )
+    ``has_open_call``: whether one is open now; ``has_rolling_call``: whether one
+    without a deadline is ahead."""
     return sources.annotate(
-        next_deadline=Subquery(next_deadline),
-        has_open_call=Exists(_calls(FundingCall.objects.open_at(now))),
-        has_rolling_call=Exists(_calls(FundingCall.objects.ahead(now).filter(deadline=None))),
+        next_deadline=_next_deadline(now),
+        has_open_call=_calls(open_calls(now)),
+        has_rolling_call=_calls(calls_ahead(now) & Q(deadline=None)),
     )
+
+
+def mark_calls(sources, now):
+    """Sets ``has_open_call`` and ``has_rolling_call`` on sources fetched by
+    ``catalogue`` (from their prefetched calls ahead): no query."""
+    for source in sources:
+        calls = source.calls_ahead
+        source.has_open_call = any(call.state(now) == "open" for call in calls)
+        source.has_rolling_call = any(call.deadline is None for call in calls)
+    return sources
 
 
 def _name_order():
@@ -136,10 +157,13 @@ def _name_order():
 def catalogue(filters, now=None):
     """The catalogue page's sources: filtered, with their next deadline, sorted by
     deadline (soonest first, those without one last), name or relevance, with their
-    priority fields (one more query for a page)."""
+    priority fields and calls ahead (two more queries for a page; ``mark_calls``
+    tells from these which have a call open now or a rolling one)."""
     now = now or timezone.now()
     by_relevance = filters.sort == "relevance" and bool(search.words(filters.q))
-    sources = with_deadlines(catalogue_sources(filters, now, rank=by_relevance), now)
+    sources = catalogue_sources(filters, now, rank=by_relevance).annotate(
+        next_deadline=_next_deadline(now)
+    )
     deadline = F("next_deadline").asc(nulls_last=True)
     if filters.sort == "name":
         order = [_name_order(), "pk"]
@@ -147,7 +171,10 @@ def catalogue(filters, now=None):
         order = [F("rank").desc(), deadline, "pk"]
     else:
         order = [deadline, _name_order(), "pk"]
-    return sources.order_by(*order).prefetch_related("priority_fields")
+    calls_ahead = FundingCall.objects.ahead(now).only("source_id", "opens_at", "deadline", "status")
+    return sources.order_by(*order).prefetch_related(
+        "priority_fields", Prefetch("calls", queryset=calls_ahead, to_attr="calls_ahead")
+    )
 
 
 def public_sources():

@@ -22,6 +22,8 @@ from .. import selectors
 from ..calendar import call_event
 from ..forms import CatalogueFilterForm, SavedSearchForm
 from ..models import LegalForm
+from ..selectors import SOON
+from ..templatetags.funding import amount_range
 
 PER_PAGE = 20
 
@@ -38,6 +40,9 @@ def catalogue_page(request, data, search_form=None, status=200):
     filters = form.filters()
     now = timezone.now()
     page = Paginator(selectors.catalogue(filters, now), PER_PAGE).get_page(data.get("page"))
+    for source in selectors.mark_calls(page.object_list, now):
+        source.amounts = amount_range(source)
+        source.closes_soon = bool(source.next_deadline and source.next_deadline <= now + SOON)
     query = form.query()
     followed_sources, _calls = selectors.followed_ids(request.user)
     if search_form is None and request.user.is_authenticated:
