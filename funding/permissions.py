@@ -1,11 +1,7 @@
 """Who may do what with funding. The catalogue is public; following and saved
 searches need an account; an organisation's matches are its people's and staff's."""
 
-from incubator.permissions import is_staff, require
-
-
-def signed_in(user):
-    return user.is_authenticated and user.is_active
+from incubator.permissions import is_staff
 
 
 def can_recommend(user, organisation):
@@ -15,6 +11,4 @@ def can_recommend(user, organisation):
     return is_staff(user)
 
 
-signed_in_required = require(signed_in)
-
-__all__ = ["can_recommend", "is_staff", "signed_in", "signed_in_required"]
+__all__ = ["can_recommend", "is_staff"]

@@ -4,7 +4,6 @@ recommendations. Each is transactional; views, the admin, the importer, the demo
 and tests call the same functions."""
 
 import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -81,7 +80,7 @@ def _relation_ids(source):
     return {name: {row.pk for row in getattr(source, name).all()} for name in SOURCE_RELATIONS}
 
 
-def _check(instance, errors=None):
+def check_model(instance, errors=None):
     """Model validation (field rules, the model's clean, unique name, constraints)
     plus ``errors`` found before, raised together."""
     errors = dict(errors or {})
@@ -121,7 +120,9 @@ def save_source(source=None, *, by, values, now=None):
         name: {row.pk for row in values[name]} if name in values else before_relations[name]
         for name in SOURCE_RELATIONS
     }
-    _check(source, scope_errors(source.scope, relations["regions"], relations["municipalities"]))
+    check_model(
+        source, scope_errors(source.scope, relations["regions"], relations["municipalities"])
+    )
     changed = creating or relations != before_relations
     changed = changed or any(
         before_values[name] != getattr(source, name)
@@ -194,7 +195,7 @@ def save_call(call=None, *, source=None, by, values, now=None):
         before = {name: getattr(call, name) for name in CALL_FIELDS}
     for name, value in values.items():
         setattr(call, name, value)
-    _check(call)
+    check_model(call)
     if _call_changed(call, before):
         call.changed_at = now
     call.save()
@@ -247,7 +248,7 @@ def save_search(user, *, name, query, now=None):
     search.covered_until = now
     if SavedSearch.objects.filter(user=user, name=search.name).exists():
         raise ValidationError({"name": _("You already have a saved search with this name.")})
-    _check(search)
+    check_model(search)
     search.save()
     return search
 
@@ -265,7 +266,7 @@ def set_need(organisation, *, amount_sought, by):
     need, _created = FundingNeed.objects.get_or_create(organisation=organisation)
     need.amount_sought = amount_sought
     need.updated_by = by
-    _check(need)
+    check_model(need)
     need.save()
     return need
 
@@ -407,8 +408,3 @@ def send_digests(now=None):
                 search.last_sent_at = now
             search.save(update_fields=["covered_until", "last_sent_at"])
     return written
-
-
-def amount(value):
-    """A Decimal of EUR, or None."""
-    return None if value in (None, "") else Decimal(value)

@@ -417,7 +417,7 @@ def _validate(row, lookups):
         if name in services.SOURCE_FIELDS:
             setattr(instance, name, value)
     try:
-        services._check(
+        services.check_model(
             instance,
             services.scope_errors(
                 instance.scope, relations["regions"], relations["municipalities"]
