@@ -1,7 +1,7 @@
 """Full-text search of the catalogue on PostgreSQL: the unaccent extension, two text
 search configurations (Latvian text: ``simple`` after unaccent; English text: the
-English stemmer after unaccent) and a GIN index on the searchable document (see
-``funding.search``). On any other database (SQLite) every step does nothing: the
+English stemmer after unaccent) and a GIN index on the searchable document, which
+``funding.search`` queries. On any other database (SQLite) every step does nothing: the
 catalogue then searches plainly."""
 
 from django.contrib.postgres.indexes import GinIndex
@@ -35,7 +35,7 @@ DROP TEXT SEARCH CONFIGURATION IF EXISTS funding_en;
 
 
 def _index():
-    # The same expression as funding.search.document(), frozen here.
+    # funding.search.DOCUMENT writes out the SQL of this very expression.
     document = (
         SearchVector("name_lv", config="funding_lv", weight="A")
         + SearchVector("funder", "description_lv", config="funding_lv", weight="B")
