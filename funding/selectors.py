@@ -47,6 +47,16 @@ CROSS_CUTTING = "cross_cutting"
 # Legal forms of a legal person: a source open to "any legal person" admits them.
 LEGAL_PERSONS = {"association", "foundation", "religious", "social_enterprise", "municipality"}
 VISIBLE_PLACES = [CohortMembership.Status.ACTIVE, CohortMembership.Status.COMPLETED]
+# What the catalogue's list does not show (its detail page does).
+LONG_TEXTS = [
+    "description_lv",
+    "description_en",
+    "eligibility_note",
+    "scope_note",
+    "cofinancing_note",
+    "call_frequency",
+    "facts_sources",
+]
 
 
 # --- the catalogue ------------------------------------------------------------------
@@ -171,9 +181,13 @@ def catalogue(filters, now=None):
         order = [F("rank").desc(), deadline, "pk"]
     else:
         order = [deadline, _name_order(), "pk"]
-    calls_ahead = FundingCall.objects.ahead(now).only("source_id", "opens_at", "deadline", "status")
-    return sources.order_by(*order).prefetch_related(
-        "priority_fields", Prefetch("calls", queryset=calls_ahead, to_attr="calls_ahead")
+    ahead = FundingCall.objects.ahead(now).only("source_id", "opens_at", "deadline", "status")
+    return (
+        sources.order_by(*order)
+        .defer(*LONG_TEXTS)
+        .prefetch_related(
+            "priority_fields", Prefetch("calls", queryset=ahead, to_attr="calls_ahead")
+        )
     )
 
 
