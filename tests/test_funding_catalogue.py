@@ -538,3 +538,44 @@ def test_the_admin_saves_through_the_services(client, funding_reference):
     from incubator.notifications.models import Reminder
 
     assert Reminder.objects.filter(source=services.CALL_SOURCE, object_id=call.pk).count() == 2
+
+
+def test_the_admin_adds_a_source_with_its_relations_through_the_services(client, funding_reference):
+    from incubator.notifications.models import Reminder
+
+    client.force_login(factories.AdminFactory(email="admins@inkubators.lv"))
+    liepaja = Municipality.objects.get(name="Liepāja")
+    data = {
+        **_source_post(name_lv="Liepājas kopienu fonds", scope="municipal"),
+        "municipalities": [liepaja.pk],
+        "priority_fields": [funding_reference["environment"].pk],
+        "calls-TOTAL_FORMS": "0",
+        "calls-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:funding_fundingsource_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    created = FundingSource.objects.get(name_lv="Liepājas kopienu fonds")
+    assert list(created.municipalities.all()) == [liepaja]
+    assert [f.code for f in created.priority_fields.all()] == ["environment"]
+
+    # Turned historic in the admin: its calls' reminders are withdrawn.
+    call = services.save_call(
+        source=created, by=None, values={"title": "Kārta", "deadline": at(30), "status": "open"}
+    )
+    pending = Reminder.objects.filter(
+        source=services.CALL_SOURCE, object_id=call.pk, status="pending"
+    )
+    assert pending.count() == 2
+    data.update(verification="historic")
+    response = client.post(
+        reverse("admin:funding_fundingsource_change", args=[created.pk]),
+        {
+            **data,
+            "calls-TOTAL_FORMS": "1",
+            "calls-INITIAL_FORMS": "1",
+            "calls-0-id": call.pk,
+            "calls-0-source": created.pk,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert not pending.exists()
