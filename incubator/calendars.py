@@ -90,10 +90,16 @@ def _calendar(method=None, name=None):
 
 def feed(user, name):
     """The person's whole calendar as iCalendar bytes."""
+    return events_feed(events_for(user), name)
+
+
+def events_feed(events, name):
+    """A calendar to subscribe to, of ``events`` (CalendarEvent items), as iCalendar
+    bytes: a person's feed, or a public one (an app's calendar of deadlines)."""
     calendar = _calendar(name=name)
     calendar.add("refresh-interval", datetime.timedelta(hours=1), parameters={"value": "DURATION"})
     stamp = timezone.now()
-    for event in events_for(user):
+    for event in events:
         calendar.add_component(_vevent(event, stamp))
     return calendar.to_ical()
 

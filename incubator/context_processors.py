@@ -2,6 +2,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import gettext as _
 
+from . import sections
+
 
 def portal(request):
     return {
@@ -9,4 +11,6 @@ def portal(request):
         # The language switch posts the page's address in the default language:
         # set_language resolves it in that language and translates it to the chosen one.
         "language_switch_next": translate_url(request.get_full_path(), settings.LANGUAGE_CODE),
+        # Menu entries the apps downstream contribute (incubator.sections).
+        "contributed_menu": sections.menu_for(getattr(request, "user", None)),
     }

@@ -38,16 +38,20 @@ The pages and their rows:
   the ``Cohort``.
 - ``APPLICATION``: the staff's page of an application (``applications``), which is
   the staff's page of the organisation in that cycle; one row, the ``Application``.
+- ``PROFILE``: a person's profile page (the kernel); one row, the ``User`` (``funding``
+  shows what they follow and the searches they saved).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils import timezone
 
 PROGRAMME = "programme"
 COHORT = "cohort"
 APPLICATION = "application"
+PROFILE = "profile"
 
 _sections = {}
 
@@ -94,3 +98,39 @@ def attach(page, user, rows, now=None):
             if data is not None:
                 row.sections.append(Shown(section.name, section.template, data))
     return rows
+
+
+# --- the main menu --------------------------------------------------------------------
+# Entries an app downstream adds to the main menu (e.g. the public funding catalogue),
+# registered in its ``AppConfig.ready()`` with ``register_menu_item(MenuItem(...))``
+# for ``"public"`` (everyone but staff, signed in or not) or ``"staff"``; the kernel's
+# context processor offers them as ``contributed_menu`` without a query.
+
+AUDIENCES = ("public", "staff")
+_menu = []
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    name: str
+    label: object  # a lazy translation
+    url_name: str
+    audience: str = "public"
+    order: int = 100
+
+
+def register_menu_item(item):
+    if item.audience not in AUDIENCES:
+        raise ValueError(f"A menu item is for one of {AUDIENCES}: {item.audience!r}")
+    global _menu
+    _menu = [entry for entry in _menu if entry.name != item.name] + [item]
+
+
+def menu_for(user):
+    """(label, url) of the contributed menu items ``user`` sees; no query."""
+    staff = user is not None and user.is_authenticated and user.is_staff
+    audience = "staff" if staff else "public"
+    items = sorted(
+        (item for item in _menu if item.audience == audience), key=lambda i: (i.order, i.name)
+    )
+    return [(item.label, reverse(item.url_name)) for item in items]

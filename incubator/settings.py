@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "applications",
     "cohorts",
     "mentoring",
+    "funding",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +234,12 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep that waited this long is superseded by the next one.
         "options": {"expires": 50},
     },
+    # Saved funding searches: each one's weekly email of what is new or changed.
+    "funding-saved-search-digests": {
+        "task": "funding.tasks.send_saved_search_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+        "options": {"expires": 6 * 3600},
+    },
 }
 
 # --- Security (production is the default; DEBUG=1 relaxes it for local work) ------
@@ -270,6 +278,8 @@ CALL_CLOSING_REMINDERS = env.str("CALL_CLOSING_REMINDERS", default="3d")
 # or move it (later only staff can).
 CONSULTATION_REMINDERS = env.str("CONSULTATION_REMINDERS", default="1d, 1h")
 CONSULTATION_CUTOFF_HOURS = env.int("CONSULTATION_CUTOFF_HOURS", default=24)
+# Before the deadline of a funding call, to the people who follow it or its source.
+FUNDING_DEADLINE_REMINDERS = env.str("FUNDING_DEADLINE_REMINDERS", default="14d, 3d")
 
 LOGGING = {
     "version": 1,

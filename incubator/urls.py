@@ -42,5 +42,6 @@ urlpatterns += i18n_patterns(
     path("", include("applications.urls")),
     path("", include("cohorts.urls")),
     path("", include("mentoring.urls")),
+    path("", include("funding.urls")),
     prefix_default_language=False,
 )

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from . import calendars, landing, selectors, services
+from . import calendars, landing, sections, selectors, services
 from .forms import ColleagueForm, OrganisationForm, ProfileForm, message_of, put_errors_on
 from .models import Invitation, Membership, PriorityField, User
 from .permissions import is_staff, led_by
@@ -161,7 +161,16 @@ def profile(request):
     feed_url = None
     if request.user.calendar_token:
         feed_url = settings.SITE_URL + reverse("calendar_feed", args=[request.user.calendar_token])
-    return render(request, "incubator/profile.html", {"form": form, "feed_url": feed_url})
+    return render(
+        request,
+        "incubator/profile.html",
+        {
+            "form": form,
+            "feed_url": feed_url,
+            # What the apps downstream show here (incubator.sections), e.g. what one follows.
+            "sections": sections.attach(sections.PROFILE, request.user, [request.user])[0].sections,
+        },
+    )
 
 
 @require_POST

@@ -208,3 +208,28 @@ def moment():
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
     return at
+
+
+# --- funding --------------------------------------------------------------------------
+
+FUNDING_REFERENCE = importlib.import_module("funding.migrations.0002_reference_data")
+
+
+@pytest.fixture
+def funding_reference(priority_fields):
+    """The legal forms, regions and municipalities the migration makes (a
+    transactional test may have flushed them); the priority fields by code."""
+    FUNDING_REFERENCE.create(apps, None)
+    return {field.code: field for field in priority_fields}
+
+
+@pytest.fixture
+def seeded(funding_reference):
+    """The 25 researched funding sources, as a fresh installation has them."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("import_funding_sources", stdout=out)
+    return out.getvalue()

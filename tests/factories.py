@@ -227,3 +227,57 @@ class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
     member = factory.SubFactory(
         CommitteeMemberFactory, cycle=factory.SelfAttribute("..application.cycle")
     )
+
+
+# --- funding --------------------------------------------------------------------------
+
+from funding.models import FundingCall, FundingSource  # noqa: E402
+
+
+class FundingSourceFactory(factory.django.DjangoModelFactory):
+    """A confirmed, national grant for associations; pass ``fields`` (codes) and
+    ``legal_forms`` (codes) to set its relations."""
+
+    class Meta:
+        model = FundingSource
+        skip_postgeneration_save = True
+
+    name_lv = factory.Sequence(lambda n: f"Finansējuma programma Nr. {n}")
+    name_en = factory.Sequence(lambda n: f"Funding programme No. {n}")
+    funder = "Sabiedrības integrācijas fonds"
+    description_lv = "Atbalsta nevalstisko organizāciju darbību."
+    description_en = "Supports the work of non-governmental organisations."
+    kind = FundingSource.Kind.GRANT
+    scope = FundingSource.Scope.NATIONAL
+    verification = FundingSource.Verification.CONFIRMED
+    last_checked_on = factory.LazyFunction(timezone.localdate)
+
+    @factory.post_generation
+    def fields(source, create, extracted, **kwargs):
+        if create and extracted:
+            source.priority_fields.set(
+                [
+                    PriorityFieldFactory(code=code) if isinstance(code, str) else code
+                    for code in extracted
+                ]
+            )
+
+    @factory.post_generation
+    def legal_forms(source, create, extracted, **kwargs):
+        from funding.models import LegalForm
+
+        if create and extracted:
+            source.legal_forms.set(LegalForm.objects.filter(code__in=extracted))
+
+
+class FundingCallFactory(factory.django.DjangoModelFactory):
+    """An open call whose deadline is 20 days ahead."""
+
+    class Meta:
+        model = FundingCall
+
+    source = factory.SubFactory(FundingSourceFactory)
+    title = factory.Sequence(lambda n: f"Konkurss Nr. {n}")
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=10))
+    deadline = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=20))
+    status = FundingCall.Status.OPEN

@@ -21,7 +21,7 @@ from incubator.demo import PASSWORD, PEOPLE
 
 from .helpers import kept_for_the_module
 
-OUR_APPS = ("incubator", "notifications", "applications", "cohorts", "mentoring")
+OUR_APPS = ("incubator", "notifications", "applications", "cohorts", "mentoring", "funding")
 
 
 def _row_counts():
