@@ -43,8 +43,9 @@ module (``table_modules``), so an app's module needs nothing more:
 ``OUR_PACKAGES``, is in exactly one table, and no table names a URL that does not
 exist: a new URL without its row fails it) and
 ``test_every_row_states_every_role_and_where_its_redirects_lead`` (every row maps
-exactly ``ROLES``; every row with a 302 has its ``REDIRECTS`` entry, with ``done``
-if it is a POST).
+exactly ``ROLES``, or the module's own ``ROLES`` where it builds a world of its own
+with ``world_fixture(build=...)``; every row with a 302 has its ``REDIRECTS`` entry,
+with ``done`` if it is a POST).
 
 How the cases stay apart: the world is built inside a transaction that the module
 keeps open, and each case runs in a savepoint of its own (the ``db`` fixture) that
@@ -300,17 +301,18 @@ def build_world():
     return world
 
 
-def world_fixture(*extensions):
-    """A module-scoped ``world`` fixture: the core world and each ``extension(world)``,
-    built once inside a transaction that is rolled back after the module's last case.
-    Each case runs in its own savepoint (the ``db`` fixture)."""
+def world_fixture(*extensions, build=None):
+    """A module-scoped ``world`` fixture: the core world (or ``build()``'s, for a
+    module with roles of its own) and each ``extension(world)``, built once inside a
+    transaction that is rolled back after the module's last case. Each case runs in
+    its own savepoint (the ``db`` fixture)."""
 
     @pytest.fixture(scope="module", name="world")
     def world(django_db_setup, django_db_blocker, tmp_path_factory):
         media = tmp_path_factory.mktemp("world-media")
         with kept_for_the_module(django_db_blocker):
             with override_settings(MEDIA_ROOT=media):
-                built = build_world()
+                built = (build or build_world)()
                 for extend in extensions:
                     extend(built)
             built.media = media
@@ -329,9 +331,17 @@ def request_data(data, world):
         return data(world)
     if not data:
         return {}
-    names = {"pk": world.place.pk, "meeting": world.meeting.pk}
-    values = {"other_cohort": world.other_cohort.pk}
-    return {key.format(**names): values.get(value, value) for key, value in data.items()}
+    return {_filled(key, world): _value(value, world) for key, value in data.items()}
+
+
+def _filled(key, world):
+    if "{" not in key:
+        return key
+    return key.format(pk=world.place.pk, meeting=world.meeting.pk)
+
+
+def _value(value, world):
+    return world.other_cohort.pk if value == "other_cohort" else value
 
 
 def _sent_to_sign_in(response, path, method, data):

@@ -15,8 +15,9 @@ the database connection was lost. So:
   sending is delivered at most once more, after the grace period, with the same
   Message-ID, and marked as possibly duplicated; every other email exactly once.
 
-These need a Redis, like test_celery_worker.py (skipped with the reason without one;
-a failure with CI or REQUIRE_BROWSER=1 set).
+These need a Redis, like test_celery_worker.py (the ``redis`` marker, tests/needs.py:
+skipped with the reason without one, a failure with REQUIRE_SERVICES=1), and run in
+its xdist group, one worker at a time.
 """
 
 import datetime
@@ -31,6 +32,8 @@ from incubator.notifications.models import Email
 from . import test_celery_worker
 from .smtp_faults import SMTPSink
 from .test_celery_worker import _control, _finish_the_interrupted_one, _wait_for, _write_batch
+
+pytestmark = [pytest.mark.redis, pytest.mark.xdist_group("redis")]
 
 worker = test_celery_worker.worker  # the fixture: a real worker on its own queue
 

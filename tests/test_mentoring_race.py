@@ -2,12 +2,10 @@
 connection, on PostgreSQL (row locks, the exclusion constraint): exactly one wins,
 the other 49 get the clear message, and nothing of theirs is written (no
 consultation, no email, no reminder). SQLite has one writer at a time, so the race
-cannot happen there: skipped with the reason (``CI`` set makes that a failure)."""
-
-import os
+cannot happen there: the ``postgresql`` marker (tests/needs.py) skips it with the
+reason, or fails it with REQUIRE_SERVICES=1."""
 
 import pytest
-from django.db import connection
 
 from bench.mentoring import RACERS, race, race_world
 from incubator.notifications import services as outbox
@@ -16,14 +14,7 @@ from mentoring.models import Consultation
 
 from . import factories
 
-
-@pytest.fixture
-def postgresql(transactional_db):
-    if connection.vendor != "postgresql":
-        reason = "a real race needs PostgreSQL's row locks (DATABASE_URL=postgres://...)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI set but {reason}")
-        pytest.skip(reason)
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -32,7 +23,7 @@ def nothing_sent(monkeypatch):
     monkeypatch.setattr(outbox, "enqueue_on_commit", lambda pk: None)
 
 
-def test_fifty_bookings_of_one_time_at_once_one_wins(postgresql, nothing_sent, priority_fields):
+def test_fifty_bookings_of_one_time_at_once_one_wins(nothing_sent, priority_fields):
     staff = factories.StaffFactory()
     place, slot, people = race_world(priority_fields[0], staff)
     won, refused, others = race(place, slot, people)

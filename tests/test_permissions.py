@@ -30,7 +30,7 @@ from incubator import views as kernel_views
 from incubator.models import Invitation, Membership, User
 from incubator.notifications.models import Email
 
-from . import role_matrix
+from . import factories, role_matrix
 from .role_matrix import (
     ROLES,
     Redirect,
@@ -57,6 +57,24 @@ def _submitted_review(w):
     criterion = Criterion.objects.get(cycle=w.cycle)
     application_services.save_review(
         w.assignment, by=w.users["assigned_reviewer"], scores={criterion.pk: (4, "")}, submit=True
+    )
+
+
+def _others_to_read(w):
+    """The assigned reviewer's review and a second reviewer's are submitted, in a
+    cycle that shows reviewers each other's reviews."""
+    _submitted_review(w)
+    application_services.update_review_settings(
+        w.cycle, by=w.users["staff"], reviewers_see_other_reviews=True
+    )
+    second = factories.CommitteeMemberFactory(cycle=w.cycle)
+    assignment = application_services.assign(
+        Application.objects.get(pk=w.reviewed.pk), second, by=w.users["staff"]
+    )
+    application_services.declare_conflict(assignment, by=second.user, has_conflict=False)
+    criterion = Criterion.objects.get(cycle=w.cycle)
+    application_services.save_review(
+        assignment, by=second.user, scores={criterion.pk: (3, "")}, submit=True
     )
 
 
@@ -338,13 +356,16 @@ def _calendar(w, role):
     return reverse("profile") + "#calendar"
 
 
+# Where each role lands after signing in (``incubator/landing.py``).
+HOMES = {
+    "staff": "applications:staff_list",
+    "admin": "applications:staff_list",
+    "mentor": "mentoring:dashboard",
+}
+
 # name: Redirect(where the request leads, whether its change happened, what it needs)
 REDIRECTS = {
-    "dashboard": Redirect(
-        to=lambda w, role: reverse(
-            "applications:staff_list" if role in ("staff", "admin") else "applications:dashboard"
-        )
-    ),
+    "dashboard": Redirect(to=lambda w, role: reverse(HOMES.get(role, "applications:dashboard"))),
     "colleague_add": Redirect(
         to=_organisation,
         done=lambda w, role: Invitation.objects.filter(
@@ -422,6 +443,15 @@ REDIRECTS = {
         to=_to("applications:review", lambda w: w.assignment.pk),
         done=lambda w, role: _review_status(w, "draft"),
     ),
+    "applications:review_others": Redirect(
+        given=_others_to_read,
+        to=lambda w, role: (
+            reverse("applications:review", args=[w.assignment.pk]) + "#other-reviews"
+        ),
+        done=lambda w, role: ReviewAssignment.objects.filter(
+            pk=w.assignment.pk, others_seen_at__isnull=False
+        ).exists(),
+    ),
     "applications:eligibility": Redirect(
         given=lambda w: w.cycle.eligibility_requirements.create(text_lv="Latvijā"),
         to=_staff_detail,
@@ -491,9 +521,10 @@ def test_permission(db, client, world, name, role):
 
 
 def _tables():
-    """{module name: (CASES, REDIRECTS)} of every tests/test_permissions*.py module."""
+    """{module name: (CASES, REDIRECTS, ROLES)} of every tests/test_permissions*.py
+    module (a module with a world of its own has its own ROLES)."""
     return {
-        module.__name__: (module.CASES, getattr(module, "REDIRECTS", {}))
+        module.__name__: (module.CASES, getattr(module, "REDIRECTS", {}), module.ROLES)
         for module in role_matrix.table_modules()
     }
 
@@ -501,7 +532,7 @@ def _tables():
 def test_every_url_is_in_a_table():
     tables = _tables()
     assert __name__ in tables
-    rows = Counter(name for cases, _redirects in tables.values() for name in cases)
+    rows = Counter(name for cases, _redirects, _roles in tables.values() for name in cases)
     assert sorted(name for name, times in rows.items() if times > 1) == [], "in two tables"
     urls = role_matrix.url_names()
     assert sorted(urls - set(rows)) == [], "URLs without a row"
@@ -516,9 +547,9 @@ def test_a_url_added_without_a_row_is_found():
 
 
 def test_every_row_states_every_role_and_where_its_redirects_lead():
-    for module, (cases, redirects) in _tables().items():
+    for module, (cases, redirects, roles) in _tables().items():
         for name, (method, _args, _data, expected) in cases.items():
-            assert sorted(expected) == sorted(ROLES), f"{module}: {name}"
+            assert sorted(expected) == sorted(roles), f"{module}: {name}"
             sends_on = 302 in expected.values()
             assert (name in redirects) == sends_on, f"{module}: {name} and REDIRECTS"
             if sends_on and method == "post":

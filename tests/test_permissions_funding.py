@@ -1,57 +1,49 @@
-"""Every URL of the funding app over the role matrix, in one table of the same shape
-as tests/test_permissions.py (whose role helpers it uses, and whose "every URL is in
-a table" test includes this table).
+"""Every URL of the funding app over the role matrix (``tests/role_matrix.py``): the
+core world, with a funding source, its call, the owner's saved search and funding
+need added; ``test_every_url_is_in_a_table`` in tests/test_permissions.py includes
+this table.
 
-Roles: anonymous (the public catalogue and feed need no account), the owner (a
-participant of the organisation under test), a participant of another
-organisation, an outsider with an account, a reviewer, staff and an admin.
+The public catalogue and feed need no account; the owner's organisation takes part
+in the running cycle, so its funding page is the owner's; staff pages refuse
+everyone else (403); another person's saved search or organisation is a 404.
 """
 
-from dataclasses import dataclass
+import importlib
 
 import pytest
+from django.apps import apps
+from django.core import signing
 from django.urls import reverse
 
 from funding import services
-from funding.models import FundingNeed
+from funding.models import Dismissal, Follow, FundingCall, FundingNeed, FundingSource, SavedSearch
+from funding.views.staff import IMPORT_SALT
 from tests import factories
 
-from .funding_support import at, participant, source
-from .test_permissions import LOGIN, everyone, only_owner, staff_only
+from . import role_matrix
+from .funding_support import at, source
+from .role_matrix import ROLES, Redirect, everyone, only_owner, staff_only
 
-ROLES = ["anonymous", "owner", "other_participant", "outsider", "reviewer", "staff", "admin"]
-
-
-@dataclass
-class World:
-    users: dict
-    organisation: object
-    source: object
-    call: object
-    search: object
+FUNDING_REFERENCE = importlib.import_module("funding.migrations.0002_reference_data")
 
 
-@pytest.fixture
-def world(funding_reference):
-    owner, organisation, place = participant("owner@example.lv")
-    other, _other_organisation, _place = participant("participant@example.lv", field="culture")
-    FundingNeed.objects.create(organisation=organisation)
-    reviewer = factories.CommitteeMemberFactory(
-        user=factories.UserFactory(email="reviewer@example.lv")
-    ).user
-    users = {
-        "anonymous": None,
-        "owner": owner,
-        "other_participant": other,
-        "outsider": factories.UserFactory(email="outsider@example.lv"),
-        "reviewer": reviewer,
-        "staff": factories.StaffFactory(email="staff@example.lv"),
-        "admin": factories.AdminFactory(email="admin@example.lv"),
-    }
-    fund = source(name_lv="Vides fonds", fields=["environment"])
-    call = factories.FundingCallFactory(source=fund, deadline=at(20), opens_at=at(-2))
-    search = services.save_search(owner, name="Vide", query={"field": "environment"})
-    return World(users, organisation, fund, call, search)
+def _funding(w):
+    """A source for the environment with an open call, the owner's saved search and
+    the funding need of the owner's organisation."""
+    FUNDING_REFERENCE.create(apps, None)
+    FundingNeed.objects.create(organisation=w.organisation)
+    w.source = source(name_lv="Vides fonds", fields=["environment"], last_checked_on=None)
+    w.call = factories.FundingCallFactory(source=w.source, deadline=at(20), opens_at=at(-2))
+    w.search = services.save_search(w.users["owner"], name="Vide", query={"field": "environment"})
+
+
+world = role_matrix.world_fixture(_funding)
+
+
+def _an_import(w):
+    """The signed table of a previewed import: one new source."""
+    table = {"header": ["name_lv", "funder", "kind"], "rows": [["Jauns fonds", "Fonds", "grant"]]}
+    return {"token": signing.dumps(table, salt=IMPORT_SALT)}
 
 
 def public(code):
@@ -81,7 +73,7 @@ CASES = {
     "funding:dismiss": (
         "post",
         lambda w: [w.organisation.pk, w.source.pk],
-        {"d{source}-reason": "field"},
+        lambda w: {f"d{w.source.pk}-reason": "field"},
         only_owner(302),
     ),
     "funding:restore": ("post", lambda w: [w.organisation.pk, w.source.pk], {}, only_owner(302)),
@@ -94,7 +86,7 @@ CASES = {
     "funding:call_edit": ("get", lambda w: [w.call.pk], None, staff_only(200)),
     "funding:call_delete": ("post", lambda w: [w.call.pk], {}, staff_only(302)),
     "funding:import": ("get", lambda w: [], None, staff_only(200)),
-    "funding:import_confirm": ("post", lambda w: [], {"token": "x"}, staff_only(302)),
+    "funding:import_confirm": ("post", lambda w: [], _an_import, staff_only(302)),
     "funding:export_csv": ("get", lambda w: [], None, staff_only(200)),
     "funding:export_xlsx": ("get", lambda w: [], None, staff_only(200)),
     "funding:dismissals": ("get", lambda w: [], None, staff_only(200)),
@@ -104,29 +96,80 @@ CASES = {
 }
 
 
-def _fill(data, world):
-    """POST data whose field names carry an object's id (form prefixes)."""
-    return {key.format(source=world.source.pk): value for key, value in (data or {}).items()}
+def _follows(**target):
+    return lambda w, role: (
+        w.users[role] is not None
+        and Follow.objects.filter(
+            user=w.users[role], **{k: v(w) for k, v in target.items()}
+        ).exists()
+    )
+
+
+def _source_page(w, role):
+    return reverse("funding:source_detail", args=[w.source.pk])
+
+
+def _mine(w, role):
+    return reverse("funding:mine")
+
+
+# name: Redirect(where the request leads, whether its change happened, what it needs)
+REDIRECTS = {
+    "funding:follow_source": Redirect(to=_source_page, done=_follows(source=lambda w: w.source)),
+    "funding:follow_call": Redirect(to=_source_page, done=_follows(call=lambda w: w.call)),
+    "funding:search_save": Redirect(
+        to=lambda w, role: reverse("funding:catalogue"),
+        done=lambda w, role: SavedSearch.objects.filter(name="Mana meklēšana").exists(),
+    ),
+    "funding:search_delete": Redirect(
+        to=lambda w, role: reverse("profile"),
+        done=lambda w, role: not SavedSearch.objects.filter(pk=w.search.pk).exists(),
+    ),
+    "funding:need": Redirect(
+        to=_mine,
+        done=lambda w, role: FundingNeed.objects.filter(
+            organisation=w.organisation, amount_sought=2000
+        ).exists(),
+    ),
+    "funding:dismiss": Redirect(
+        to=_mine,
+        done=lambda w, role: Dismissal.objects.filter(
+            organisation=w.organisation, source=w.source
+        ).exists(),
+    ),
+    "funding:restore": Redirect(
+        given=lambda w: services.dismiss(
+            w.organisation, w.source, reason="field", by=w.users["owner"]
+        ),
+        to=_mine,
+        done=lambda w, role: (
+            not Dismissal.objects.filter(organisation=w.organisation, source=w.source).exists()
+        ),
+    ),
+    "funding:source_checked": Redirect(
+        to=lambda w, role: reverse("funding:staff_home"),
+        done=lambda w, role: FundingSource.objects.filter(
+            pk=w.source.pk, last_checked_on__isnull=False
+        ).exists(),
+    ),
+    "funding:call_delete": Redirect(
+        to=_source_page,
+        done=lambda w, role: not FundingCall.objects.filter(pk=w.call.pk).exists(),
+    ),
+    "funding:import_confirm": Redirect(
+        to=lambda w, role: reverse("funding:staff_home"),
+        done=lambda w, role: FundingSource.objects.filter(name_lv="Jauns fonds").exists(),
+    ),
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_permission(client, world, name, role):
-    method, args, data, expected = CASES[name]
-    user = world.users[role]
-    if user is not None:
-        client.force_login(user)
-    url = reverse(name, args=args(world))
-    response = getattr(client, method)(url, _fill(data, world))
-    want = expected[role]
-    if want == LOGIN:
-        assert response.status_code == 302
-        assert response.url.startswith(reverse("account_login"))
-    else:
-        assert response.status_code == want, f"{role} on {name}"
+def test_permission(db, client, world, name, role):
+    role_matrix.check(client, world, name, role, CASES[name], REDIRECTS.get(name))
 
 
-def test_a_staff_page_of_an_organisation_not_taking_part_is_404(client, world):
+def test_a_staff_page_of_an_organisation_not_taking_part_is_404(db, client, world):
     client.force_login(world.users["staff"])
     outsider_org = factories.OrganisationFactory(leader=world.users["outsider"])
     assert client.get(reverse("funding:organisation", args=[outsider_org.pk])).status_code == 404

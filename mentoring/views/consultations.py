@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -338,12 +338,12 @@ def item_done(request, pk):
     items, the mentor theirs, staff any."""
     item = get_object_or_404(selectors.action_items_for(request.user), pk=pk)
     if not selectors.may_mark_done(request.user, item):
-        messages.error(request, _("Only whoever does the action item marks it done."))
+        # Whoever does the item marks it done; the page offers no button to others.
+        raise PermissionDenied
+    done = request.POST.get("done", "1") != "0"
+    services.set_done(item, by=request.user, done=done)
+    if done:
+        messages.success(request, _("Marked done: %(item)s") % {"item": item.description})
     else:
-        done = request.POST.get("done", "1") != "0"
-        services.set_done(item, by=request.user, done=done)
-        if done:
-            messages.success(request, _("Marked done: %(item)s") % {"item": item.description})
-        else:
-            messages.info(request, _("Marked not done: %(item)s") % {"item": item.description})
+        messages.info(request, _("Marked not done: %(item)s") % {"item": item.description})
     return redirect_back(request, "mentoring:consultation_detail", pk=item.consultation_id)

@@ -4,10 +4,9 @@ critical violation), for a mentor, a participant and staff."""
 import pytest
 from django.urls import reverse
 
-from tests.test_permissions_mentoring import world  # noqa: F401 (the fixture)
+from tests.test_permissions_mentoring import build
 
 from .test_accessibility import serious_violations
-from .test_accessibility import sign_in as sign_in  # noqa: F401, PLC0414 (the fixture)
 
 
 @pytest.mark.parametrize(
@@ -51,8 +50,9 @@ from .test_accessibility import sign_in as sign_in  # noqa: F401, PLC0414 (the f
         ),
     ],
 )
-def test_mentoring_pages(page, sign_in, transactional_db, world, role, pages):  # noqa: F811
-    sign_in(world.users[role])
+def test_mentoring_pages(page, force_login, transactional_db, role, pages):
+    world = build()  # the world of the mentoring permission tests
+    force_login(world.users[role])
     for path in pages(world):
         page.goto(path)
         assert serious_violations(page) == [], path
