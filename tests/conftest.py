@@ -198,16 +198,9 @@ def assigned(place, mentor, staff):
 
 @pytest.fixture
 def moment():
-    """moment(days, hour=10, minute=0): a Riga time ``days`` from today."""
-    import datetime
-
-    from django.utils import timezone
-
-    def at(days, hour=10, minute=0):
-        day = timezone.localdate() + datetime.timedelta(days=days)
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
-
-    return at
+    """moment(days, hour=10, minute=0): the helpers' moment, at 10 o'clock unless
+    told (the mentoring tests' default)."""
+    return lambda days, hour=10, minute=0: helpers.moment(days, hour, minute)
 
 
 # --- funding --------------------------------------------------------------------------

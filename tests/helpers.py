@@ -13,10 +13,10 @@ DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)
 
 
-def moment(days, hour=15):
-    """``days`` from today (Riga time) at ``hour`` o'clock, timezone-aware."""
+def moment(days, hour=15, minute=0):
+    """``days`` from today (Riga time) at ``hour``:``minute``, timezone-aware."""
     day = timezone.localdate() + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
 @contextlib.contextmanager
