@@ -338,13 +338,21 @@ def _calendar(w, role):
     return reverse("profile") + "#calendar"
 
 
+HOMES = {
+    "staff": "applications:staff_list",
+    "admin": "applications:staff_list",
+    "mentor": "mentoring:dashboard",
+    "reviewer": "applications:reviewer_dashboard",
+    "assigned_reviewer": "applications:reviewer_dashboard",
+    "recused_reviewer": "applications:reviewer_dashboard",
+    "owner": "cohorts:my_programme",
+    "other_participant": "cohorts:my_programme",
+}
+
 # name: Redirect(where the request leads, whether its change happened, what it needs)
 REDIRECTS = {
-    "dashboard": Redirect(
-        to=lambda w, role: reverse(
-            "applications:staff_list" if role in ("staff", "admin") else "applications:dashboard"
-        )
-    ),
+    # Each role lands on its own home (incubator.landing).
+    "dashboard": Redirect(to=lambda w, role: reverse(HOMES.get(role, "applications:dashboard"))),
     "colleague_add": Redirect(
         to=_organisation,
         done=lambda w, role: Invitation.objects.filter(
