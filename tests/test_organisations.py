@@ -105,6 +105,8 @@ def test_a_bad_or_taken_registration_number_keeps_what_was_typed(
     assert "jau ir reģistrēta" in page  # the Latvian "already registered" message
     assert 'value="Mūsu biedrība"' in page
     assert "Stiprinām kaimiņu kopienu." in page
+    # The banner does not claim a save that did not happen.
+    assert "Vēl nekas nav saglabāts" in page and "ir saglabāts" not in page
     response = client.post(reverse("organisation_create"), {**data, "registration_number": "12345"})
     assert "11 cipar" in response.content.decode()
     assert Organisation.objects.count() == 1
