@@ -33,7 +33,10 @@ class ReviewSettingsForm(forms.ModelForm):
         ]
         widgets = {
             "reviews_due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            # A decimal as the active language writes it ("1,5" in Latvian).
+            "spread_threshold": forms.TextInput(attrs={"inputmode": "decimal"}),
         }
+        localized_fields = ["spread_threshold"]
 
 
 class QuotaForm(forms.Form):
