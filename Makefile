@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in emails written outside a request (reminders) point here; set SITE_URL to override.
+SITE_URL ?= http://localhost:$(PORT)
 APPS := applications cohorts mentoring funding
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -25,18 +27,18 @@ install-dev: $(VENV)/.installed-dev
 ## make run: the portal with demo data on the embedded default (SQLite, eager tasks, email to var/mail/)
 ## and, next to it, the every-minute dispatch that writes the reminders due (as cron would)
 run: install
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
-	DEBUG=1 $(BIN)/python manage.py import_funding_sources
-	DEBUG=1 $(BIN)/python manage.py load_demo
+	SITE_URL='$(SITE_URL)' DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
+	SITE_URL='$(SITE_URL)' DEBUG=1 $(BIN)/python manage.py import_funding_sources
+	SITE_URL='$(SITE_URL)' DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "  The portal: http://localhost:$(PORT)/  (English: http://localhost:$(PORT)/en/)"
 	@echo "  Administration: http://localhost:$(PORT)/admin/"
 	@echo "  Emails are written to var/mail/"
 	@echo "  Reminders: dispatch_notifications --loop runs alongside, once a minute (log: var/dispatch.log)"
 	@echo ""
-	@mkdir -p var; DEBUG=1 $(BIN)/python manage.py dispatch_notifications --loop >> var/dispatch.log 2>&1 & \
+	@mkdir -p var; SITE_URL='$(SITE_URL)' DEBUG=1 $(BIN)/python manage.py dispatch_notifications --loop >> var/dispatch.log 2>&1 & \
 	dispatcher=$$!; trap 'kill $$dispatcher 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 $(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
+	SITE_URL='$(SITE_URL)' DEBUG=1 $(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
 
 ## make test: the whole suite, spread over one pytest-xdist process per core (TEST_WORKERS=0: one
 ## process); tests that need PostgreSQL, Redis or Chromium are skipped without them, or fail

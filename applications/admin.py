@@ -2,7 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -12,6 +13,7 @@ from incubator.forms import message_of
 from incubator.models import PriorityField
 
 from . import services
+from .forms import placeholder_help
 from .models import (
     Application,
     Attachment,
@@ -483,6 +485,14 @@ class ScoreAdmin(ReadOnlyAdmin):
 
 
 class LetterTemplateAdminForm(CheckedForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What each {placeholder} stands for, in the staff's language.
+        explained = format_html_join(mark_safe("<br>"), "<code>{}</code> — {}", placeholder_help())
+        for name in ("body_lv", "body_en"):
+            if name in self.fields:
+                self.fields[name].help_text = format_html("{}<br>{}", _("Placeholders:"), explained)
+
     def check(self, data):
         services.check_placeholders(
             {name: data[name] for name in ("subject_lv", "body_lv", "subject_en", "body_en")}

@@ -3,12 +3,12 @@ for each person's calendar feed (registered with the kernel in apps.py)."""
 
 import datetime
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from incubator.calendars import CalendarEvent, invitations
+from incubator.site import absolute
 
 from . import selectors
 
@@ -19,7 +19,7 @@ FEED_HISTORY = datetime.timedelta(days=180)
 def meeting_event(meeting, withdrawn=False):
     """The meeting as a calendar event. ``withdrawn``: for someone it no longer
     concerns, a cancellation of their copy, though the meeting itself takes place."""
-    url = settings.SITE_URL + reverse("cohorts:meeting_detail", args=[meeting.pk])
+    url = absolute(reverse("cohorts:meeting_detail", args=[meeting.pk]))
     description = "\n\n".join(
         part for part in [meeting.agenda.strip(), meeting.online_url, url] if part
     )
@@ -41,7 +41,7 @@ def meeting_event(meeting, withdrawn=False):
 
 
 def deadline_event(deadline):
-    url = settings.SITE_URL + reverse("cohorts:my_programme")
+    url = absolute(reverse("cohorts:my_programme"))
     return CalendarEvent(
         uid=f"deadline-{deadline.pk}",
         summary=_("Deadline: %(title)s") % {"title": deadline.name},

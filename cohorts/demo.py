@@ -267,8 +267,10 @@ def seed(demo):
     meetings = _meetings(demo, cycle)
     _answers_and_attendance(demo, meetings, places)
     _deadlines(demo, cycle)
+    # Only says who it admitted itself (when the review's demo did not): never "0".
+    admitted_here = f" ({admitted_now} of them admitted here)" if admitted_now else ""
     demo.log.append(
-        f"{Cohort.objects.filter(cycle=cycle).count()} cohorts with {len(places)} organisations "
-        f"({admitted_now} admitted now), {len(meetings)} joint meetings, "
+        f"{Cohort.objects.filter(cycle=cycle).count()} cohorts with {len(places)} organisations"
+        f"{admitted_here}, {len(meetings)} joint meetings, "
         f"{Deadline.objects.filter(cycle=cycle).count()} deadlines in “{cycle}”"
     )

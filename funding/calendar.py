@@ -3,12 +3,12 @@ a person follows in their private calendar feed (registered in apps.py)."""
 
 import datetime
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incubator.calendars import CalendarEvent
+from incubator.site import absolute
 
 from . import selectors
 
@@ -17,7 +17,7 @@ FEED_HISTORY = datetime.timedelta(days=180)
 
 def call_event(call):
     source = call.source
-    url = settings.SITE_URL + reverse("funding:source_detail", args=[source.pk])
+    url = absolute(reverse("funding:source_detail", args=[source.pk]))
     description = "\n\n".join(
         part
         for part in [

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from .models import User
+from .site import absolute
 
 
 def set_password_url(user, language):
@@ -22,7 +23,7 @@ def set_password_url(user, language):
                 "key": default_token_generator.make_token(user),
             },
         )
-    return f"{settings.SITE_URL}{path}"
+    return absolute(path)
 
 
 def invited_account(email, *, first_name="", last_name="", language=None):

@@ -8,8 +8,21 @@ class IncubatorConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import sections, third_party_wording
         from .notifications import kinds
+        from .permissions import is_staff
 
         # The kernel's own emails (incubator/services.py, incubator/adapters.py).
         kinds.register("organisation", _("Organisations and people"))
         kinds.register("account", _("Account (sign-in links)"))
+
+        third_party_wording.name_models()
+        # Programme staff: the first role of the menu; the apps add their pages to it.
+        sections.register_menu_group(
+            sections.MenuGroup(sections.STAFF, _("Programme staff"), is_staff, order=10)
+        )
+        sections.register_menu_item(
+            sections.MenuItem(
+                "admin", _("Administration"), "admin:index", audience=sections.STAFF, order=90
+            )
+        )

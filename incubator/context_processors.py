@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from . import sections
@@ -11,6 +12,7 @@ def portal(request):
         # The language switch posts the page's address in the default language:
         # set_language resolves it in that language and translates it to the chosen one.
         "language_switch_next": translate_url(request.get_full_path(), settings.LANGUAGE_CODE),
-        # Menu entries the apps downstream contribute (incubator.sections).
-        "contributed_menu": sections.menu_for(getattr(request, "user", None)),
+        # The menu of what this person can use, by role (incubator.sections); worked
+        # out only when a template shows it (htmx fragments and downloads do not).
+        "menu": SimpleLazyObject(lambda: sections.menu_for(getattr(request, "user", None))),
     }

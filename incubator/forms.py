@@ -81,8 +81,10 @@ class OrganisationForm(forms.ModelForm):
         widgets = {
             "founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "mission": forms.Textarea(attrs={"rows": 4}),
-            "annual_budget": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+            # A sum as the active language writes it ("12500,50" in Latvian).
+            "annual_budget": forms.TextInput(attrs={"inputmode": "decimal"}),
         }
+        localized_fields = ["annual_budget"]
 
     def clean_registration_number(self):
         # People copy the number with spaces or dashes; the register writes none.

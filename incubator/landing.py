@@ -2,9 +2,11 @@
 
 Each role's home is registered by the app that owns the role, in its
 ``AppConfig.ready()``: ``landing.register(Home("mentoring:dashboard", is_mentor,
-order=20))``. The first home (by ``order``) whose predicate accepts the person wins;
-staff land on the applications, and a person with no other role on their
-applications dashboard (the kernel cannot import the apps, so they register too)."""
+order=20))``. The first home (by ``order``) whose predicate accepts the person wins:
+staff (10) on the applications, a mentor (20) on their dashboard, a committee member
+(30) on their reviews, an organisation taking part in a cycle (40) on its programme,
+anyone else (100) on their applications. The menu (``incubator.sections``) orders the
+roles the same way, so the first role of a person's menu is the one they land in."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -101,36 +101,99 @@ def attach(page, user, rows, now=None):
 
 
 # --- the main menu --------------------------------------------------------------------
-# Entries an app downstream adds to the main menu (e.g. the public funding catalogue),
-# registered in its ``AppConfig.ready()`` with ``register_menu_item(MenuItem(...))``
-# for ``"public"`` (everyone but staff, signed in or not) or ``"staff"``; the kernel's
-# context processor offers them as ``contributed_menu`` without a query.
+# The menu shows a person what they can use, grouped by role. Each role is a
+# ``MenuGroup`` (staff, committee member, mentor, an organisation's people), with a
+# predicate on the user; apps register their groups and their entries (``MenuItem``,
+# in a group, or in ``"public"``: everyone but staff, signed in or not, e.g. the
+# funding catalogue) in their ``AppConfig.ready()``. A person's first group (by
+# ``order``) is shown as plain entries; each further role they have is a menu of its
+# own, named after the role. A group marked ``fallback`` applies to a signed-in
+# person with no other role (a newcomer starts with their applications).
 
-AUDIENCES = ("public", "staff")
+PUBLIC = "public"
+STAFF = "staff"
+_groups = {}
 _menu = []
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    name: str
+    label: object  # a lazy translation, or label(user)
+    applies: Callable  # applies(user) -> bool, for a signed-in user
+    order: int = 50
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
 class MenuItem:
     name: str
-    label: object  # a lazy translation
+    label: object  # a lazy translation, or label(user)
     url_name: str
-    audience: str = "public"
+    audience: str = PUBLIC  # a group's name, or "public"
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    label: str
+    entries: list
+
+
+@dataclass(frozen=True)
+class Menu:
+    primary: Group | None  # the person's first role: plain entries
+    others: list  # their further roles: a menu each
+    public: list  # entries for everyone (but staff)
+
+
+def register_menu_group(group):
+    _groups[group.name] = group
+
+
 def register_menu_item(item):
-    if item.audience not in AUDIENCES:
-        raise ValueError(f"A menu item is for one of {AUDIENCES}: {item.audience!r}")
     global _menu
     _menu = [entry for entry in _menu if entry.name != item.name] + [item]
 
 
-def menu_for(user):
-    """(label, url) of the contributed menu items ``user`` sees; no query."""
-    staff = user is not None and user.is_authenticated and user.is_staff
-    audience = "staff" if staff else "public"
+def _text(label, user):
+    return label(user) if callable(label) else label
+
+
+def _entries(audience, user):
     items = sorted(
         (item for item in _menu if item.audience == audience), key=lambda i: (i.order, i.name)
     )
-    return [(item.label, reverse(item.url_name)) for item in items]
+    return [Entry(_text(item.label, user), reverse(item.url_name)) for item in items]
+
+
+def roles_of(user):
+    """The menu groups that apply to ``user``, in order (each predicate asked once)."""
+    if user is None or not user.is_authenticated:
+        return []
+    groups = sorted(_groups.values(), key=lambda g: (g.order, g.name))
+    found = [g for g in groups if not g.fallback and g.applies(user)]
+    if not found:
+        found = [g for g in groups if g.fallback]
+    elif not user.is_staff:
+        found += [g for g in groups if g.fallback and g.applies(user)]
+    return sorted(found, key=lambda g: (g.order, g.name))
+
+
+def menu_for(user):
+    """The menu ``user`` sees (a ``Menu``)."""
+    groups = [Group(g.name, _text(g.label, user), _entries(g.name, user)) for g in roles_of(user)]
+    groups = [g for g in groups if g.entries]
+    staff = user is not None and user.is_authenticated and user.is_staff
+    return Menu(
+        primary=groups[0] if groups else None,
+        others=groups[1:],
+        public=[] if staff else _entries(PUBLIC, user),
+    )

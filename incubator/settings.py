@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "incubator.site.SiteAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -264,7 +265,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- The portal -------------------------------------------------------------------
 
 PORTAL_NAME = env.str("PORTAL_NAME", default="")
-# The portal's public address, used for links in emails and calendar feeds.
+# The portal's public address, for links in emails and calendar feeds written outside
+# a request (reminders, tasks); inside a request links use the request's own address
+# (incubator/site.py). `make run` sets it from PORT unless it is set.
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENTS_PER_APPLICATION = env.int("ATTACHMENTS_PER_APPLICATION", default=10)

@@ -10,8 +10,9 @@ import zipfile
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from .wording import file_size
 
 # kind -> (extensions people use for it, content type we serve it with)
 DOCUMENT_KINDS = {
@@ -90,8 +91,8 @@ def check_document(uploaded, max_bytes):
             _("“%(name)s” is %(size)s; the largest file accepted is %(max)s.")
             % {
                 "name": name,
-                "size": filesizeformat(uploaded.size),
-                "max": filesizeformat(max_bytes),
+                "size": file_size(uploaded.size),
+                "max": file_size(max_bytes),
             },
             code="too_large",
         )

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from . import calendars, landing, sections, selectors, services
 from .forms import ColleagueForm, OrganisationForm, ProfileForm, message_of, put_errors_on
 from .models import Invitation, Membership, PriorityField, User
-from .permissions import is_staff, led_by
+from .permissions import led_by
+from .site import absolute
 
 
 @login_not_required
@@ -32,11 +33,9 @@ def home(request):
 
 @require_GET
 def dashboard(request):
-    """Where people land after signing in: staff on the applications, others on the
-    home of their role (``incubator.landing``), else on their applications."""
-    if is_staff(request.user):
-        return redirect("applications:staff_list")
-    return redirect(landing.home_for(request.user, default="applications:dashboard"))
+    """Where people land after signing in: the home of their role, which the app that
+    owns the role registers (``incubator.landing``); else their profile."""
+    return redirect(landing.home_for(request.user, default="profile"))
 
 
 def organisation_create(request):
@@ -160,7 +159,7 @@ def profile(request):
         return redirect("profile")
     feed_url = None
     if request.user.calendar_token:
-        feed_url = settings.SITE_URL + reverse("calendar_feed", args=[request.user.calendar_token])
+        feed_url = absolute(reverse("calendar_feed", args=[request.user.calendar_token]))
     return render(
         request,
         "incubator/profile.html",

@@ -9,8 +9,10 @@ class MentoringConfig(AppConfig):
 
     def ready(self):
         from incubator import calendars, landing
+        from incubator import sections as menu
         from incubator.notifications import kinds
         from incubator.notifications import reminders as engine
+        from incubator.sections import STAFF, MenuGroup, MenuItem
 
         from . import calendar, reminders, sections
         from .audiences import register_audience
@@ -26,3 +28,29 @@ class MentoringConfig(AppConfig):
         calendars.register_provider(calendar.feed_events)
         sections.register()
         landing.register(landing.Home("mentoring:dashboard", is_mentor, order=20))
+        menu.register_menu_item(
+            MenuItem("mentoring", _("Mentoring"), "mentoring:overview", STAFF, 40)
+        )
+        # The mentor's or expert's own pages, under their role.
+        menu.register_menu_group(MenuGroup("mentor", _mentor_or_expert, is_mentor, 20))
+        for item in [
+            MenuItem("my-mentoring", _("My mentoring"), "mentoring:dashboard", "mentor", 10),
+            MenuItem("my-free-times", _("My free times"), "mentoring:availability", "mentor", 20),
+            MenuItem("my-mentor-profile", _my_profile, "mentoring:profile", "mentor", 30),
+        ]:
+            menu.register_menu_item(item)
+
+
+def _is_expert(user):
+    from .selectors.access import profile_of
+
+    profile = profile_of(user)
+    return profile is not None and profile.is_expert
+
+
+def _mentor_or_expert(user):
+    return _("Expert") if _is_expert(user) else _("Mentor")
+
+
+def _my_profile(user):
+    return _("My expert profile") if _is_expert(user) else _("My mentor profile")

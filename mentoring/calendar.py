@@ -4,13 +4,13 @@ and cancellation (one UID for all of them), and each person's private feed
 
 import datetime
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from incubator.calendars import CalendarEvent, invitations
+from incubator.site import absolute
 
 from . import selectors
 
@@ -18,7 +18,7 @@ FEED_HISTORY = datetime.timedelta(days=180)
 
 
 def consultation_event(consultation, cancelled=None):
-    url = settings.SITE_URL + reverse("mentoring:consultation_detail", args=[consultation.pk])
+    url = absolute(reverse("mentoring:consultation_detail", args=[consultation.pk]))
     cancelled = consultation.is_cancelled if cancelled is None else cancelled
     summary = _("Consultation: %(organisation)s — %(mentor)s") % {
         "organisation": consultation.organisation.name,

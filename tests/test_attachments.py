@@ -186,3 +186,19 @@ def test_an_attachment_cannot_be_reached_through_another_application(
     client.force_login(applicant)
     url = reverse("applications:attachment_download", args=[application.pk, attachment.pk])
     assert client.get(url).status_code == 404
+
+
+def test_the_attachment_field_is_not_marked_required_yet_asks_for_a_file(
+    client, application, applicant
+):
+    """Attachments are optional: the field carries no required mark, and an upload
+    sent without a file says what to do."""
+    client.force_login(applicant)
+    page = client.get(reverse("applications:edit", args=[application.pk])).content.decode()
+    field = page[page.index('name="file"') - 300 : page.index('name="file"') + 300]
+    assert "asteriskField" not in field and " required" not in field
+    assert "Pievienot dokumentu" in field
+    response = client.post(reverse("applications:attachment_upload", args=[application.pk]), {})
+    assert response.status_code == 400
+    assert "Izvēlieties failu" in response.content.decode()
+    assert not Attachment.objects.exists()

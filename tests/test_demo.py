@@ -42,6 +42,15 @@ def demo(django_db_setup, django_db_blocker):
         yield out.getvalue()
 
 
+def test_the_summary_of_the_demo_agrees_with_itself(demo):
+    """The pilot's admitted organisations are the ones in its cohorts, said once."""
+    admitted = re.search(r"(\d+) admitted, letters sent", demo)
+    in_cohorts = re.search(r"(\d+) cohorts with (\d+) organisations", demo)
+    assert admitted and in_cohorts, demo
+    assert admitted.group(1) == in_cohorts.group(2) == "11"
+    assert "admitted now" not in demo and "(0 " not in demo
+
+
 def test_the_demo_is_the_pilot_and_loading_it_again_changes_nothing(db, demo):
     from applications.models import Application, ReviewAssignment
     from cohorts.models import Attendance, Cohort, CohortMembership, JointMeeting

@@ -53,12 +53,14 @@ def test_the_menu_groups_the_mentor_pages_next_to_the_participants(
     client.force_login(applicant)
     page = client.get(reverse("cohorts:my_programme")).content.decode()
     assert "Mana programma" in page and "Mani brīvie laiki" not in page
-    # The participant is an expert as well: both are offered, the expert's grouped.
+    # The participant is an expert as well: both are offered; the expert's pages (the
+    # role they now land in) first, the organisation's grouped under its name.
     factories.MentorProfileFactory(user=applicant, kind="expert")
     page = client.get(reverse("cohorts:my_programme")).content.decode()
     assert "Mana programma" in page
-    assert 'data-bs-toggle="dropdown" aria-expanded="false">Eksperts</a>' in page
-    assert reverse("mentoring:availability") in page
+    assert 'data-bs-toggle="dropdown" aria-expanded="false">Mana organizācija</a>' in page
+    assert f'class="nav-link" href="{reverse("mentoring:availability")}"' in page
+    assert "Mans eksperta profils" in page
     # Staff have the mentoring overview in their menu.
     client.force_login(factories.StaffFactory())
     page = client.get(reverse("mentoring:overview")).content.decode()

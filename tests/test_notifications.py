@@ -617,3 +617,25 @@ def test_an_email_being_sent_shows_when_its_attempt_started(client, staff):
     assert "a@example.lv" in outbox and "Tiek sūtīts" in outbox
     detail = client.get(reverse("notifications:email_detail", args=[email.pk])).content.decode()
     assert "Mēģinājums sākts" in detail
+
+
+def test_the_reminder_loop_writes_no_file_when_there_is_nothing_to_send(db, settings, tmp_path):
+    """The embedded default writes emails to files in var/mail/: a dispatch with
+    nothing due writes nothing there (a newcomer looks there for their email)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    settings.EMAIL_FILE_PATH.mkdir()
+    for minute in range(3):
+        with time_machine.travel(timezone.now() + datetime.timedelta(minutes=minute)):
+            call_command("dispatch_notifications")
+    assert list(settings.EMAIL_FILE_PATH.iterdir()) == []
+    # Three emails due: one file, with the three.
+    for n in range(3):
+        Email.objects.filter(pk=_queued(key=f"test:{n}").pk).update(
+            next_attempt_at=timezone.now() - datetime.timedelta(minutes=1)
+        )
+    call_command("dispatch_notifications")
+    call_command("dispatch_notifications")  # nothing left
+    (written,) = settings.EMAIL_FILE_PATH.iterdir()
+    assert written.read_text().count("Subject: Sveiki") == 3
+    assert set(Email.objects.values_list("status", flat=True)) == {"sent"}

@@ -105,6 +105,8 @@ def test_a_bad_or_taken_registration_number_keeps_what_was_typed(
     assert "jau ir reģistrēta" in page  # the Latvian "already registered" message
     assert 'value="Mūsu biedrība"' in page
     assert "Stiprinām kaimiņu kopienu." in page
+    # The banner does not claim a save that did not happen.
+    assert "Vēl nekas nav saglabāts" in page and "ir saglabāts" not in page
     response = client.post(reverse("organisation_create"), {**data, "registration_number": "12345"})
     assert "11 cipar" in response.content.decode()
     assert Organisation.objects.count() == 1
@@ -198,3 +200,21 @@ def test_profile_edit_keeps_input_on_error(client, organisation, applicant):
     assert 'value="Jauns nosaukums"' in response.content.decode()
     organisation.refresh_from_db()
     assert organisation.name != "Jauns nosaukums"
+
+
+def test_the_budget_is_written_and_read_as_the_language_writes_decimals(
+    client, applicant, priority_fields
+):
+    """ "12500,50" in Latvian (the point is understood too); the edit form shows it so."""
+    client.force_login(applicant)
+    for typed, saved in [("12500,50", "12500.50"), ("900.25", "900.25"), ("7400", "7400.00")]:
+        data = profile_data(priority_field=priority_fields[0].pk, annual_budget=typed)
+        data["registration_number"] = VALID_NUMBERS[len(Organisation.objects.all())]
+        response = client.post(reverse("organisation_create"), data)
+        assert response.status_code == 302, typed
+        assert str(Organisation.objects.latest("pk").annual_budget) == saved
+    organisation = Organisation.objects.order_by("pk").first()
+    page = client.get(reverse("organisation_edit", args=[organisation.pk])).content.decode()
+    assert 'value="12500,50"' in page and 'inputmode="decimal"' in page
+    english = client.get("/en" + reverse("organisation_edit", args=[organisation.pk]))
+    assert 'value="12500.50"' in english.content.decode()

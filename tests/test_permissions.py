@@ -11,6 +11,7 @@ Expected values: an HTTP status code, or LOGIN for a redirect to the sign-in pag
 from collections import Counter
 
 import pytest
+from django.test import override_settings
 from django.urls import path, reverse
 
 from applications import services as application_services
@@ -95,11 +96,13 @@ def _decided_and_finalised(w):
 
 
 def _previewed(w):
-    """The fingerprint of the letters staff read on the preview page."""
-    letters = application_services.prepare_letters(
-        w.cycle, [Application.objects.get(pk=w.reviewed.pk)]
-    )
-    return application_services.fingerprint(letters)
+    """The fingerprint of the letters staff read on the preview page (whose links
+    point at the test client's host, as inside its requests)."""
+    with override_settings(SITE_URL="http://testserver"):
+        letters = application_services.prepare_letters(
+            w.cycle, [Application.objects.get(pk=w.reviewed.pk)]
+        )
+        return application_services.fingerprint(letters)
 
 
 def _everyone_has_a_calendar(w):
@@ -361,10 +364,16 @@ HOMES = {
     "staff": "applications:staff_list",
     "admin": "applications:staff_list",
     "mentor": "mentoring:dashboard",
+    "reviewer": "applications:reviewer_dashboard",
+    "assigned_reviewer": "applications:reviewer_dashboard",
+    "recused_reviewer": "applications:reviewer_dashboard",
+    "owner": "cohorts:my_programme",
+    "other_participant": "cohorts:my_programme",
 }
 
 # name: Redirect(where the request leads, whether its change happened, what it needs)
 REDIRECTS = {
+    # Each role lands on its own home (incubator.landing).
     "dashboard": Redirect(to=lambda w, role: reverse(HOMES.get(role, "applications:dashboard"))),
     "colleague_add": Redirect(
         to=_organisation,

@@ -115,3 +115,16 @@ def test_answering_does_not_redirect_elsewhere(client, place, staff, applicant):
         {f"m{meeting.pk}-answer": "maybe", "next": "https://evil.example.com/"},
     )
     assert response.url == reverse("cohorts:meeting_detail", args=[meeting.pk])
+
+
+def test_the_timeline_names_each_meeting_once(client, place, staff, applicant):
+    """ "1. kopīgā tikšanās", not "Kopīgā tikšanās: 1. kopīgā tikšanās"."""
+    for days, title in [(-10, "1. kopīgā tikšanās"), (12, "2. kopīgā tikšanās"), (60, "Noslēgums")]:
+        _meeting(place, staff, days, title)
+    client.force_login(applicant)
+    page = client.get(reverse("cohorts:my_programme")).content.decode()
+    timeline = page[page.index('class="timeline"') :]
+    timeline = timeline[: timeline.index("</ol>")]
+    for title in ["1. kopīgā tikšanās", "2. kopīgā tikšanās", "Noslēgums"]:
+        assert timeline.count(title) == 1
+    assert "Kopīgā tikšanās:" not in timeline

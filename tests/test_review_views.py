@@ -347,6 +347,49 @@ def test_a_locked_scale_cannot_be_changed_through_the_form(client, cycle, criter
     assert (criteria[0].weight, criteria[0].scale_max) == (7, 5)
 
 
+def test_weights_follow_the_active_language(client, cycle, criteria, staff):
+    """ "2,5" in Latvian, as the rest of the portal writes numbers; "2.5" in English."""
+    client.force_login(staff)
+    url = reverse("applications:review_criteria", args=[cycle.pk])
+    page = client.get(url).content.decode()
+    assert 'value="3,00"' in page and 'value="3.00"' not in page
+    assert 'inputmode="decimal"' in page
+    data = {"criteria-TOTAL_FORMS": "2", "criteria-INITIAL_FORMS": "2"}
+    for i, c in enumerate(criteria):
+        data.update(
+            {
+                f"criteria-{i}-id": str(c.pk),
+                f"criteria-{i}-name_lv": c.name_lv,
+                f"criteria-{i}-weight": ["2,5", "1,25"][i],
+                f"criteria-{i}-scale_min": "0",
+                f"criteria-{i}-scale_max": str(c.scale_max),
+                f"criteria-{i}-order": str(i),
+            }
+        )
+    assert client.post(url, data).status_code == 302
+    assert [str(c.weight) for c in Criterion.objects.order_by("order")] == ["2.50", "1.25"]
+    assert "Svaru summa ir 3,75." in client.get(url).content.decode()
+    english = client.get("/en" + url).content.decode()
+    assert 'value="2.50"' in english
+
+
+def test_when_the_ranking_is_finalised_every_criterion_input_is_locked(
+    client, cycle, criteria, staff
+):
+    from applications import services
+
+    services.finalise_ranking(cycle, by=staff)
+    client.force_login(staff)
+    url = reverse("applications:review_criteria", args=[cycle.pk])
+    page = client.get(url).content.decode()
+    inputs = re.findall(r"<(?:input|textarea|select)[^>]*name=\"criteria-\d+-[^>]*>", page)
+    shown = [tag for tag in inputs if 'type="hidden"' not in tag]
+    assert len(shown) == 2 * 8  # every field of both criteria
+    assert all(" disabled" in tag for tag in shown), shown
+    assert "Saglabāt kritērijus" not in page
+    assert "criteria-2-name_lv" not in page  # no empty form for a new criterion
+
+
 def test_settings_refuse_more_reserved_places_than_the_cycle_has(
     client, cycle, staff, priority_fields
 ):

@@ -63,7 +63,16 @@ class AttachmentForm(forms.Form):
         label=_("Add a document"),
         help_text=_("PDF, DOCX, ODT, XLSX, ODS, JPG or PNG, up to 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        # Attachments are optional for the application: the field is not marked
+        # required; an upload without a file still gets a clear message.
+        required=False,
     )
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if not file:
+            raise forms.ValidationError(_("Choose a file to attach."), code="required")
+        return file
 
 
 class WithdrawForm(forms.Form):

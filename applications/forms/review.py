@@ -33,7 +33,10 @@ class ReviewSettingsForm(forms.ModelForm):
         ]
         widgets = {
             "reviews_due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            # A decimal as the active language writes it ("1,5" in Latvian).
+            "spread_threshold": forms.TextInput(attrs={"inputmode": "decimal"}),
         }
+        localized_fields = ["spread_threshold"]
 
 
 class QuotaForm(forms.Form):
@@ -90,12 +93,19 @@ class CriterionForm(forms.ModelForm):
         widgets = {
             "guidance_lv": forms.Textarea(attrs={"rows": 2}),
             "guidance_en": forms.Textarea(attrs={"rows": 2}),
-            "weight": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+            # A decimal in the active language ("2,50" in Latvian), typed as such.
+            "weight": forms.TextInput(attrs={"inputmode": "decimal"}),
         }
+        localized_fields = ["weight"]
 
-    def __init__(self, *args, scale_locked=False, **kwargs):
+    def __init__(self, *args, scale_locked=False, finalised=False, **kwargs):
         super().__init__(*args, **kwargs)
-        if scale_locked:
+        if finalised:
+            # The ranking is finalised: every input is locked, and looks it.
+            for field in self.fields.values():
+                field.disabled = True
+            self.fields["weight"].help_text = _("Locked: the ranking is finalised.")
+        elif scale_locked:
             for name in ("scale_min", "scale_max"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Locked: applications are being scored.")
@@ -109,12 +119,17 @@ class CriterionForm(forms.ModelForm):
 
 
 class BaseCriterionFormSet(forms.BaseModelFormSet):
-    def __init__(self, *args, scale_locked=False, **kwargs):
+    def __init__(self, *args, scale_locked=False, finalised=False, **kwargs):
         self.scale_locked = scale_locked
+        self.finalised = finalised
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "scale_locked": self.scale_locked}
+        return {
+            **super().get_form_kwargs(index),
+            "scale_locked": self.scale_locked,
+            "finalised": self.finalised,
+        }
 
     def changes(self):
         """(criterion or None, values, delete?) for ``services.save_criteria``."""
@@ -136,19 +151,20 @@ class BaseCriterionFormSet(forms.BaseModelFormSet):
         return result
 
 
-def criterion_formset(cycle, data=None, *, locked=False):
+def criterion_formset(cycle, data=None, *, locked=False, finalised=False):
     FormSet = forms.modelformset_factory(
         Criterion,
         form=CriterionForm,
         formset=BaseCriterionFormSet,
-        extra=0 if locked else 1,
-        can_delete=not locked,
+        extra=0 if locked or finalised else 1,
+        can_delete=not (locked or finalised),
     )
     return FormSet(
         data,
         queryset=Criterion.objects.filter(cycle=cycle).order_by("order", "pk"),
         prefix="criteria",
         scale_locked=locked,
+        finalised=finalised,
     )
 
 
@@ -389,6 +405,11 @@ class LetterTemplateForm(forms.ModelForm):
             "body_en": forms.Textarea(attrs={"rows": 10}),
         }
         help_texts = {
+            "body_lv": _(
+                "Words in curly brackets, such as {organisation}, are placeholders: each "
+                "letter gets the application's own value. What each one means is listed "
+                "under “Placeholders”."
+            ),
             "body_en": _("Leave empty to send the Latvian letter to English-speaking people too."),
         }
 

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from incubator.notifications import services as notifications
+from incubator.site import absolute
+from incubator.wording import DATIVE, GENITIVE, date_in_case
 
 from ..models import Application, DecisionLetter, LetterTemplate, ReviewAssignment, StatusChange
 from ..selectors.ranking import figures_for
@@ -40,8 +42,14 @@ PLACEHOLDERS = {
     "field_rank": gettext_lazy("the place in the ranking of the priority field"),
     "places": gettext_lazy("the number of places in the cycle"),
     "scores": gettext_lazy("the mean score of each criterion, one per line"),
-    "incubation_starts": gettext_lazy("the first day of the incubation"),
-    "incubation_ends": gettext_lazy("the last day of the incubation"),
+    "incubation_starts": gettext_lazy(
+        "the first day of the incubation, to follow “from” (in Latvian in the genitive, "
+        "for “no”: “2027. gada 31. augusta”)"
+    ),
+    "incubation_ends": gettext_lazy(
+        "the last day of the incubation, to follow “to” (in Latvian in the dative, "
+        "for “līdz”: “2028. gada 30. jūnijam”)"
+    ),
     "link": gettext_lazy("the address of the application on the portal"),
 }
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -162,9 +170,11 @@ def _values(application, row, criteria, reason, language):
             "field_rank": str(row.field_rank) if row and row.field_rank else "—",
             "places": str(cycle.places),
             "scores": scores or "—",
-            "incubation_starts": formats.date_format(cycle.incubation_starts_on, "DATE_FORMAT"),
-            "incubation_ends": formats.date_format(cycle.incubation_ends_on, "DATE_FORMAT"),
-            "link": settings.SITE_URL + reverse("applications:edit", args=[application.pk]),
+            # In Latvian in the case of “no …” and “līdz …”: “no 2027. gada 31. augusta
+            # līdz 2028. gada 30. jūnijam”.
+            "incubation_starts": date_in_case(cycle.incubation_starts_on, GENITIVE),
+            "incubation_ends": date_in_case(cycle.incubation_ends_on, DATIVE),
+            "link": absolute(reverse("applications:edit", args=[application.pk])),
         }
 
 

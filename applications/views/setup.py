@@ -80,8 +80,9 @@ def review_settings(request, cycle_pk):
 def criteria(request, cycle_pk):
     cycle = cycle_or_404(cycle_pk)
     locked = selectors.scoring_started(cycle)
+    review_settings = selectors.review_settings(cycle)
     data = request.POST if request.method == "POST" else None
-    formset = criterion_formset(cycle, data, locked=locked)
+    formset = criterion_formset(cycle, data, locked=locked, finalised=review_settings.is_finalised)
     errors = []
     if data is not None and formset.is_valid():
         try:
@@ -104,6 +105,7 @@ def criteria(request, cycle_pk):
             "total_weight": sum(c.weight for c in criteria_list),
         },
         status=400 if data is not None else 200,
+        settings=review_settings,
     )
 
 

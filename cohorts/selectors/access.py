@@ -41,6 +41,14 @@ def memberships_of(user):
     )
 
 
+def takes_part(user):
+    """Whether an organisation of ``user`` has an active place in a cohort."""
+    return (
+        user.is_authenticated
+        and memberships_of(user).filter(status=CohortMembership.Status.ACTIVE).exists()
+    )
+
+
 def cohorts_for(user):
     """Cohorts a user may open: staff all, participants their own."""
     cohorts = Cohort.objects.select_related("cycle", "priority_field", "coordinator")

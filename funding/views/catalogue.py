@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from incubator import calendars
 from incubator.models import PriorityField
+from incubator.site import absolute
 
 from .. import selectors
 from ..calendar import call_event
@@ -142,7 +143,7 @@ def deadlines(request):
             "previous": _shift(month, -1),
             "next": _shift(month, 1),
             "today": timezone.localdate(),
-            "feed_url": settings.SITE_URL + reverse("funding:feed"),
+            "feed_url": absolute(reverse("funding:feed")),
         },
     )
 

@@ -7,3 +7,12 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
     verbose_name = _("Notifications")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from incubator import sections
+
+        sections.register_menu_item(
+            sections.MenuItem(
+                "outbox", _("Outbox"), "notifications:outbox", audience=sections.STAFF, order=80
+            )
+        )

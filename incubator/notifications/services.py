@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ..site import site_url
 from .models import Email
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def render(template, context, language):
     with translation.override(language), timezone.override(settings.TIME_ZONE):
         context = {
             "language": language,
-            "site_url": settings.SITE_URL,
+            "site_url": site_url(),
             "portal_name": settings.PORTAL_NAME or translation.gettext("NGO Growth Incubator"),
             **context,
         }
@@ -404,8 +405,11 @@ def deliver(email_id, now=None, connection=None):
 def deliver_batch(email_ids):
     """Delivers a batch over one connection to the mail server, each row in its own
     transaction (a crash loses at most the one being sent). Returns {id: seconds}
-    for the emails to try again."""
+    for the emails to try again. With nothing to send it opens no connection (the
+    file backend of the embedded default would write an empty file every minute)."""
     retry = {}
+    if not email_ids:
+        return retry
     connection = get_connection()
     try:
         connection.open()

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from incubator.http import redirect_back
 from incubator.permissions import staff_required
 
-from . import services
+from . import kinds, services
 from .filters import OutboxFilter
 from .models import Email
 
@@ -54,7 +54,11 @@ def email_detail(request, pk):
     return render(
         request,
         "notifications/email_detail.html",
-        {"email": email, "message_id": services.message_id(email.key)},
+        {
+            "email": email,
+            "kind": dict(kinds.choices()).get(email.key.partition(":")[0], ""),
+            "message_id": services.message_id(email.key),
+        },
     )
 
 
