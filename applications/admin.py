@@ -63,7 +63,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(RelationFieldsMixin, admin.ModelAdmin):
+class ApplicationAdmin(RelationFieldsMixin, SimpleHistoryAdmin):
     list_display = [
         "organisation",
         "cycle",

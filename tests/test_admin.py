@@ -112,3 +112,43 @@ def test_tampered_attendees_are_a_form_error(client, place, running_cycle):
 def test_records_written_by_the_portal_cannot_be_added_in_the_admin(client, db, name):
     client.force_login(factories.AdminFactory())
     assert client.get(reverse(f"admin:{name}_add")).status_code == 403
+
+
+def test_every_model_that_keeps_history_shows_it_on_its_admin_history_page():
+    from simple_history.admin import SimpleHistoryAdmin
+    from simple_history.models import registered_models
+
+    kept = set(registered_models.values())
+    assert {m._meta.label for m in kept} >= {"applications.Application", "incubator.Organisation"}
+    for model in kept:
+        assert isinstance(admin.site._registry.get(model), SimpleHistoryAdmin), model
+
+
+def test_an_applications_admin_history_lists_its_answers_submission_and_decision(
+    client, cycle, staff
+):
+    from applications import services
+
+    applications = []
+    for name in ("Zaļā", "Jauniešu", "Kultūras"):
+        organisation = factories.OrganisationFactory(name=f"Biedrība {name}")
+        application = factories.ApplicationFactory(
+            cycle=cycle, organisation=organisation, complete=True
+        )
+        applicant = factories.UserFactory()
+        services.save_draft(application, by=applicant, motivation=f"{name} motivācija")
+        services.submit(application, by=applicant)
+        applications.append(application)
+    services.decide(applications[0], decision="admitted", by=staff)
+    services.decide(applications[1], decision="rejected", by=staff)
+    client.force_login(factories.AdminFactory())
+    pages = [
+        client.get(reverse("admin:applications_application_history", args=[a.pk]))
+        for a in applications
+    ]
+    assert all(page.status_code == 200 for page in pages)
+    texts = [page.content.decode() for page in pages]
+    assert all("Objektam nav izmaiņu vēstures" not in text for text in texts)
+    assert [len(page.context["page_obj"].object_list) for page in pages] == [4, 4, 3]
+    assert "Zaļā motivācija" in texts[0] and "admitted" in texts[0]
+    assert "rejected" in texts[1] and "submitted" in texts[2] and "admitted" not in texts[2]

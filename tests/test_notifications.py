@@ -343,7 +343,7 @@ def test_the_outbox_runs_as_many_queries_with_many_emails_as_with_few(client, st
     write(5, 130)  # more than a page of 50
     many = count_queries(lambda: client.get(url))
     page = client.get(url).content.decode()
-    assert "Atrasti 130 e-pasti" in page
+    assert "Atrasti 130 ziņojumi" in page
     assert page.count('href="/staff/outbox/') >= 50  # a full page of rows
     assert many == few
 
@@ -588,7 +588,7 @@ def test_staff_see_and_filter_the_possibly_duplicated_emails(client, staff):
     assert page.count("Iespējams, dublēts") == 2  # the count above, and the row
     page = client.get(url, {"duplicated": "on"}).content.decode()
     assert "a@example.lv" in page and "plain@example.lv" not in page
-    assert "Atrasts 1 e-pasts" in page
+    assert "Atrasts 1 ziņojums" in page
     detail = client.get(reverse("notifications:email_detail", args=[marked.pk])).content.decode()
     assert "Iespējams, dublēts" in detail and "saņēmis divreiz" in detail
     assert services.message_id("test:marked").replace("<", "&lt;").replace(">", "&gt;") in detail
@@ -639,3 +639,63 @@ def test_the_reminder_loop_writes_no_file_when_there_is_nothing_to_send(db, sett
     (written,) = settings.EMAIL_FILE_PATH.iterdir()
     assert written.read_text().count("Subject: Sveiki") == 3
     assert set(Email.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_the_outbox_shows_one_row_per_message_with_its_recipients_states(
+    client, staff, count_queries
+):
+    """A meeting's invitation to all its people is one row with their states, opened
+    to see each; the page runs as many queries with forty people as with three."""
+
+    def invite(meeting, people, subject):
+        for person in people:
+            services.queue_rendered(
+                key=f"meeting:{meeting}:user:{person.pk}:invited",
+                recipient=person,
+                to=person.email,
+                subject=subject,
+                text="Ielūdzam",
+            )
+
+    few = [factories.UserFactory() for _ in range(3)]
+    invite(1, few, "Ielūgums: 1. kopīgā tikšanās")
+    invite(2, few, "Ielūgums: 2. kopīgā tikšanās")
+    single = services.queue_rendered(
+        key="account:9", to="viens@example.lv", subject="Apstipriniet e-pastu", text="x"
+    )
+    Email.objects.filter(key=f"meeting:1:user:{few[0].pk}:invited").update(
+        status="failed", last_error="SMTPError: nope"
+    )
+    Email.objects.filter(key__startswith="meeting:1:", status="queued").update(status="sent")
+    client.force_login(staff)
+    url = reverse("notifications:outbox")
+    client.get(url)
+    queries_with_few = count_queries(lambda: client.get(url))
+
+    response = client.get(url)
+    groups = {g["message"]: g for g in response.context["page"]}
+    assert set(groups) == {"meeting:1:invited", "meeting:2:invited", "account:9"}
+    first = groups["meeting:1:invited"]
+    assert first["recipients"] == 3
+    assert [(status, n) for status, _label, n in first["states"]] == [("sent", 2), ("failed", 1)]
+    assert sorted(e.to for e in first["emails"]) == sorted(p.email for p in few)
+    assert groups["account:9"]["emails"] == [single]
+    page = response.content.decode()
+    assert "Atrasti 3 ziņojumi" in page
+    assert page.count("<details") == 2
+    assert "3 saņēmēji" in page and "SMTPError: nope" in page
+
+    many = [factories.UserFactory() for _ in range(40)]
+    invite(3, many, "Ielūgums: 3. kopīgā tikšanās")
+    invite(1, many, "Ielūgums: 1. kopīgā tikšanās")
+    assert count_queries(lambda: client.get(url)) == queries_with_few
+    groups = {g["message"]: g for g in client.get(url).context["page"]}
+    assert (
+        groups["meeting:1:invited"]["recipients"],
+        groups["meeting:3:invited"]["recipients"],
+    ) == (
+        43,
+        40,
+    )
+    filtered = client.get(url, {"status": "failed"}).context["page"]
+    assert [(g["message"], g["recipients"]) for g in filtered] == [("meeting:1:invited", 1)]

@@ -87,6 +87,49 @@ def test_a_reminder_missed_while_workers_were_down_is_still_sent_before_the_even
     ]
 
 
+def test_of_two_reminders_due_at_once_only_the_nearer_is_sent_the_other_skipped(
+    meeting, place, organiser, applicant
+):
+    # A second meeting four days after the first: when the workers come back two
+    # days before the first, both its reminders are due, and only the second
+    # meeting's "7 days before".
+    later = services.schedule_meeting(
+        cycle=place.cycle,
+        by=organiser,
+        cohort=None,
+        title="Otrā tikšanās",
+        starts_at=meeting.starts_at + 4 * DAY,
+        ends_at=meeting.starts_at + 4 * DAY + 3 * HOUR,
+        place="Lielā iela 3",
+        online_url="",
+        agenda="",
+    )
+    colleague = factories.UserFactory()
+    Membership.objects.create(organisation=place.organisation, user=colleague)
+    with time_machine.travel(meeting.starts_at - DAY / 2, tick=False):
+        assert reminders.sweep() == 4
+        assert reminders.sweep() == 0
+    sent = {
+        (e.recipient_id, e.key.split(":")[1], e.key.split(":")[4].split("@")[0])
+        for e in reminder_emails()
+    }
+    assert sent == {
+        (person.pk, str(m.pk), label)
+        for person in (applicant, colleague)
+        for m, label in ((meeting, "before-1d"), (later, "before-7d"))
+    }
+    statuses = {(r.object_id, r.label): r.status for r in Reminder.objects.filter(source="meeting")}
+    assert statuses == {
+        (meeting.pk, "before-7d"): "skipped",
+        (meeting.pk, "before-1d"): "written",
+        (later.pk, "before-7d"): "written",
+        (later.pk, "before-1d"): "pending",
+    }
+    # The later meeting's "1 day before" still comes at its own moment.
+    with time_machine.travel(later.starts_at - DAY, tick=False):
+        assert reminders.sweep() == 2
+
+
 def test_nothing_is_sent_once_the_event_has_started(meeting):
     with time_machine.travel(meeting.starts_at, tick=False):
         assert reminders.sweep() == 0

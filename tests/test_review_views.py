@@ -708,3 +708,21 @@ def test_the_staff_pages_speak_english_too(client, assignment, staff, name):
         response = client.get(url)
     assert response.status_code == 200
     assert "Evaluation and selection" in response.content.decode()
+
+
+def test_progress_measures_against_the_number_assigned_automatically(client, cycle, staff):
+    for _ in range(3):
+        factories.CommitteeMemberFactory(cycle=cycle)
+    for _ in range(4):
+        factories.ApplicationFactory(cycle=cycle, submitted=True)
+    client.force_login(staff)
+    response = client.post(
+        reverse("applications:review_auto_assign", args=[cycle.pk]),
+        {"per_application": "2"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Katram pieteikumam vajag 2 vērtētājus." in page
+    assert page.count("0 no 2") == 4
+    assert "vajag vēl" not in page
+    assert [a.missing for a in response.context["page"]] == [0, 0, 0, 0]

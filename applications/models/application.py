@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from incubator.models import Cycle, Organisation, PriorityField, StoredDocument
 from incubator.uploads import random_file_name
@@ -94,6 +95,9 @@ class Application(models.Model):
             "decision is published with its letter."
         ),
     )
+    # Every saved change (answers, submission, decision, publication), shown on the
+    # admin's History page.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("application")

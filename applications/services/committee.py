@@ -14,9 +14,10 @@ from simple_history.utils import bulk_create_with_history
 from incubator.accounts import invited_account, set_password_url
 from incubator.notifications import services as notifications
 
-from ..models import Application, CommitteeMember, ReviewAssignment
+from ..models import Application, CommitteeMember, ReviewAssignment, ReviewSettings
 from ..selectors.figures import is_ineligible
 from ..selectors.review import blocked_pairs, review_settings
+from .balancing import balanced
 from .common import record_author, require_open_ranking
 
 Status = ReviewAssignment.Status
@@ -172,15 +173,23 @@ def unassign(assignment, *, by):
 @transaction.atomic
 def auto_assign(cycle, *, by, per_application=None):
     """Gives every submitted, eligible application ``per_application`` active
-    reviewers (the cycle's setting by default), each time choosing the member with
-    the fewest active reviews, never one who belongs to the organisation or has
-    declared a conflict of interest for it. Returns (new assignments, the
-    applications still short of reviewers)."""
+    reviewers, never one who belongs to the organisation or has declared a
+    conflict of interest for it, spreading the reviews over the committee as
+    evenly as those exclusions allow (see ``balancing``). A number other than
+    the cycle's becomes the cycle's reviewers per application, so that the
+    progress page and the ranking measure against what was asked. Returns (new
+    assignments, the applications still short of reviewers)."""
     require_open_ranking(cycle)
-    wanted = per_application or review_settings(cycle).reviewers_per_application
-    members = list(CommitteeMember.objects.filter(cycle=cycle).select_related("user", "cycle"))
+    settings_row = ReviewSettings.objects.select_for_update().get_or_create(cycle=cycle)[0]
+    wanted = per_application or settings_row.reviewers_per_application
+    members = list(
+        CommitteeMember.objects.filter(cycle=cycle).select_related("user", "cycle").order_by("pk")
+    )
     if not members:
         raise ValidationError(_("Invite the evaluation committee first."), code="no_committee")
+    if settings_row.reviewers_per_application != wanted:
+        settings_row.reviewers_per_application = wanted
+        record_author(settings_row, by).save()
     applications = list(
         Application.objects.filter(cycle=cycle, status__in=Application.EVALUATED)
         .exclude(is_ineligible())
@@ -193,34 +202,34 @@ def auto_assign(cycle, *, by, per_application=None):
         )
     )
     ranked_ids = {a.pk for a in applications}
-    load = Counter(
-        member_id
-        for app_id, member_id, status in existing
-        if status != Status.RECUSED and app_id in ranked_ids
-    )
+    load = Counter({m.pk: 0 for m in members})
     taken = defaultdict(set)
     active = Counter()
     for app_id, member_id, status in existing:
         taken[app_id].add(member_id)
         if status != Status.RECUSED:
             active[app_id] += 1
+            if app_id in ranked_ids:
+                load[member_id] += 1
     blocked = blocked_pairs([m.user_id for m in members], [a.organisation_id for a in applications])
-    new, short = [], []
-    for application in sorted(applications, key=lambda a: active[a.pk]):
-        for _slot in range(wanted - active[application.pk]):
-            possible = [
-                m
-                for m in members
-                if m.pk not in taken[application.pk]
-                and (m.user_id, application.organisation_id) not in blocked
-            ]
-            if not possible:
-                short.append(application)
-                break
-            member = min(possible, key=lambda m: (load[m.pk], m.pk))
-            load[member.pk] += 1
-            taken[application.pk].add(member.pk)
-            new.append(ReviewAssignment(application=application, member=member, assigned_by=by))
+    needs = {a.pk: max(wanted - active[a.pk], 0) for a in applications}
+    allowed = {
+        a.pk: [
+            m.pk
+            for m in members
+            if m.pk not in taken[a.pk] and (m.user_id, a.organisation_id) not in blocked
+        ]
+        for a in applications
+    }
+    by_pk = {m.pk: m for m in members}
+    new = [
+        ReviewAssignment(application_id=app_id, member=by_pk[member_id], assigned_by=by)
+        for app_id, member_id in balanced(needs, allowed, load)
+    ]
+    short = [a for a in applications if len(allowed[a.pk]) < needs[a.pk]]
+    applications_by_pk = {a.pk: a for a in applications}
+    for assignment in new:
+        assignment.application = applications_by_pk[assignment.application_id]
     created = bulk_create_with_history(new, ReviewAssignment, default_user=by)
     by_member = defaultdict(list)
     for assignment in created:

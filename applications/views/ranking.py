@@ -21,6 +21,28 @@ from .common import cycle_or_404, render_review
 PER_PAGE = 50
 
 
+def places_chart(summary):
+    """The places per priority field as a chart: admitted, and the rest of the
+    places the ranking suggests for the field (the same figures as the table)."""
+    return {
+        "labels": [line["field"].name for line in summary],
+        "series": [
+            {
+                "label": _("Admitted"),
+                "tone": "filled",
+                "data": [line["admitted"] for line in summary],
+            },
+            {
+                "label": _("Suggested, not admitted yet"),
+                "tone": "remaining",
+                "data": [max(line["suggested"] - line["admitted"], 0) for line in summary],
+            },
+        ],
+        "horizontal": True,
+        "stacked": True,
+    }
+
+
 def _ranking(request, cycle, *, query, decision_form=None, status=200):
     """The ranking page for ``query`` (its page and priority field, from the address
     or from the bulk decision form that was posted from it)."""
@@ -55,6 +77,7 @@ def _ranking(request, cycle, *, query, decision_form=None, status=200):
             "decision_form": decision_form,
             "picked": decision_form["applications"].value() or [] if decision_form.is_bound else [],
             "ineligible": selectors.ineligible_applications(cycle),
+            "places_chart": places_chart(result.summary),
         },
         settings=settings,
         status=status,

@@ -45,10 +45,25 @@ def staff_list(request):
             count_rows=rows,
             count_totals=totals,
             count_total=total,
+            count_chart=_count_chart(rows),
             statuses=Application.Status.choices,
             query=_query_without_page(request),
         )
     return render(request, "applications/staff_list.html", context)
+
+
+def _count_chart(rows):
+    """The applications by priority field and status as a stacked bar chart (the
+    same figures as the table beside it)."""
+    return {
+        "labels": [str(field.name) if field else _("Not chosen") for field, _c, _t in rows],
+        "series": [
+            {"label": str(label), "tone": value, "data": [cells[i] for _f, cells, _t in rows]}
+            for i, (value, label) in enumerate(Application.Status.choices)
+        ],
+        "horizontal": True,
+        "stacked": True,
+    }
 
 
 def _query_without_page(request):

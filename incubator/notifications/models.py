@@ -123,6 +123,7 @@ class Reminder(models.Model):
         WRITTEN = "written", _("Written")
         MISSED = "missed", _("Missed (the event had started)")
         CANCELLED = "cancelled", _("Cancelled (the event was cancelled or moved)")
+        SKIPPED = "skipped", _("Skipped (a nearer reminder of the event was due as well)")
 
     source = models.CharField(_("source"), max_length=40)
     object_id = models.PositiveBigIntegerField(_("object"))

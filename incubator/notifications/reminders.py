@@ -192,7 +192,9 @@ def sweep(now=None, max_batches=None):
     """Writes the emails of every reminder that is due; returns how many emails.
 
     A reminder whose moment passed while nothing ran is still written if its event
-    is ahead; one whose event has started is marked missed and never sent. Each
+    is ahead; one whose event has started is marked missed and never sent; of
+    several reminders of one event due at once only the nearest is sent, the
+    others are marked skipped. Each
     transaction claims up to REMINDERS_PER_BATCH reminders and writes at most
     EMAILS_PER_BATCH emails: a reminder with more people than that is written over
     several transactions, and stays pending until all of them are.
@@ -269,7 +271,7 @@ def _sweep_batch(now):
     claimed = _claim(now)
     if not claimed:
         return 0, False
-    batch = _expand(_set_aside_missed(claimed, now))
+    batch = _expand(_skip_superseded(_set_aside_missed(claimed, now), now))
     _write(batch, now)
     return len(batch.messages), batch.full or len(claimed) == REMINDERS_PER_BATCH
 
@@ -297,6 +299,35 @@ def _set_aside_missed(claimed, now):
         if reminder.event_at > now:
             by_source.setdefault(reminder.source, []).append(reminder)
     return by_source
+
+
+def _skip_superseded(by_source, now):
+    """Marks skipped the claimed reminders of an event that has a nearer reminder
+    due as well (after a downtime "7 days before" and "1 day before" come due at
+    once: only "1 day before" is sent) or already written; returns the others."""
+    claimed = [r for reminders in by_source.values() for r in reminders]
+    if not claimed:
+        return by_source
+    nearest = {}
+    for source, object_id, event_at, due_at, pk in Reminder.objects.filter(
+        source__in={r.source for r in claimed},
+        object_id__in={r.object_id for r in claimed},
+        event_at__in={r.event_at for r in claimed},
+        due_at__lte=now,
+        status__in=[Reminder.Status.PENDING, Reminder.Status.WRITTEN],
+    ).values_list("source", "object_id", "event_at", "due_at", "pk"):
+        event = (source, object_id, event_at)
+        nearest[event] = max(nearest.get(event, (due_at, pk)), (due_at, pk))
+    skipped = {
+        r.pk for r in claimed if nearest[(r.source, r.object_id, r.event_at)] != (r.due_at, r.pk)
+    }
+    if not skipped:
+        return by_source
+    Reminder.objects.filter(pk__in=skipped).update(status=Reminder.Status.SKIPPED, processed_at=now)
+    kept = {
+        name: [r for r in reminders if r.pk not in skipped] for name, reminders in by_source.items()
+    }
+    return {name: reminders for name, reminders in kept.items() if reminders}
 
 
 @dataclass

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from incubator.http import redirect_back
 from incubator.permissions import staff_required
 
-from . import kinds, services
+from . import kinds, selectors, services
 from .filters import OutboxFilter
 from .models import Email
 
@@ -18,9 +18,19 @@ from .models import Email
 @staff_required
 @require_GET
 def outbox(request):
-    emails = Email.objects.select_related("recipient").order_by("-created_at", "-pk")
-    filterset = OutboxFilter(request.GET, queryset=emails)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    """The emails grouped by message: one row per message (a meeting's invitation
+    to all its people is one row), with its recipients' states, expandable."""
+    filterset = OutboxFilter(request.GET, queryset=Email.objects.all())
+    page = Paginator(selectors.message_groups(filterset.qs), 50).get_page(request.GET.get("page"))
+    labels = dict(Email.Status.choices)
+    emails = selectors.emails_of(filterset.qs, [group["message"] for group in page])
+    for group in page:
+        group["emails"] = emails.get(group["message"], [])
+        group["states"] = [
+            (status, labels[status], group[f"n_{status}"])
+            for status in labels
+            if group[f"n_{status}"]
+        ]
     counts, duplicated = {}, 0
     for status, n, possibly_duplicated in (
         Email.objects.values_list("status")
