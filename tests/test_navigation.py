@@ -22,6 +22,7 @@ def _nav(client, url=None):
     """The main menu of a page: {group: [hrefs]}; "" is the plain entries."""
     html = client.get(url or reverse("profile")).content.decode()
     nav = html[html.index("navbar-nav me-auto") : html.index('name="language"')]
+    assert "incubator.sections" not in nav  # no comment leaks into the menu's list
     groups = {"": []}
     current = ""
     entry = r'data-role="([\w-]+)"|class="(?:nav-link|dropdown-item)" href="([^"#]+)"'

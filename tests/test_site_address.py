@@ -13,6 +13,8 @@ from incubator import services as kernel_services
 from incubator.notifications.models import Email
 from incubator.site import absolute, site_url
 
+from . import factories
+
 ROOT = Path(__file__).resolve().parent.parent
 ELSEWHERE = "localhost:8801"
 
@@ -87,3 +89,38 @@ def test_make_run_derives_the_site_url_from_the_port(environment, arguments, exp
     for command in ["runserver", "load_demo", "dispatch_notifications"]:
         line = next(line for line in commands if f"manage.py {command}" in line)
         assert f"SITE_URL='{expected}'" in line, line
+
+
+def test_decision_letters_sent_from_another_port_link_to_it(
+    client, cycle, application, applicant, staff, review, settings
+):
+    """The letters staff read and send on a portal at port 8801 link there; what they
+    read is the same letter whatever address the portal is reached at."""
+    from applications import services
+
+    settings.SITE_URL = "http://localhost:8000"
+    criterion = factories.CriterionFactory(cycle=cycle, weight=1, scale_max=5)
+    application.status = "submitted"
+    application.save()
+    review(factories.UserFactory(), application, {criterion: 4})
+    services.decide(application, decision="admitted", by=staff)
+    services.finalise_ranking(cycle, by=staff)
+    client.force_login(staff)
+    preview = client.get(
+        reverse("applications:review_letters_preview", args=[cycle.pk]),
+        {"unsent": "1"},
+        HTTP_HOST=ELSEWHERE,
+    ).content.decode()
+    link = f"http://{ELSEWHERE}{reverse('applications:edit', args=[application.pk])}"
+    assert link in preview and "localhost:8000" not in preview
+    # Read here, or prepared outside any request: the same letter.
+    fingerprint = services.fingerprint(services.prepare_letters(cycle, [application]))
+    assert f'name="fingerprint" value="{fingerprint}"' in preview
+    response = client.post(
+        reverse("applications:review_letters_send", args=[cycle.pk]),
+        {"applications": [application.pk], "fingerprint": fingerprint},
+        HTTP_HOST=ELSEWHERE,
+    )
+    assert response.status_code == 302
+    letter = Email.objects.get(to=applicant.email, key__contains="letter")
+    assert link in letter.text_body and "localhost:8000" not in letter.text_body

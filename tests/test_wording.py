@@ -3,6 +3,7 @@ plural forms, the words the portal corrects in the libraries it uses, the names 
 the admin's models, and the outbox's internal key kept out of the way."""
 
 import datetime
+import re
 
 import pytest
 from django.template import Context, Template
@@ -165,3 +166,16 @@ def test_the_outbox_email_page_explains_its_internal_key(client, staff, db):
     assert "application:17:decision:51:letter:user:24" in details  # only in the details
     assert page.count("application:17:decision:51:letter:user:24") == 1
     assert "nekad netiek" in details  # and said what it is for
+
+
+def test_a_meeting_outside_the_cycle_says_from_and_until_in_the_right_case(client, staff, db):
+    cycle = factories.CycleFactory(
+        incubation_starts_on=datetime.date(2027, 4, 1), incubation_ends_on=JUNE_30
+    )
+    client.force_login(staff)
+    response = client.post(
+        reverse("cohorts:meeting_create", args=[cycle.pk]),
+        {"title": "Noslēgums", "starts_at": "2028-07-15T16:00", "ends_at": "2028-07-15T18:00"},
+    )
+    page = response.content.decode()
+    assert re.search(r"no \d{4}\. gada \d+\. \w+a līdz 2028\. gada 30\. jūnijam", page), page

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from incubator.notifications import services as notifications
-from incubator.site import absolute
+from incubator.site import absolute, site_url
 from incubator.wording import DATIVE, GENITIVE, date_in_case
 
 from ..models import Application, DecisionLetter, LetterTemplate, ReviewAssignment, StatusChange
@@ -284,13 +284,16 @@ def prepare_letters(cycle, applications, *, with_feedback=False):
 
 def fingerprint(letters):
     """Identifies exactly what staff previewed, so that a change in between (a new
-    decision, an edited template) is noticed before anything is sent."""
+    decision, an edited template) is noticed before anything is sent. The portal's
+    address in the links is left out: it follows the request (``incubator.site``),
+    and is not what staff read and approve."""
+    address = site_url()
     digest = hashlib.sha256()
     for letter in letters:
         digest.update(f"{letter.application.pk}:{letter.decision.pk}".encode())
         for language in LANGUAGES:
             for part in letter.texts[language]:
-                digest.update(part.encode())
+                digest.update(part.replace(address, "").encode())
     return digest.hexdigest()
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from cohorts.models import CohortMembership
 from cohorts.selectors import cycle_end
 from incubator.permissions import is_staff
+from incubator.wording import DATIVE, date_in_case
 
 from ..models import ACTIVE, Consultation, ConsultationRequest, Slot
 from ..selectors.access import bookable_mentors
@@ -64,8 +65,9 @@ def check_time(place, starts_at, now, field=None):
     if starts_at <= now:
         error = _("This time has passed. Please choose a time ahead.")
     elif starts_at > cycle_end(place.cycle):
+        # “līdz …”: in Latvian a date in the dative.
         error = _("Consultations take place within the cycle, until %(end)s.") % {
-            "end": _moment(cycle_end(place.cycle))
+            "end": date_in_case(cycle_end(place.cycle), DATIVE)
         }
     if error:
         raise ValidationError({field: error} if field else error, code="time")
