@@ -11,9 +11,10 @@ class CohortsConfig(AppConfig):
         from incubator import calendars
         from incubator.notifications import reminders as engine
 
-        from . import calendar, receivers, reminders
+        from . import calendar, privacy, receivers, reminders
 
         receivers.connect()
         engine.register(reminders.MeetingReminders())
         engine.register(reminders.DeadlineReminders())
         calendars.register_provider(calendar.feed_events)
+        privacy.register()

@@ -1,5 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, User
@@ -51,18 +56,36 @@ class ChosenRowsField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+def _notice_link():
+    return format_html(
+        '<a href="{}" target="_blank" rel="noopener">{}</a>',
+        reverse("privacy:notice"),
+        gettext("Read the privacy notice"),
+    )
+
+
 class SignupForm(forms.Form):
-    """The fields allauth's sign-up form adds to email and password."""
+    """The fields allauth's sign-up form adds to email and password, and the
+    acceptance of the privacy notice (its version is recorded)."""
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
+    privacy_notice = forms.BooleanField(
+        label=_("I have read the privacy notice and agree to my data being processed"),
+        help_text=lazy(_notice_link, SafeString)(),
+        error_messages={"required": _("Please read and accept the privacy notice.")},
+    )
 
     field_order = ["first_name", "last_name"]
 
     def signup(self, request, user):
+        from .privacy import services as privacy
+        from .privacy.models import Consent
+
         user.first_name = self.cleaned_data["first_name"]
         user.last_name = self.cleaned_data["last_name"]
         user.save(update_fields=["first_name", "last_name", "language"])
+        privacy.record_consent(user, Consent.Context.SIGNUP)
 
 
 class OrganisationForm(forms.ModelForm):

@@ -12,7 +12,7 @@ class MentoringConfig(AppConfig):
         from incubator.notifications import kinds
         from incubator.notifications import reminders as engine
 
-        from . import calendar, reminders, sections
+        from . import calendar, privacy, reminders, sections
         from .audiences import register_audience
         from .permissions import is_mentor
 
@@ -25,4 +25,5 @@ class MentoringConfig(AppConfig):
         kinds.register("mentor-invitation", _("Mentor invitations"))
         calendars.register_provider(calendar.feed_events)
         sections.register()
+        privacy.register()
         landing.register(landing.Home("mentoring:dashboard", is_mentor, order=20))

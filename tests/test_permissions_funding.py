@@ -17,7 +17,7 @@ from funding.models import FundingNeed
 from tests import factories
 
 from .funding_support import at, participant, source
-from .test_permissions import LOGIN, everyone, only_owner, staff_only
+from .role_matrix import LOGIN, everyone, only_owner, staff_only
 
 ROLES = ["anonymous", "owner", "other_participant", "outsider", "reviewer", "staff", "admin"]
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from mentoring import services
 
 from . import factories
-from .test_permissions import LOGIN
+from .role_matrix import LOGIN
 
 ROLES = [
     "anonymous",
