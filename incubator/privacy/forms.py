@@ -17,6 +17,7 @@ class RefusalForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The person is told this reason by email."),
+        error_messages={"required": _("Say why: the person is told the reason.")},
     )
 
 

@@ -94,13 +94,13 @@ def erasure_request(request):
         try:
             services.request_erasure(request.user, note=form.cleaned_data["note"])
         except ValidationError as error:
-            put_errors_on(form, error)
+            messages.error(request, message_of(error))
         else:
             messages.success(
                 request,
                 _("Your request has been sent to the programme's staff. We will email you."),
             )
-            return redirect("privacy:my_data")
+        return redirect("privacy:my_data")
     return _my_data_page(request, erasure_form=form, status=400)
 
 
