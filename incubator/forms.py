@@ -1,13 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse
-from django.utils.functional import lazy
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, User
+from .privacy import notice
 from .services import ORGANISATION_FIELDS, PROFILE_FIELDS
 
 BIGGEST_ID = 2**63 - 1
@@ -56,14 +52,6 @@ class ChosenRowsField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-def _notice_link():
-    return format_html(
-        '<a href="{}" target="_blank" rel="noopener">{}</a>',
-        reverse("privacy:notice"),
-        gettext("Read the privacy notice"),
-    )
-
-
 class SignupForm(forms.Form):
     """The fields allauth's sign-up form adds to email and password, and the
     acceptance of the privacy notice (its version is recorded)."""
@@ -72,7 +60,7 @@ class SignupForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     privacy_notice = forms.BooleanField(
         label=_("I have read the privacy notice and agree to my data being processed"),
-        help_text=lazy(_notice_link, SafeString)(),
+        help_text=notice.link(),
         error_messages={"required": _("Please read and accept the privacy notice.")},
     )
 
