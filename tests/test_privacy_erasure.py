@@ -48,12 +48,17 @@ def test_a_person_asks_and_staff_erase_them_everywhere(client, person):
     assert "Jūs" in page and "lūdzāt dzēst savu kontu" in page
     assert "Atsaukt manu pieprasījumu" in page
     request = ErasureRequest.objects.get(user=user)
+    (told,) = Email.objects.filter(key__startswith=f"privacy:erasure:{request.pk}:requested:")
+    assert (told.recipient, told.subject) == (person.staff, "Pieprasījums dzēst kontu")
 
     client.force_login(person.staff)
     listing = client.get(reverse("privacy:erasure_list")).content.decode()
     assert "Anna Bērziņa" in listing and "Gaida darbinieku lēmumu" in listing
     detail = client.get(reverse("privacy:erasure_detail", args=[request.pk])).content.decode()
     assert "Vairs nedarbojos NVO" in detail
+    # Anna leads both her organisations alone: staff are warned before erasing.
+    assert "Persona ir vienīgā šo organizāciju vadītāja" in detail
+    assert "Biedrība “Zaļā Liepāja”" in detail and "Nodibinājums “Jūras vārti”" in detail
     response = client.post(reverse("privacy:erasure_carry_out", args=[request.pk]))
     assert response.status_code == 302
 

@@ -1,8 +1,8 @@
 """Reads for personal data rights: each a fixed number of queries."""
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 
-from incubator.models import Cycle
+from incubator.models import Cycle, Membership, Organisation
 
 from . import retention
 from .models import Consent, DataExport, ErasureRequest, Purge, RetentionPolicy
@@ -51,3 +51,17 @@ def recent_purges(limit=20):
 
 def policy_for(cycle):
     return RetentionPolicy.objects.filter(cycle=cycle).first()
+
+
+def sole_leader_of(user):
+    """The organisations of which ``user`` is the only leader: erasing them leaves
+    the organisation without anyone to manage its people."""
+    led = Membership.objects.filter(user=user, role=Membership.Role.LEADER).values(
+        "organisation_id"
+    )
+    return list(
+        Organisation.objects.filter(pk__in=led)
+        .annotate(leaders=Count("memberships", filter=Q(memberships__role="leader")))
+        .filter(leaders=1)
+        .order_by("name")
+    )

@@ -167,7 +167,16 @@ def request_erasure(user, note=""):
     User.objects.select_for_update().filter(pk=user.pk).first()
     if ErasureRequest.objects.filter(user=user, status=ErasureRequest.Status.PENDING).exists():
         raise ValidationError(_("You have already asked for your account to be erased."))
-    return ErasureRequest.objects.create(user=user, note=note.strip())
+    request = ErasureRequest.objects.create(user=user, note=note.strip())
+    # Staff are told: the request waits for them on their list.
+    for person in User.objects.filter(is_staff=True, is_active=True).exclude(pk=user.pk):
+        notifications.queue(
+            key=f"privacy:erasure:{request.pk}:requested:user:{person.pk}",
+            recipient=person,
+            template="privacy/emails/erasure_requested",
+            context={"request": request, "person": user},
+        )
+    return request
 
 
 @transaction.atomic

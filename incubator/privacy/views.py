@@ -144,6 +144,9 @@ def _erasure_detail(request, erasure, refusal_form=None, status=200):
             "privacy/erasure_detail.html",
             {
                 "erasure": erasure,
+                "sole_leader_of": selectors.sole_leader_of(erasure.user)
+                if erasure.status == ErasureRequest.Status.PENDING
+                else [],
                 "refusal_form": refusal_form or RefusalForm(),
                 "explains": [
                     outcome for holder in registry.holders() for outcome in holder.explains
