@@ -1,10 +1,23 @@
 from django.contrib import admin
 
+from incubator.admin_widgets import RelationFieldsMixin
+
 from .models import Consent, DataExport, ErasureRequest, Purge, RetentionPolicy
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """Records the services write (a copy asked for, a request decided, a consent
+    given, a deletion done): read here, never added or changed by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(DataExport)
-class DataExportAdmin(admin.ModelAdmin):
+class DataExportAdmin(RecordAdmin):
     list_display = ["user", "status", "requested_at", "ready_at", "expires_at", "size"]
     list_filter = ["status", "requested_at"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
@@ -15,7 +28,7 @@ class DataExportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ErasureRequest)
-class ErasureRequestAdmin(admin.ModelAdmin):
+class ErasureRequestAdmin(RecordAdmin):
     list_display = ["user", "status", "requested_at", "decided_at", "decided_by"]
     list_filter = ["status", "requested_at"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "refusal_reason"]
@@ -34,7 +47,7 @@ class ErasureRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(RecordAdmin):
     list_display = ["user", "version", "context", "reference", "language", "accepted_at"]
     list_filter = ["version", "context", "language"]
     search_fields = ["user__email", "reference"]
@@ -43,7 +56,7 @@ class ConsentAdmin(admin.ModelAdmin):
 
 
 @admin.register(RetentionPolicy)
-class RetentionPolicyAdmin(admin.ModelAdmin):
+class RetentionPolicyAdmin(RelationFieldsMixin, admin.ModelAdmin):
     list_display = ["cycle", "months", "updated_by", "updated_at"]
     list_filter = ["months"]
     search_fields = ["cycle__name"]
@@ -56,7 +69,7 @@ class RetentionPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Purge)
-class PurgeAdmin(admin.ModelAdmin):
+class PurgeAdmin(RecordAdmin):
     list_display = ["ran_at", "kind", "cycle", "counts"]
     list_filter = ["kind", "ran_at"]
     search_fields = ["kind", "cycle__name"]
