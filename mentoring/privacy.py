@@ -9,7 +9,7 @@ from incubator.privacy import registry
 from incubator.privacy.registry import ANONYMISED, DELETED, KEPT, Outcome
 from incubator.uploads import delete_document
 
-from .models.consultations import ActionItem, Consultation
+from .models.consultations import ActionItem, Consultation, ConsultationLog
 from .models.profiles import MentorPhoto, MentorProfile
 
 KEEP = _(
@@ -112,7 +112,14 @@ def erase(user):
     profile.is_active = False
     profile.save(update_fields=["bio_lv", "bio_en", "job_title", "is_active"])
     given = Consultation.objects.filter(mentor=profile).count()
+    # The mentor's own notes are theirs, not the organisation's record.
+    notes = (
+        ConsultationLog.objects.filter(consultation__mentor=profile)
+        .exclude(private_note="")
+        .update(private_note="")
+    )
     return [
+        Outcome(_("The mentor's private notes on consultations"), DELETED, "", notes),
         Outcome(_("Mentor profile"), ANONYMISED, _("Kept without name or text, inactive."), 1),
         Outcome(_("Mentor photo"), DELETED, "", len(photos)),
         Outcome(_("Consultations given"), KEPT, KEEP, given),

@@ -33,6 +33,7 @@ class Person:
     meeting: object
     mentor: object
     staff: object
+    place: object = None
 
 
 def at(days, hour=10):
@@ -108,4 +109,5 @@ def rich_person(expertise_tags, email="anna@biedriba.lv"):
         meeting=meeting,
         mentor=mentor,
         staff=staff,
+        place=place,
     )

@@ -3,6 +3,7 @@ person is anonymised everywhere, what the programme must keep is kept without
 their name (reviews stay attached to an anonymous reviewer, so rankings do not
 change), and the request records what was done and why."""
 
+import datetime
 import os
 
 import pytest
@@ -11,6 +12,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import Application, ReviewAssignment, Score
 from applications.selectors.figures import criteria_of, ranked_applications
@@ -21,6 +23,7 @@ from incubator.notifications.models import Email
 from incubator.privacy import services
 from incubator.privacy.models import ErasureRequest
 from incubator.uploads import store_document
+from mentoring import services as mentoring
 from mentoring.models import Consultation, MentorPhoto
 
 from . import factories
@@ -130,14 +133,32 @@ def test_a_mentor_is_erased_and_the_consultations_stay(person, django_capture_on
     photo = store_document(MentorPhoto(profile=mentor), SimpleUploadedFile("foto.png", PNG), 10**4)
     mentor.bio_lv = "Strādāju fondu piesaistē 15 gadus."
     mentor.save(update_fields=["bio_lv"])
+    held = mentoring.log_ad_hoc(
+        person.place,
+        mentor,
+        starts_at=timezone.now() - datetime.timedelta(days=2),
+        mode="in_person",
+        location="Lielā iela 3",
+        by=mentor.user,
+        outcome="held",
+        minutes=45,
+        summary="Apspriedām fondus.",
+        private_note="Vadītāja šķiet nogurusi.",
+    )
     request = services.request_erasure(mentor.user)
     with django_capture_on_commit_callbacks(execute=True):
         services.carry_out_erasure(request, by=person.staff)
+    held.refresh_from_db()
+    assert (held.summary, held.private_note, held.minutes) == (
+        "Apspriedām fondus.",
+        "",
+        45,
+    )
     mentor.refresh_from_db()
     assert (mentor.bio_lv, mentor.is_active) == ("", False)
     assert not MentorPhoto.objects.filter(profile=mentor).exists()
     assert not os.path.exists(photo.file.path)
-    assert Consultation.objects.filter(mentor=mentor).count() == 1
+    assert Consultation.objects.filter(mentor=mentor).count() == 2
     assert Membership.objects.filter(user=person.user).count() == 2  # others untouched
 
 
