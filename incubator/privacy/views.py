@@ -81,7 +81,7 @@ def download(request, token):
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=f"{_('my-data')}-{export.ready_at:%Y-%m-%d}.zip",
+        filename=f"personal-data-{export.ready_at:%Y-%m-%d}.zip",
         content_type="application/zip",
     )
     return _no_store(response)
