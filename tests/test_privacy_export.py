@@ -169,6 +169,16 @@ def test_asking_twice_while_it_is_prepared_makes_one_copy(
     services.build_export(first.pk)
     services.build_export(first.pk)  # a task delivered twice builds nothing more
     assert Email.objects.filter(key__startswith="privacy:export:").count() == 1
+    # A copy whose task was lost does not block the person for ever.
+    with django_capture_on_commit_callbacks(execute=False):
+        lost = services.request_export(person.user)
+    DataExport.objects.filter(pk=lost.pk).update(
+        requested_at=lost.requested_at - datetime.timedelta(hours=2)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.request_export(person.user)
+    again.refresh_from_db()
+    assert again != lost and again.status == "ready"
 
 
 def test_my_data_page_lists_copies_with_a_constant_number_of_queries(

@@ -4,6 +4,7 @@ after every app has done its part."""
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -112,7 +113,9 @@ def erase(user):
     )
     exports = list(DataExport.objects.filter(user=user))
     for data_export in exports:
-        data_export.file.delete(save=False)
+        if data_export.file:
+            storage, path = data_export.file.storage, data_export.file.name
+            transaction.on_commit(lambda s=storage, p=path: s.delete(p))
         data_export.delete()
     consents = Consent.objects.filter(user=user).count()
     user.email = f"erased-{user.pk}@erased.invalid"

@@ -19,6 +19,7 @@ from .archive import ExportArchive
 from .models import Consent, DataExport, ErasureRequest
 
 LINK_SALT = "incubator.privacy.export"
+STALE_AFTER = datetime.timedelta(hours=1)
 
 
 # --- a copy of one's data ------------------------------------------------------------
@@ -35,11 +36,16 @@ def request_export(user, now=None):
     asked for twice. Returns the DataExport."""
     from . import tasks
 
+    now = now or timezone.now()
     User.objects.select_for_update().filter(pk=user.pk).first()
-    pending = DataExport.objects.filter(user=user, status=DataExport.Status.PENDING).first()
+    # A copy still pending long after it was asked for was lost (its task failed or
+    # never ran): the person may ask again.
+    pending = DataExport.objects.filter(
+        user=user, status=DataExport.Status.PENDING, requested_at__gte=now - STALE_AFTER
+    ).first()
     if pending is not None:
         return pending
-    export = DataExport.objects.create(user=user, requested_at=now or timezone.now())
+    export = DataExport.objects.create(user=user, requested_at=now)
     tasks.build_export.delay_on_commit(export.pk)
     return export
 
