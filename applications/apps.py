@@ -12,10 +12,12 @@ class ApplicationsConfig(AppConfig):
         from incubator.notifications import kinds
         from incubator.permissions import is_staff
 
+        from . import privacy
         from .permissions import is_reviewer
 
         kinds.register("application", _("Applications and decisions"))
         kinds.register("committee", _("Evaluation committee"))
+        privacy.register()
         register_menu()
         # Where each role lands (incubator.landing): staff on the applications, a
         # committee member on their reviews, anyone else on their applications.

@@ -12,13 +12,14 @@ class CohortsConfig(AppConfig):
         from incubator.notifications import reminders as engine
         from incubator.sections import STAFF, MenuItem
 
-        from . import calendar, receivers, reminders
+        from . import calendar, privacy, receivers, reminders
         from .selectors.access import takes_part
 
         receivers.connect()
         engine.register(reminders.MeetingReminders())
         engine.register(reminders.DeadlineReminders())
         calendars.register_provider(calendar.feed_events)
+        privacy.register()
         sections.register_menu_item(
             MenuItem("cohorts", _("Cohorts"), "cohorts:cohort_list", STAFF, 30)
         )

@@ -12,13 +12,14 @@ class FundingConfig(AppConfig):
         from incubator.notifications import kinds
         from incubator.notifications import reminders as engine
 
-        from . import calendar, profile, reminders, services
+        from . import calendar, privacy, profile, reminders, services
 
         engine.register(reminders.CallDeadlineReminders())
         kinds.register(services.RECOMMENDATION_KIND, _("Funding recommendations"))
         kinds.register(services.DIGEST_KIND, _("Saved funding searches"))
         calendars.register_provider(calendar.feed_events)
         sections.register(profile.SECTION)
+        privacy.register()
         sections.register_menu_item(
             sections.MenuItem(
                 name="funding", label=_("Funding"), url_name="funding:catalogue", order=50

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, User
+from .privacy import notice
 from .services import ORGANISATION_FIELDS, PROFILE_FIELDS
 
 BIGGEST_ID = 2**63 - 1
@@ -52,17 +53,27 @@ class ChosenRowsField(forms.ModelMultipleChoiceField):
 
 
 class SignupForm(forms.Form):
-    """The fields allauth's sign-up form adds to email and password."""
+    """The fields allauth's sign-up form adds to email and password, and the
+    acceptance of the privacy notice (its version is recorded)."""
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
+    privacy_notice = forms.BooleanField(
+        label=_("I have read the privacy notice and agree to my data being processed"),
+        help_text=notice.link(),
+        error_messages={"required": _("Please read and accept the privacy notice.")},
+    )
 
     field_order = ["first_name", "last_name"]
 
     def signup(self, request, user):
+        from .privacy import services as privacy
+        from .privacy.models import Consent
+
         user.first_name = self.cleaned_data["first_name"]
         user.last_name = self.cleaned_data["last_name"]
         user.save(update_fields=["first_name", "last_name", "language"])
+        privacy.record_consent(user, Consent.Context.SIGNUP)
 
 
 class OrganisationForm(forms.ModelForm):

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     # The portal's own apps, in dependency order: each may import only those above it.
     "incubator",
     "incubator.notifications",
+    "incubator.privacy",
     "applications",
     "cohorts",
     "mentoring",
@@ -241,6 +242,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
         "options": {"expires": 6 * 3600},
     },
+    # Retention: deletes what has expired (incubator/privacy/retention.py), warns ahead.
+    "privacy-retention": {
+        "task": "incubator.privacy.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 12 * 3600},
+    },
 }
 
 # --- Security (production is the default; DEBUG=1 relaxes it for local work) ------
@@ -283,6 +290,15 @@ CONSULTATION_REMINDERS = env.str("CONSULTATION_REMINDERS", default="1d, 1h")
 CONSULTATION_CUTOFF_HOURS = env.int("CONSULTATION_CUTOFF_HOURS", default=24)
 # Before the deadline of a funding call, to the people who follow it or its source.
 FUNDING_DEADLINE_REMINDERS = env.str("FUNDING_DEADLINE_REMINDERS", default="14d, 3d")
+
+# Personal data: how long the emailed link to a copy of one's data works; how long
+# a cycle keeps the files and answers of applications that were not admitted after
+# its decisions (each cycle can change its own), warned this many days ahead; after
+# how long the outbox drops the text of the emails it sent.
+DATA_EXPORT_LINK_HOURS = env.int("DATA_EXPORT_LINK_HOURS", default=72)
+RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=12)
+RETENTION_WARNING_DAYS = env.int("RETENTION_WARNING_DAYS", default=7)
+OUTBOX_BODY_RETENTION_MONTHS = env.int("OUTBOX_BODY_RETENTION_MONTHS", default=24)
 
 LOGGING = {
     "version": 1,

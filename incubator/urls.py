@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("incubator.notifications.urls")),
+    path("", include("incubator.privacy.urls")),
     path("", include("applications.urls")),
     path("", include("cohorts.urls")),
     path("", include("mentoring.urls")),

@@ -14,7 +14,7 @@ class MentoringConfig(AppConfig):
         from incubator.notifications import reminders as engine
         from incubator.sections import STAFF, MenuGroup, MenuItem
 
-        from . import calendar, reminders, sections
+        from . import calendar, privacy, reminders, sections
         from .audiences import register_audience
         from .permissions import is_mentor
 
@@ -27,6 +27,7 @@ class MentoringConfig(AppConfig):
         kinds.register("mentor-invitation", _("Mentor invitations"))
         calendars.register_provider(calendar.feed_events)
         sections.register()
+        privacy.register()
         landing.register(landing.Home("mentoring:dashboard", is_mentor, order=20))
         menu.register_menu_item(
             MenuItem("mentoring", _("Mentoring"), "mentoring:overview", STAFF, 40)

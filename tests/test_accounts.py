@@ -21,6 +21,7 @@ def signup(client, email="jauna@biedriba.lv", **overrides):
             "email": email,
             "password1": "Drošs-parole-2027",
             "password2": "Drošs-parole-2027",
+            "privacy_notice": "on",
             **overrides,
         },
     )
@@ -58,6 +59,7 @@ def test_signing_up_in_english_sets_the_email_language(
                 "email": "jane@example.org",
                 "password1": "Safe-password-2027",
                 "password2": "Safe-password-2027",
+                "privacy_notice": "on",
             },
         )
     assert User.objects.get(email="jane@example.org").language == "en"

@@ -151,6 +151,7 @@ def test_a_colleague_without_an_account_joins_on_verifying_the_address(
                 "email": "jauns@biedriba.lv",
                 "password1": "Ļoti-drošs-2027",
                 "password2": "Ļoti-drošs-2027",
+                "privacy_notice": "on",
             },
         )
     assert response.status_code == 302

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from incubator.privacy import notice
 from incubator.uploads import ACCEPT_ATTRIBUTE
 
 from ..models import Application
@@ -37,6 +38,7 @@ class ApplicationForm(forms.ModelForm):
         help_texts = {
             "participants": _("Names, roles and how much time each can give."),
             "project_idea": _("A few sentences are enough: the problem, the idea, who benefits."),
+            "data_consent": notice.link(),
         }
         widgets = {
             "motivation": forms.Textarea(attrs={"rows": 4}),

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from incubator.forms import message_of
 from incubator.notifications import services as notifications
+from incubator.privacy import services as privacy
+from incubator.privacy.models import Consent
 from incubator.uploads import delete_document, store_document
 
 from .. import signals
@@ -150,6 +152,10 @@ def submit(application, *, by, now=None):
     application.submitted_at = now
     application.save(update_fields=["status", "submitted_at", "updated_at"])
     _record(application, Application.Status.SUBMITTED, by, at=now)
+    # The privacy notice the person accepted with the application (its version).
+    privacy.record_consent(
+        by, Consent.Context.APPLICATION, reference=f"application:{application.pk}", now=now
+    )
     for person in application.organisation.people.all():
         notifications.queue(
             key=f"application:{application.pk}:submitted:user:{person.pk}",
