@@ -43,7 +43,7 @@ def rows(bids):
                 bid.title,
                 bid.funder_name,
                 bid.call.title if bid.call_id else "",
-                bid.status_label,
+                str(bid.status_label),
                 _moment(bid.status_changed_at),
                 _moment(bid.deadline),
                 bid.amount_requested,
