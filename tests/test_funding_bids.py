@@ -291,3 +291,31 @@ def test_the_deadline_reminder_goes_to_the_organisations_people(w):
         )
     )
     assert told == {w.owner.pk, w.colleague.pk}
+
+
+def test_the_admin_saves_a_bid_through_the_services(client, w):
+    from django.urls import reverse
+
+    bid = _bid(w, deadline=at(20))
+    client.force_login(factories.AdminFactory())
+    url = reverse("admin:funding_bid_change", args=[bid.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "title": "Zaļā skola 2",
+            "source": w.source.pk,
+            "funder": "",
+            "description": "",
+            "amount_requested": "-3",
+            "cofinancing": "",
+            "deadline_0": "",
+            "deadline_1": "",
+            "chance": "",
+        },
+    )
+    assert response.status_code == 200  # the form with its error
+    assert Bid.objects.get(pk=bid.pk).title == "Zaļā skola"
+    for name in ("bidstatuschange", "bidreviewrequest", "bidcomment", "biddocument"):
+        assert client.get(reverse(f"admin:funding_{name}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:funding_{name}_add")).status_code == 403
