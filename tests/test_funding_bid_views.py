@@ -234,3 +234,24 @@ def test_bid_pages_run_as_many_queries_for_few_and_many_bids(
     client.force_login(w.staff)
     with django_assert_max_num_queries(small["board"]):
         client.get(reverse("funding:bid_board"))
+
+
+@pytest.mark.parametrize("value", ["abc", "9" * 20, "-1"])
+def test_tampered_choices_are_form_errors_not_server_errors(client, w, value):
+    bid = _bid(w)
+    client.force_login(w.owner)
+    response = client.post(
+        reverse("funding:bid_create", args=[w.place.pk]),
+        {"title": "X", "source": value, "call": value, "chance": value},
+    )
+    assert response.status_code == 400
+    assert {"source", "call", "chance"} <= set(response.context["form"].errors)
+    response = client.post(reverse("funding:bid_review", args=[bid.pk]), {"reviewer": value})
+    assert response.status_code == 400
+    response = client.post(reverse("funding:bid_status", args=[bid.pk]), {"status": value})
+    assert response.status_code == 400
+    client.force_login(w.staff)
+    board = client.get(
+        reverse("funding:bid_board"), {"cycle": value, "field": value, "cohort": value}
+    )
+    assert board.status_code == 200
