@@ -127,6 +127,7 @@ def test_staff_move_bids_on_the_board_by_keyboard_and_by_dragging(page, people):
             values={"title": title, "funder": "Novada fonds", "amount_requested": Decimal("900")},
         )
         services.change_status(bid, "submitted", by=leader)
+    page.set_viewport_size({"width": 1900, "height": 1000})  # every column in view
     sign_in(page, "koordinatore@inkubators.lv")
     page.goto("/staff/funding/bids/")
     submitted = page.get_by_role("region", name=re.compile("^Iesniegts"))
