@@ -123,6 +123,9 @@ def test_staff_move_a_bid_on_the_board_with_htmx_and_see_the_figures(client, w):
     board = reverse("funding:bid_board") + f"?cycle={w.place.cycle_id}"
     page = client.get(board)
     assert page.status_code == 200
+    html = page.content.decode()
+    assert f'action="{reverse("funding:bid_status", args=[bid.pk])}"' in html
+    assert f'href="{reverse("funding:bid_detail", args=[bid.pk])}"' in html
     assert page.context["totals"]["started"] == 2
     assert page.context["totals"]["expected_eur"] == Decimal("4000")
     columns = {status: [b.title for b in bids] for status, _label, bids in page.context["columns"]}

@@ -124,9 +124,15 @@ def board_bids(cycle, filters=None):
 
 
 def columns(bids):
-    """[(status value, label, [bids])] one per status, in the pipeline's order."""
+    """[(status value, label, [bids])] one per status, in the pipeline's order. Each
+    bid carries ``moves``, the statuses it may go to (labels looked up once)."""
     by_status = {value: [] for value in Bid.Status.values}
+    moves = {
+        status.value: [(to.value, str(to.label)) for to in Bid.TRANSITIONS[status]]
+        for status in Bid.Status
+    }
     for bid in bids.select_related(*BID_RELATED).order_by("deadline", "pk"):
+        bid.moves = moves[bid.status]
         by_status[bid.status].append(bid)
     return [(status.value, status.label, by_status[status.value]) for status in Bid.Status]
 

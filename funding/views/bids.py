@@ -272,6 +272,9 @@ def board(request):
             per_cohort=per_cohort,
             query=urlencode(query),
             here=f"{request.path}?{urlencode(query)}",
+            # A bid's pages are under this path ("<pk>/", "<pk>/status/"): built once,
+            # not reversed for each card.
+            bids_path=reverse("funding:bids"),
         )
     return render(request, "funding/bids/board.html", context)
 
