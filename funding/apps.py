@@ -14,6 +14,7 @@ class FundingConfig(AppConfig):
 
         from . import calendar, profile, reminders, services
         from .bids import reminders as bid_reminders
+        from .bids import sections as bid_sections
         from .bids import services as bid_services
 
         engine.register(reminders.CallDeadlineReminders())
@@ -24,6 +25,7 @@ class FundingConfig(AppConfig):
         kinds.register(bid_services.COMMENT_KIND, _("Comments on bids"))
         calendars.register_provider(calendar.feed_events)
         sections.register(profile.SECTION)
+        sections.register(bid_sections.SECTION)
         sections.register_menu_item(
             sections.MenuItem(
                 name="funding", label=_("Funding"), url_name="funding:catalogue", order=50

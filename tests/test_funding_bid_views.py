@@ -258,3 +258,21 @@ def test_tampered_choices_are_form_errors_not_server_errors(client, w, value):
         reverse("funding:bid_board"), {"cycle": value, "field": value, "cohort": value}
     )
     assert board.status_code == 200
+
+
+def test_my_programme_shows_the_organisations_bids_in_as_many_queries_for_more(
+    client, w, count_queries
+):
+    client.force_login(w.owner)
+    url = reverse("cohorts:my_programme")
+    _bid(w, title="Pirmais")
+    _bid(w, place=w.other_place, by=w.other, title="Citu projekts")
+    small = count_queries(lambda: client.get(url))
+    for title in ("Otrais", "Trešais", "Ceturtais"):
+        _bid(w, title=title)
+    page = client.get(url)
+    html = page.content.decode()
+    assert all(title in html for title in ("Pirmais", "Otrais", "Trešais", "Ceturtais"))
+    assert "Citu projekts" not in html
+    assert reverse("funding:bid_create", args=[w.place.pk]) in html
+    assert count_queries(lambda: client.get(url)) == small
