@@ -276,3 +276,11 @@ def test_my_programme_shows_the_organisations_bids_in_as_many_queries_for_more(
     assert "Citu projekts" not in html
     assert reverse("funding:bid_create", args=[w.place.pk]) in html
     assert count_queries(lambda: client.get(url)) == small
+
+
+def test_the_staff_page_of_an_organisation_lists_its_bids(client, w):
+    _bid(w, title="Pirmais")
+    _bid(w, place=w.other_place, by=w.other, title="Citu projekts")
+    client.force_login(w.staff)
+    html = client.get(reverse("funding:organisation", args=[w.organisation.pk])).content.decode()
+    assert "Pirmais" in html and "Citu projekts" not in html
