@@ -284,3 +284,13 @@ def test_the_staff_page_of_an_organisation_lists_its_bids(client, w):
     client.force_login(w.staff)
     html = client.get(reverse("funding:organisation", args=[w.organisation.pk])).content.decode()
     assert "Pirmais" in html and "Citu projekts" not in html
+
+
+def test_a_review_of_a_submitted_bid_is_refused_with_a_message(client, w):
+    bid = _bid(w)
+    services.change_status(bid, "submitted", by=w.owner)
+    client.force_login(w.owner)
+    response = client.post(reverse("funding:bid_review", args=[bid.pk]), {"reviewer": w.mentor.pk})
+    assert response.status_code == 400
+    assert response.context["review_form"].non_field_errors()
+    assert not bid.review_requests.exists()

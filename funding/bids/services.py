@@ -149,7 +149,9 @@ def request_review(bid, *, reviewer, note="", by, now=None):
     now = now or timezone.now()
     bid = _lock(bid)
     if not permissions.is_member(by, bid.place.organisation_id) and not permissions.is_staff(by):
-        raise ValidationError(_("Only the organisation's people ask for a review."))
+        raise ValidationError(
+            _("Only the organisation's people ask for a review."), code="forbidden"
+        )
     if reviewer is None or not reviewers_for(bid.place).filter(pk=reviewer.pk).exists():
         raise ValidationError({"reviewer": _("Choose your mentor or a staff member.")})
     if bid.status not in (Bid.Status.IDEA, Bid.Status.DRAFTING, Bid.Status.REVIEW):

@@ -169,7 +169,7 @@ def bid_review(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            if not hasattr(error, "error_dict"):
+            if getattr(error, "code", None) == "forbidden":
                 raise PermissionDenied from None
             put_errors_on(form, error)
         else:
