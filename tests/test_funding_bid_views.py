@@ -294,3 +294,13 @@ def test_a_review_of_a_submitted_bid_is_refused_with_a_message(client, w):
     assert response.status_code == 400
     assert response.context["review_form"].non_field_errors()
     assert not bid.review_requests.exists()
+
+
+def test_a_mentor_finds_the_bids_of_the_organisations_they_mentor(client, w):
+    _bid(w, title="Pirmais")
+    _bid(w, place=w.other_place, by=w.other, title="Citu projekts")
+    client.force_login(w.mentor)
+    catalogue = client.get(reverse("funding:catalogue")).content.decode()
+    assert f'href="{reverse("funding:bids")}"' in catalogue
+    html = client.get(reverse("funding:bids")).content.decode()
+    assert "Pirmais" in html and "Citu projekts" not in html
