@@ -7,8 +7,9 @@ Each benchmark is a module here with ``run(report)``; it seeds its own data in a
 fresh scratch database (created and dropped around the run, like a test database)
 and calls ``report(name, value)``. Ratios are measured within one run. Every module
 not starting with ``_`` is a benchmark (``load``: the portal under gunicorn and wrk on
-loopback, needs Debian's ``wrk``; ``mentoring``; ``privacy``; ``ranking``; ``reminders``).
-Sizes come from ``bench.scaled(full, quick)``, so that ``BENCH_SIZE=quick`` runs the same steps and
+loopback, needs Debian's ``wrk``; ``bids``; ``mentoring``; ``privacy``; ``ranking``;
+``reminders``). Sizes come from ``bench.scaled(full, quick)``, so that ``BENCH_SIZE=quick`` runs
+the same steps and
 checks on a small seed (figures named after a size say which) and shortens the load
 runs (5 s per page, 10 s for the mixed load).
 """

@@ -4,8 +4,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from incubator.admin_widgets import RelationFieldsMixin
 
 from . import services
+from .bids import services as bid_services
 from .forms import CallForm, SourceForm
 from .models import (
+    Bid,
+    BidComment,
+    BidDocument,
+    BidReviewRequest,
+    BidStatusChange,
     Dismissal,
     Follow,
     FundingCall,
@@ -195,3 +201,121 @@ class RecommendationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# --- bids -------------------------------------------------------------------------
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class BidStatusChangeInline(ReadOnlyInline):
+    model = BidStatusChange
+    fields = ["changed_at", "from_status", "to_status", "changed_by"]
+
+
+class BidReviewRequestInline(ReadOnlyInline):
+    model = BidReviewRequest
+    fields = ["requested_at", "reviewer", "note", "answered_at"]
+
+
+class BidCommentInline(ReadOnlyInline):
+    model = BidComment
+    fields = ["created_at", "author", "text"]
+
+
+@admin.register(Bid)
+class BidAdmin(RelationFieldsMixin, SimpleHistoryAdmin):
+    """Saved through the services, which keep its deadline's reminders in step. Its
+    status moves on the portal's pages (each move recorded), not here."""
+
+    list_display = [
+        "title",
+        "organisation",
+        "funder_name",
+        "status",
+        "deadline",
+        "amount_requested",
+        "chance",
+        "amount_awarded",
+    ]
+    list_filter = ["status", "place__cycle", "place__cohort__priority_field"]
+    search_fields = ["title", "funder", "source__name_lv", "place__organisation__name"]
+    list_select_related = ["place__organisation", "source"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["source", "call"]
+    readonly_fields = ["status", "status_changed_at", "amount_awarded", "created_by", "created_at"]
+    inlines = [BidStatusChangeInline, BidReviewRequestInline, BidCommentInline]
+
+    @admin.display(description=Bid._meta.get_field("place").verbose_name)
+    def organisation(self, bid):
+        return bid.place.organisation
+
+    @admin.display(description=Bid._meta.get_field("funder").verbose_name)
+    def funder_name(self, bid):
+        return bid.funder_name
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "place"] if obj is not None else fields
+
+    def save_model(self, request, obj, form, change):
+        values = {name: form.cleaned_data[name] for name in bid_services.BID_FIELDS}
+        saved = bid_services.save_bid(
+            obj if change else None,
+            place=None if change else form.cleaned_data["place"],
+            by=request.user,
+            values=values,
+        )
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the inlines are read-only
+
+
+class BidRecordAdmin(RelationFieldsMixin, admin.ModelAdmin):
+    """Records the portal writes (moves, requests, comments, files): read here."""
+
+    list_select_related = ["bid"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BidStatusChange)
+class BidStatusChangeAdmin(BidRecordAdmin):
+    list_display = ["bid", "from_status", "to_status", "changed_by", "changed_at"]
+    list_filter = ["to_status"]
+    search_fields = ["bid__title"]
+
+
+@admin.register(BidReviewRequest)
+class BidReviewRequestAdmin(BidRecordAdmin):
+    list_display = ["bid", "reviewer", "requested_at", "answered_at"]
+    list_filter = ["answered_at"]
+    search_fields = ["bid__title", "reviewer__email"]
+
+
+@admin.register(BidComment)
+class BidCommentAdmin(BidRecordAdmin):
+    list_display = ["bid", "author", "created_at"]
+    search_fields = ["bid__title", "text"]
+
+
+@admin.register(BidDocument)
+class BidDocumentAdmin(BidRecordAdmin):
+    list_display = ["name", "bid", "comment", "size", "uploaded_by", "uploaded_at"]
+    search_fields = ["name", "bid__title"]
+    list_filter = ["content_type"]

@@ -13,13 +13,20 @@ class FundingConfig(AppConfig):
         from incubator.notifications import reminders as engine
 
         from . import calendar, privacy, profile, reminders, services
+        from .bids import reminders as bid_reminders
+        from .bids import sections as bid_sections
+        from .bids import services as bid_services
 
         engine.register(reminders.CallDeadlineReminders())
         kinds.register(services.RECOMMENDATION_KIND, _("Funding recommendations"))
         kinds.register(services.DIGEST_KIND, _("Saved funding searches"))
+        engine.register(bid_reminders.BidDeadlineReminders())
+        kinds.register(bid_services.REVIEW_KIND, _("Bid review requests"))
+        kinds.register(bid_services.COMMENT_KIND, _("Comments on bids"))
         calendars.register_provider(calendar.feed_events)
         sections.register(profile.SECTION)
         privacy.register()
+        sections.register(bid_sections.SECTION)
         sections.register_menu_item(
             sections.MenuItem(
                 name="funding", label=_("Funding"), url_name="funding:catalogue", order=50

@@ -9,10 +9,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from cohorts.models import CohortMembership
+from mentoring.models import MentorAssignment
 
 from . import services, spreadsheet
+from .bids import services as bid_services
 from .management.commands.import_funding_sources import SEED
-from .models import Dismissal, Follow, FundingCall, FundingSource, Recommendation, SavedSearch
+from .models import Bid, Dismissal, Follow, FundingCall, FundingSource, Recommendation, SavedSearch
 
 # (the source's English name starts with, title, opens in days, deadline in days or
 # None for a rolling call, hour of the deadline, status, total budget)
@@ -162,12 +164,125 @@ def _applicant(demo):
         )
 
 
+# Bids of the pilot's organisations, one or more in every status: (status, the
+# source's English name starts with or None for a funder typed by hand, the funder,
+# project title, amount requested, chance %, amount awarded, deadline in days). The
+# first two are the demo applicant's organisation's; the first of them waits for
+# its mentor's review.
+BIDS = [
+    ("review", "Liepāja City", "", "Upes krastu talkas 2026", "3000", 60, None, 12),
+    (
+        "awarded",
+        "Latvian Environmental",
+        "",
+        "Vides izglītības darbnīcas skolām",
+        "8000",
+        70,
+        "6500",
+        -20,
+    ),
+    ("drafting", "Kurzeme Culture", "", "Jūrniecības mantojuma festivāls", "12000", 40, None, 55),
+    ("submitted", "Erasmus+ Youth", "", "Jauniešu apmaiņa ar Klaipēdu", "25000", 50, None, -3),
+    (
+        "idea",
+        None,
+        "Liepājas novada kopienas fonds",
+        "Kopienas dārzs Karostā",
+        "1500",
+        30,
+        None,
+        None,
+    ),
+    ("rejected", "NGO Fund", "", "Brīvprātīgo akadēmija", "5000", 30, None, -40),
+    ("withdrawn", "Nordic Council", "", "Ziemeļvalstu koru sadarbība", "9000", 20, None, 80),
+    ("awarded", "Liepāja City", "", "Digitālo prasmju vakari senioriem", "2500", 80, "2500", -60),
+    ("submitted", "Creative Europe", "", "Amatu prasmju rezidences", "40000", 25, None, -10),
+]
+PATHS = {
+    "idea": [],
+    "drafting": ["drafting"],
+    "review": ["drafting"],
+    "submitted": ["drafting", "submitted"],
+    "awarded": ["drafting", "submitted", "awarded"],
+    "rejected": ["drafting", "submitted", "rejected"],
+    "withdrawn": ["drafting", "withdrawn"],
+}
+
+
+def _leader(place):
+    people = services.organisation_people([place.organisation_id]).get(place.organisation_id)
+    return people[0] if people else None
+
+
+def _bids(demo):
+    if Bid.objects.filter(place__cycle=demo.pilot).exists():
+        return 0
+    places = list(
+        CohortMembership.objects.filter(cycle=demo.pilot)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    mine = [p for p in places if p.organisation.name == APPLICANT_ORGANISATION]
+    others = [p for p in places if p not in mine]
+    if not mine or not others:
+        return 0
+    owners = mine * 2 + [others[i % len(others)] for i in range(len(BIDS) - 2)]
+    made = 0
+    for place, row in zip(owners, BIDS, strict=False):
+        status, name_en, funder, title, requested, chance, awarded, days = row
+        by = _leader(place) or demo.staff
+        source = _source(name_en) if name_en else None
+        bid = bid_services.save_bid(
+            place=place,
+            by=by,
+            values={
+                "source": source,
+                "funder": funder if source is None else "",
+                "title": title,
+                "amount_requested": Decimal(requested),
+                "cofinancing": Decimal(requested) / 10,
+                "chance": chance,
+                "deadline": _at(demo.today + datetime.timedelta(days=days), 23)
+                if days is not None
+                else None,
+            },
+        )
+        for step in PATHS[status]:
+            bid_services.change_status(
+                bid, step, by=by, amount_awarded=Decimal(awarded) if awarded else None
+            )
+        if status == "review":
+            _ask_mentor(demo, place, bid, by)
+        made += 1
+    return made
+
+
+def _ask_mentor(demo, place, bid, by):
+    assignment = (
+        MentorAssignment.objects.filter(
+            cycle=place.cycle,
+            organisation=place.organisation,
+            status=MentorAssignment.Status.ACCEPTED,
+        )
+        .select_related("mentor__user")
+        .first()
+    )
+    reviewer = assignment.mentor.user if assignment else demo.staff
+    bid_services.request_review(
+        bid,
+        reviewer=reviewer,
+        note="Lūdzu, paskatieties budžetu un līdzfinansējuma aprēķinu.",
+        by=by,
+    )
+
+
 def seed(demo):
     counts = spreadsheet.import_file(SEED, by=demo.staff, only_new=True)
     calls = _calls(demo)
     _recommendations(demo)
     _applicant(demo)
+    bids = _bids(demo)
     demo.log.append(
         f"funding: {counts['new']} sources added ({FundingSource.objects.count()} in the "
-        f"catalogue), {calls} calls, recommendations, follows"
+        f"catalogue), {calls} calls, recommendations, follows, {bids} bids"
     )

@@ -628,3 +628,13 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return f"{self.source} → {self.place.organisation_id}"
+
+
+# The bids' models live with the rest of the bids (``funding.bids``).
+from .bids.models import (  # noqa: E402, F401
+    Bid,
+    BidComment,
+    BidDocument,
+    BidReviewRequest,
+    BidStatusChange,
+)

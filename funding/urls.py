@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalogue, participant, staff
+from .views import bids, catalogue, participant, staff
 
 app_name = "funding"
 
@@ -28,8 +28,30 @@ urlpatterns = [
         participant.restore,
         name="restore",
     ),
+    # Bids: the organisation's people, its assigned mentors, staff
+    path("funding/bids/", bids.bid_list, name="bids"),
+    path("funding/places/<int:place_pk>/bids/new/", bids.bid_create, name="bid_create"),
+    path("funding/bids/<int:pk>/", bids.bid_detail, name="bid_detail"),
+    path("funding/bids/<int:pk>/edit/", bids.bid_edit, name="bid_edit"),
+    path("funding/bids/<int:pk>/status/", bids.bid_status, name="bid_status"),
+    path("funding/bids/<int:pk>/review/", bids.bid_review, name="bid_review"),
+    path("funding/bids/<int:pk>/comments/", bids.bid_comment, name="bid_comment"),
+    path("funding/bids/<int:pk>/documents/", bids.bid_document_add, name="bid_document_add"),
+    path(
+        "funding/bids/<int:pk>/documents/<int:document_pk>/",
+        bids.bid_document,
+        name="bid_document",
+    ),
+    path(
+        "funding/bids/<int:pk>/documents/<int:document_pk>/delete/",
+        bids.bid_document_delete,
+        name="bid_document_delete",
+    ),
     # Staff
     path("staff/funding/", staff.home, name="staff_home"),
+    path("staff/funding/bids/", bids.board, name="bid_board"),
+    path("staff/funding/bids/export.csv", bids.board_csv, name="bid_export_csv"),
+    path("staff/funding/bids/export.xlsx", bids.board_xlsx, name="bid_export_xlsx"),
     path("staff/funding/sources/new/", staff.source_create, name="source_create"),
     path("staff/funding/sources/<int:pk>/edit/", staff.source_edit, name="source_edit"),
     path("staff/funding/sources/<int:pk>/checked/", staff.source_checked, name="source_checked"),

@@ -104,6 +104,27 @@ def test_the_demo_is_the_pilot_and_loading_it_again_changes_nothing(db, demo):
     assert _row_counts() == before
 
 
+def test_the_demo_has_bids_in_every_status_and_figures_on_the_board(db, demo, client):
+    from funding.bids import selectors
+    from funding.models import Bid
+    from incubator.models import Cycle
+
+    pilot = Cycle.objects.get(name__contains="pilot")
+    bids = Bid.objects.filter(place__cycle=pilot)
+    assert set(bids.values_list("status", flat=True)) == set(Bid.Status.values)
+    # The demo applicant's organisation's bid waits for its mentor's review.
+    waiting = bids.get(
+        place__organisation__memberships__user__email="applicant@demo.lv", status="review"
+    )
+    request = waiting.review_requests.get()
+    assert request.reviewer.mentor_profile is not None
+    totals, per_cohort = selectors.figures(selectors.board_bids(pilot))
+    assert totals["awarded"] >= 2 and totals["awarded_eur"] > 0 and totals["expected_eur"] > 0
+    assert len(per_cohort) >= 3
+    assert client.login(email="staff@demo.lv", password=PASSWORD)
+    assert client.get(reverse("funding:bid_board")).status_code == 200
+
+
 class _Forms(HTMLParser):
     """The POST forms of a page: their action and their fields (hidden ones with
     the value the page gave them); and the choices of its filter (GET) forms, as

@@ -19,6 +19,7 @@ from incubator.models import Organisation, PriorityField
 from incubator.permissions import staff_required
 
 from .. import selectors, services, spreadsheet
+from ..bids import selectors as bid_selectors
 from ..forms import CallForm, CatalogueFilterForm, ImportForm, RecommendForm, SourceForm
 from ..models import FundingCall, FundingSource, LegalForm
 
@@ -303,6 +304,9 @@ def _organisation_page(request, organisation, form=None, status=200):
             "matches": selectors.matches(profile, now),
             "recommendations": list(selectors.recommendations_for([organisation.pk])),
             "dismissals": list(selectors.dismissals_of([organisation.pk])),
+            "bids": list(
+                bid_selectors.bids_for(request.user).filter(place__organisation=organisation)
+            ),
             "form": form or RecommendForm(sources=sources, calls=calls),
             "now": now,
         },
