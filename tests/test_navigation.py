@@ -137,6 +137,7 @@ def test_staff_see_the_staff_pages_and_no_applicant_pages(client, db):
         reverse("mentoring:overview"),
         reverse("funding:staff_home"),
         reverse("notifications:outbox"),
+        reverse("privacy:erasure_list"),
         reverse("admin:index"),
     ]
     assert list(nav) == [""]

@@ -18,6 +18,6 @@ class PrivacyConfig(AppConfig):
         kernel.register()
         sections.register_menu_item(
             sections.MenuItem(
-                "privacy", _("Personal data"), "privacy:erasure_list", audience="staff", order=900
+                "privacy", _("Personal data"), "privacy:erasure_list", audience="staff", order=85
             )
         )
