@@ -3,15 +3,14 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/incubator python -m bench [module ...]
     BENCH_SIZE=quick DATABASE_URL=... python -m bench      # the small seed CI runs
 
-Each benchmark is a module here with ``run(report)``; it seeds its own data in a
-fresh scratch database (created and dropped around the run, like a test database)
-and calls ``report(name, value)``. Ratios are measured within one run. Every module
-not starting with ``_`` is a benchmark (``load``: the portal under gunicorn and wrk on
-loopback, needs Debian's ``wrk``; ``bids``; ``mentoring``; ``privacy``; ``ranking``;
-``reminders``). Sizes come from ``bench.scaled(full, quick)``, so that ``BENCH_SIZE=quick`` runs
-the same steps and
-checks on a small seed (figures named after a size say which) and shortens the load
-runs (5 s per page, 10 s for the mixed load).
+Each benchmark is a module here with ``run(report)``; it seeds its own data in a fresh
+scratch database (created and dropped around the run, like a test database) and calls
+``report(name, value)``. Ratios are measured within one run. Every module not starting
+with ``_`` is a benchmark (``load``: the portal under gunicorn and wrk on loopback,
+needs Debian's ``wrk``; ``assignment``; ``bids``; ``mentoring``; ``privacy``; ``ranking``;
+``reminders``). Sizes come from ``bench.scaled(full, quick)``, so that ``BENCH_SIZE=quick``
+runs the same steps and checks on a small seed (figures named after a size say which) and
+shortens the load runs (5 s per page, 10 s for the mixed load).
 """
 
 import importlib
