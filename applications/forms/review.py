@@ -393,20 +393,27 @@ class LetterTemplateForm(forms.ModelForm):
         }
 
 
-class LetterSelectionForm(forms.Form):
+class LetterChoiceForm(forms.Form):
+    """The ticked decisions whose letters staff want to read."""
+
     applications = ChosenRowsField(
         label=_("Applications"),
         queryset=Application.objects.none(),
         error_messages={"required": _("Tick at least one application.")},
     )
-    # What staff read on the preview page: without it nothing is sent.
-    fingerprint = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, cycle, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["applications"].queryset = Application.objects.filter(
             cycle=cycle, status__in=Application.DECISIONS
         )
+
+
+class LetterSelectionForm(LetterChoiceForm):
+    """The letters to send: those staff read, identified by the preview's
+    fingerprint (without it nothing is sent)."""
+
+    fingerprint = forms.CharField(widget=forms.HiddenInput)
 
 
 def placeholder_help():
