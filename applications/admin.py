@@ -52,7 +52,7 @@ class AttachmentInline(admin.TabularInline):
 class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
-    fields = ["status", "changed_by", "changed_at", "note", "published_at"]
+    fields = ["status", "changed_by", "changed_at", "note", "internal_note", "published_at"]
     readonly_fields = fields
     can_delete = False
 
@@ -141,9 +141,17 @@ class AttachmentAdmin(admin.ModelAdmin):
 class StatusChangeAdmin(admin.ModelAdmin):
     list_display = ["application", "status", "changed_by", "changed_at", "published_at"]
     list_filter = ["status", "application__cycle"]
-    search_fields = ["application__organisation__name", "note"]
+    search_fields = ["application__organisation__name", "note", "internal_note"]
     list_select_related = ["application__organisation", "application__cycle", "changed_by"]
-    readonly_fields = ["application", "status", "changed_by", "changed_at", "note", "published_at"]
+    readonly_fields = [
+        "application",
+        "status",
+        "changed_by",
+        "changed_at",
+        "note",
+        "internal_note",
+        "published_at",
+    ]
 
     # The record of what happened: written by the services only, never removed.
     def has_add_permission(self, request):

@@ -359,9 +359,15 @@ class ScoreForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Application.DECISION_CHOICES)
     reason = forms.CharField(
-        label=_("Reason"),
+        label=_("Reason for the organisation"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Recorded with the decision; it can be quoted in the letter."),
+        help_text=_("The organisation reads it: the letters quote it where they say {reason}."),
+    )
+    internal_note = forms.CharField(
+        label=_("Internal note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only staff see it: never in a letter or on the organisation's pages."),
     )
 
 

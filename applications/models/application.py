@@ -151,7 +151,18 @@ class StatusChange(models.Model):
         related_name="+",
     )
     changed_at = models.DateTimeField(_("when"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        help_text=_(
+            "With a decision: the reason for the organisation, which its letter may quote."
+        ),
+    )
+    internal_note = models.TextField(
+        _("internal note"),
+        blank=True,
+        help_text=_("Staff's working note: never shown to the organisation."),
+    )
     published_at = models.DateTimeField(
         _("shown to the organisation"),
         null=True,

@@ -35,13 +35,14 @@ def _moment(value):
     return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
-def _record(application, status, by, note="", at=None):
-    StatusChange.objects.create(
+def _record(application, status, by, note="", at=None, **extra):
+    return StatusChange.objects.create(
         application=application,
         status=status,
         changed_by=by,
         note=note,
         changed_at=at or timezone.now(),
+        **extra,
     )
 
 
@@ -175,7 +176,7 @@ def _announce_revoked(application):
 
 
 @transaction.atomic
-def decide(application, *, decision, by, reason=""):
+def decide(application, *, decision, by, reason="", internal_note=""):
     """Admits, wait-lists or rejects a submitted application, or changes an earlier
     decision, recording who and why.
 
@@ -183,7 +184,8 @@ def decide(application, *, decision, by, reason=""):
     until then the organisation keeps seeing what it was last told, a published
     admission included (its place in the programme is given up only when the new
     decision is published). An application that failed an eligibility requirement
-    can only be rejected. The reason is for staff; a letter may quote it.
+    can only be rejected. ``reason`` is the reason for the organisation (its letter
+    may quote it); ``internal_note`` is staff's own and never leaves the staff pages.
     """
     application = _lock(application)
     if decision not in DECISION_FROM:
@@ -212,17 +214,25 @@ def decide(application, *, decision, by, reason=""):
     application.status = decision
     application.decision_published_at = None
     application.save(update_fields=["status", "decision_published_at", "updated_at"])
-    _record(application, decision, by, note=reason)
+    _record(application, decision, by, note=reason, internal_note=internal_note.strip())
     return application
 
 
-def decide_in_bulk(applications, *, decision, by, reason=""):
+def decide_in_bulk(applications, *, decision, by, reason="", internal_note=""):
     """``decide`` for each application, each in its own transaction. Returns (the
     decided applications, [(application, message)] of those refused)."""
     decided, refused = [], []
     for application in applications:
         try:
-            decided.append(decide(application, decision=decision, by=by, reason=reason))
+            decided.append(
+                decide(
+                    application,
+                    decision=decision,
+                    by=by,
+                    reason=reason,
+                    internal_note=internal_note,
+                )
+            )
         except ValidationError as error:
             refused.append((application, message_of(error)))
     return decided, refused

@@ -34,7 +34,9 @@ PLACEHOLDERS = {
     "cycle": gettext_lazy("the cycle's name"),
     "priority_field": gettext_lazy("the application's priority field"),
     "decision": gettext_lazy("the decision"),
-    "reason": gettext_lazy("the reason recorded with the decision"),
+    "reason": gettext_lazy(
+        "the reason for the organisation recorded with the decision (never the internal note)"
+    ),
     "total": gettext_lazy("the weighted total, as a percentage of the maximum"),
     "rank": gettext_lazy("the place in the overall ranking"),
     "field_rank": gettext_lazy("the place in the ranking of the priority field"),

@@ -101,6 +101,7 @@ def decide_in_bulk(request, cycle_pk):
         decision=form.cleaned_data["decision"],
         by=request.user,
         reason=form.cleaned_data["reason"],
+        internal_note=form.cleaned_data["internal_note"],
     )
     if decided:
         messages.success(

@@ -154,6 +154,7 @@ def decide(request, pk):
                 decision=form.cleaned_data["decision"],
                 by=request.user,
                 reason=form.cleaned_data["reason"],
+                internal_note=form.cleaned_data["internal_note"],
             )
         except ValidationError as error:
             messages.error(request, message_of(error))
