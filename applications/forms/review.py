@@ -369,6 +369,14 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only staff see it: never in a letter or on the organisation's pages."),
     )
+    without_review = forms.BooleanField(
+        label=_("Decide without a submitted review"),
+        required=False,
+        help_text=_(
+            "Only to admit or wait-list an application nobody has scored: the letter "
+            "then leaves out the figures."
+        ),
+    )
 
 
 class BulkDecisionForm(DecisionForm):

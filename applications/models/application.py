@@ -163,6 +163,11 @@ class StatusChange(models.Model):
         blank=True,
         help_text=_("Staff's working note: never shown to the organisation."),
     )
+    without_review = models.BooleanField(
+        _("decided without a submitted review"),
+        default=False,
+        help_text=_("Staff confirmed this decision although no review had been submitted."),
+    )
     published_at = models.DateTimeField(
         _("shown to the organisation"),
         null=True,

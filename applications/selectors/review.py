@@ -284,6 +284,8 @@ def published_decision(application):
         for item in feedback["criteria"]
     ]
     context["feedback_total"] = feedback["total"]
+    context["feedback_raw_total"] = feedback.get("raw_total")
+    context["feedback_normalised"] = feedback.get("normalised", False)
     context["overall_comments"] = feedback["overall"]
     return context
 

@@ -13,7 +13,7 @@ from incubator.notifications import services as notifications
 from incubator.uploads import delete_document, store_document
 
 from .. import signals
-from ..models import Application, Attachment, StatusChange
+from ..models import Application, Attachment, ReviewAssignment, StatusChange
 
 # The applicant's answers: what a draft saves (the application form shows them all)
 # and what submitting requires.
@@ -176,7 +176,26 @@ def _announce_revoked(application):
 
 
 @transaction.atomic
-def decide(application, *, decision, by, reason="", internal_note=""):
+def _has_a_review(application):
+    return application.assignments.filter(status=ReviewAssignment.Status.SUBMITTED).exists()
+
+
+def _refuse_unreviewed(application):
+    """An admission or a place on the waiting list rests on the evaluation: without
+    a submitted review, staff must say that they decide without one."""
+    raise ValidationError(
+        _(
+            "%(organisation)s has no submitted review yet, so the letter would have no "
+            "figures to quote. Wait for the review, or tick “Decide without a submitted "
+            "review” to record the decision deliberately."
+        )
+        % {"organisation": application.organisation},
+        code="unreviewed",
+    )
+
+
+@transaction.atomic
+def decide(application, *, decision, by, reason="", internal_note="", without_review=False):
     """Admits, wait-lists or rejects a submitted application, or changes an earlier
     decision, recording who and why.
 
@@ -184,8 +203,11 @@ def decide(application, *, decision, by, reason="", internal_note=""):
     until then the organisation keeps seeing what it was last told, a published
     admission included (its place in the programme is given up only when the new
     decision is published). An application that failed an eligibility requirement
-    can only be rejected. ``reason`` is the reason for the organisation (its letter
-    may quote it); ``internal_note`` is staff's own and never leaves the staff pages.
+    can only be rejected. Admitting or wait-listing an application without a
+    submitted review needs ``without_review`` (staff decide deliberately; its letter
+    then leaves out the figures it does not have). ``reason`` is the reason for
+    the organisation (its letter may quote it); ``internal_note`` is staff's own and
+    never leaves the staff pages.
     """
     application = _lock(application)
     if decision not in DECISION_FROM:
@@ -211,14 +233,26 @@ def decide(application, *, decision, by, reason="", internal_note=""):
             % {"organisation": application.organisation},
             code="ineligible",
         )
+    unreviewed = decision != Application.Status.REJECTED and not _has_a_review(application)
+    if unreviewed and not without_review:
+        _refuse_unreviewed(application)
     application.status = decision
     application.decision_published_at = None
     application.save(update_fields=["status", "decision_published_at", "updated_at"])
-    _record(application, decision, by, note=reason, internal_note=internal_note.strip())
+    _record(
+        application,
+        decision,
+        by,
+        note=reason,
+        internal_note=internal_note.strip(),
+        without_review=unreviewed,
+    )
     return application
 
 
-def decide_in_bulk(applications, *, decision, by, reason="", internal_note=""):
+def decide_in_bulk(
+    applications, *, decision, by, reason="", internal_note="", without_review=False
+):
     """``decide`` for each application, each in its own transaction. Returns (the
     decided applications, [(application, message)] of those refused)."""
     decided, refused = [], []
@@ -231,6 +265,7 @@ def decide_in_bulk(applications, *, decision, by, reason="", internal_note=""):
                     by=by,
                     reason=reason,
                     internal_note=internal_note,
+                    without_review=without_review,
                 )
             )
         except ValidationError as error:

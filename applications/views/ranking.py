@@ -102,6 +102,7 @@ def decide_in_bulk(request, cycle_pk):
         by=request.user,
         reason=form.cleaned_data["reason"],
         internal_note=form.cleaned_data["internal_note"],
+        without_review=form.cleaned_data["without_review"],
     )
     if decided:
         messages.success(

@@ -155,6 +155,7 @@ def decide(request, pk):
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 internal_note=form.cleaned_data["internal_note"],
+                without_review=form.cleaned_data["without_review"],
             )
         except ValidationError as error:
             messages.error(request, message_of(error))
