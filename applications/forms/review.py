@@ -369,6 +369,15 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only staff see it: never in a letter or on the organisation's pages."),
     )
+    over_places_reason = forms.CharField(
+        label=_("Reason for admitting over the places"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only when every place of the cycle, or of the priority field, is taken: "
+            "recorded with the decision."
+        ),
+    )
     without_review = forms.BooleanField(
         label=_("Decide without a submitted review"),
         required=False,

@@ -168,6 +168,14 @@ class StatusChange(models.Model):
         default=False,
         help_text=_("Staff confirmed this decision although no review had been submitted."),
     )
+    places_override = models.TextField(
+        _("admitted over the places: reason"),
+        blank=True,
+        help_text=_(
+            "Why staff admitted the organisation although every place of the cycle, or "
+            "of its priority field, was taken."
+        ),
+    )
     published_at = models.DateTimeField(
         _("shown to the organisation"),
         null=True,

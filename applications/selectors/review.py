@@ -337,6 +337,7 @@ def decisions(cycle):
             decision_id=Subquery(latest.values("pk")[:1]),
             decision_reason=Subquery(latest.values("note")[:1]),
             decision_internal_note=Subquery(latest.values("internal_note")[:1]),
+            decision_places_override=Subquery(latest.values("places_override")[:1]),
             decided_at=Subquery(latest.values("changed_at")[:1]),
             letter_sent_at=Subquery(
                 DecisionLetter.objects.filter(decision_id=OuterRef("decision_id")).values(

@@ -9,11 +9,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from incubator.forms import message_of
+from incubator.models import Cycle
 from incubator.notifications import services as notifications
 from incubator.uploads import delete_document, store_document
 
 from .. import signals
-from ..models import Application, Attachment, ReviewAssignment, StatusChange
+from ..models import Application, Attachment, FieldQuota, ReviewAssignment, StatusChange
 
 # The applicant's answers: what a draft saves (the application form shows them all)
 # and what submitting requires.
@@ -194,8 +195,66 @@ def _refuse_unreviewed(application):
     )
 
 
+def places_left(application, *, exclude=None):
+    """What an admission of ``application`` would go over: messages naming the
+    numbers, for the cycle's places and for its field's maximum (empty: a place is
+    free)."""
+    cycle = application.cycle
+    admitted = Application.objects.filter(cycle=cycle, status=Application.Status.ADMITTED)
+    if exclude is not None:
+        admitted = admitted.exclude(pk=exclude.pk)
+    full = []
+    taken = admitted.count()
+    if taken >= cycle.places:
+        full.append(
+            _("All places of the cycle are taken: %(taken)d admitted of %(places)d.")
+            % {"places": cycle.places, "taken": taken}
+        )
+    quota = (
+        FieldQuota.objects.filter(cycle=cycle, priority_field=application.priority_field_id)
+        .exclude(maximum_places=None)
+        .first()
+    )
+    if quota is not None:
+        in_field = admitted.filter(priority_field=application.priority_field_id).count()
+        if in_field >= quota.maximum_places:
+            full.append(
+                _(
+                    "The priority field “%(field)s” is full: %(taken)d places taken, "
+                    "at most %(maximum)d."
+                )
+                % {
+                    "field": application.priority_field.name,
+                    "maximum": quota.maximum_places,
+                    "taken": in_field,
+                }
+            )
+    return full
+
+
+def _check_places(application, over_places_reason):
+    """Admitting when the places are taken needs staff's reason for going over."""
+    full = places_left(application, exclude=application)
+    if full and not over_places_reason.strip():
+        anyway = _(
+            "To admit %(organisation)s anyway, write why under “Reason for admitting "
+            "over the places”: it is recorded with the decision."
+        ) % {"organisation": application.organisation}
+        raise ValidationError(" ".join([*full, anyway]), code="over_places")
+    return over_places_reason.strip() if full else ""
+
+
 @transaction.atomic
-def decide(application, *, decision, by, reason="", internal_note="", without_review=False):
+def decide(
+    application,
+    *,
+    decision,
+    by,
+    reason="",
+    internal_note="",
+    without_review=False,
+    over_places_reason="",
+):
     """Admits, wait-lists or rejects a submitted application, or changes an earlier
     decision, recording who and why.
 
@@ -207,8 +266,12 @@ def decide(application, *, decision, by, reason="", internal_note="", without_re
     submitted review needs ``without_review`` (staff decide deliberately; its letter
     then leaves out the figures it does not have). ``reason`` is the reason for
     the organisation (its letter may quote it); ``internal_note`` is staff's own and
-    never leaves the staff pages.
+    never leaves the staff pages. Admitting when every place of the cycle (or of
+    the field's maximum) is taken needs ``over_places_reason``, recorded with it.
     """
+    if decision == Application.Status.ADMITTED:
+        # One admission at a time per cycle, so that two cannot both take the last place.
+        Cycle.objects.select_for_update().get(pk=application.cycle_id)
     application = _lock(application)
     if decision not in DECISION_FROM:
         raise ValueError(f"Not a decision: {decision}")
@@ -236,6 +299,9 @@ def decide(application, *, decision, by, reason="", internal_note="", without_re
     unreviewed = decision != Application.Status.REJECTED and not _has_a_review(application)
     if unreviewed and not without_review:
         _refuse_unreviewed(application)
+    override = ""
+    if decision == Application.Status.ADMITTED:
+        override = _check_places(application, over_places_reason)
     application.status = decision
     application.decision_published_at = None
     application.save(update_fields=["status", "decision_published_at", "updated_at"])
@@ -246,28 +312,18 @@ def decide(application, *, decision, by, reason="", internal_note="", without_re
         note=reason,
         internal_note=internal_note.strip(),
         without_review=unreviewed,
+        places_override=override,
     )
     return application
 
 
-def decide_in_bulk(
-    applications, *, decision, by, reason="", internal_note="", without_review=False
-):
+def decide_in_bulk(applications, *, decision, by, **details):
     """``decide`` for each application, each in its own transaction. Returns (the
     decided applications, [(application, message)] of those refused)."""
     decided, refused = [], []
     for application in applications:
         try:
-            decided.append(
-                decide(
-                    application,
-                    decision=decision,
-                    by=by,
-                    reason=reason,
-                    internal_note=internal_note,
-                    without_review=without_review,
-                )
-            )
+            decided.append(decide(application, decision=decision, by=by, **details))
         except ValidationError as error:
             refused.append((application, message_of(error)))
     return decided, refused
