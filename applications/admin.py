@@ -22,6 +22,7 @@ from .models import (
     EligibilityRequirement,
     FieldQuota,
     LetterTemplate,
+    PlaceOffer,
     ReviewAssignment,
     ReviewerLine,
     ReviewSettings,
@@ -584,6 +585,33 @@ class ReviewerLineAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlaceOffer)
+class PlaceOfferAdmin(admin.ModelAdmin):
+    """Offers are made and answered through the portal's services; here they are
+    read."""
+
+    list_display = ["application", "status", "offered_at", "expires_at", "answered_at"]
+    list_filter = ["status", "cycle"]
+    search_fields = ["application__organisation__name"]
+    list_select_related = ["application__organisation", "application__cycle"]
+    readonly_fields = [
+        "cycle",
+        "application",
+        "status",
+        "offered_at",
+        "expires_at",
+        "offered_by",
+        "answered_at",
+        "answered_by",
+    ]
+
+    def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):

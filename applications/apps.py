@@ -9,6 +9,10 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from incubator.notifications import kinds
+        from incubator.notifications import reminders as engine
 
+        from . import reminders
+
+        engine.register(reminders.PlaceOfferReminders())
         kinds.register("application", _("Applications and decisions"))
         kinds.register("committee", _("Evaluation committee"))

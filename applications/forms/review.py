@@ -30,6 +30,7 @@ class ReviewSettingsForm(forms.ModelForm):
             "normalise_scores",
             "spread_threshold",
             "applicants_see_feedback",
+            "offer_days",
         ]
         widgets = {
             "reviews_due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

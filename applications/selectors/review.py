@@ -26,6 +26,7 @@ from ..models import (
     EligibilityRequirement,
     FieldQuota,
     LetterTemplate,
+    PlaceOffer,
     ReviewAssignment,
     ReviewSettings,
     Score,
@@ -370,4 +371,12 @@ def left_after_admission(cycle):
         .select_related("organisation", "priority_field")
         .distinct()
         .order_by("organisation__name")
+    )
+
+
+def place_offers(cycle):
+    """Every place offered from the cycle's waiting list, newest first, with its
+    organisation and who answered."""
+    return PlaceOffer.objects.filter(cycle=cycle).select_related(
+        "application__organisation", "application__priority_field", "answered_by", "offered_by"
     )

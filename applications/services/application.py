@@ -362,6 +362,7 @@ def publish_decision(application, *, by, now=None):
         )
     elif previous == Application.Status.ADMITTED:
         _announce_revoked(application)
+        _offer_the_place(application)
     return application
 
 
@@ -377,7 +378,7 @@ def can_withdraw(application):
 def withdraw(application, *, by, reason=""):
     """The organisation withdraws its application, or leaves the programme after
     being admitted (which announces ``admission_revoked`` after the commit, and
-    frees the place for the next wait-listed organisation)."""
+    offers the place to the next wait-listed organisation)."""
     application = _lock(application)
     if not can_withdraw(application):
         raise ValidationError(
@@ -403,7 +404,15 @@ def withdraw(application, *, by, reason=""):
         )
     if was_admitted:
         _announce_revoked(application)
+        _offer_the_place(application)
     return application
+
+
+def _offer_the_place(application):
+    """An admitted organisation left: its place goes to the waiting list."""
+    from .offers import offer_free_places  # offers build on this module's decide
+
+    offer_free_places(application.cycle)
 
 
 @transaction.atomic

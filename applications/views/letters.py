@@ -37,6 +37,7 @@ def decisions(request, cycle_pk):
             "waiting_list": selectors.waiting_list(cycle, settings) if free else [],
             "left": selectors.left_after_admission(cycle) if free else [],
             "unsent": selectors.decisions(cycle).filter(letter_sent_at__isnull=True).count(),
+            "offers": selectors.place_offers(cycle),
         },
         settings=settings,
     )
