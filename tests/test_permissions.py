@@ -476,6 +476,7 @@ REDIRECTS = {
         ).exists(),
     ),
     "applications:decide": Redirect(
+        given=_submitted_review,
         to=_staff_detail,
         done=lambda w, role: Application.objects.filter(
             pk=w.reviewed.pk, status="admitted"
