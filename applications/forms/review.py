@@ -36,6 +36,15 @@ class ReviewSettingsForm(forms.ModelForm):
             "reviews_due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, the offers keep the days they have (5 by default).
+        self.fields["offer_days"].required = False
+
+    def clean_offer_days(self):
+        days = self.cleaned_data.get("offer_days")
+        return days if days is not None else self.instance.offer_days
+
 
 class QuotaForm(forms.Form):
     """The places of one priority field (the field is the form's ``field``)."""
