@@ -24,6 +24,7 @@ from .models import (
     EligibilityRequirement,
     FieldQuota,
     LetterTemplate,
+    PlaceOffer,
     ReviewAssignment,
     ReviewerLine,
     ReviewSettings,
@@ -54,7 +55,7 @@ class AttachmentInline(admin.TabularInline):
 class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
-    fields = ["status", "changed_by", "changed_at", "note", "published_at"]
+    fields = ["status", "changed_by", "changed_at", "note", "internal_note", "published_at"]
     readonly_fields = fields
     can_delete = False
 
@@ -143,9 +144,17 @@ class AttachmentAdmin(admin.ModelAdmin):
 class StatusChangeAdmin(admin.ModelAdmin):
     list_display = ["application", "status", "changed_by", "changed_at", "published_at"]
     list_filter = ["status", "application__cycle"]
-    search_fields = ["application__organisation__name", "note"]
+    search_fields = ["application__organisation__name", "note", "internal_note"]
     list_select_related = ["application__organisation", "application__cycle", "changed_by"]
-    readonly_fields = ["application", "status", "changed_by", "changed_at", "note", "published_at"]
+    readonly_fields = [
+        "application",
+        "status",
+        "changed_by",
+        "changed_at",
+        "note",
+        "internal_note",
+        "published_at",
+    ]
 
     # The record of what happened: written by the services only, never removed.
     def has_add_permission(self, request):
@@ -586,6 +595,33 @@ class ReviewerLineAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlaceOffer)
+class PlaceOfferAdmin(admin.ModelAdmin):
+    """Offers are made and answered through the portal's services; here they are
+    read."""
+
+    list_display = ["application", "status", "offered_at", "expires_at", "answered_at"]
+    list_filter = ["status", "cycle"]
+    search_fields = ["application__organisation__name"]
+    list_select_related = ["application__organisation", "application__cycle"]
+    readonly_fields = [
+        "cycle",
+        "application",
+        "status",
+        "offered_at",
+        "expires_at",
+        "offered_by",
+        "answered_at",
+        "answered_by",
+    ]
+
+    def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):

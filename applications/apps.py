@@ -10,11 +10,13 @@ class ApplicationsConfig(AppConfig):
     def ready(self):
         from incubator import landing
         from incubator.notifications import kinds
+        from incubator.notifications import reminders as engine
         from incubator.permissions import is_staff
 
-        from . import privacy
+        from . import privacy, reminders
         from .permissions import is_reviewer
 
+        engine.register(reminders.PlaceOfferReminders())
         kinds.register("application", _("Applications and decisions"))
         kinds.register("committee", _("Evaluation committee"))
         privacy.register()

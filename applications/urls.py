@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applicant, letters, ranking, reviewer, setup, staff
+from .views import applicant, letters, offers, ranking, reviewer, setup, staff
 
 app_name = "applications"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("applications/<int:pk>/", applicant.edit, name="edit"),
     path("applications/<int:pk>/autosave/", applicant.autosave, name="autosave"),
     path("applications/<int:pk>/withdraw/", applicant.withdraw, name="withdraw"),
+    path("offers/<int:pk>/", offers.offer, name="offer"),
+    path("offers/<int:pk>/accept/", offers.offer_accept, name="offer_accept"),
+    path("offers/<int:pk>/decline/", offers.offer_decline, name="offer_decline"),
     path(
         "applications/<int:pk>/attachments/",
         applicant.attachment_upload,
@@ -79,4 +82,5 @@ urlpatterns = [
     path(f"{review}/letters/", letters.letter_templates, name="review_letter_templates"),
     path(f"{review}/letters/preview/", letters.letters_preview, name="review_letters_preview"),
     path(f"{review}/letters/send/", letters.letters_send, name="review_letters_send"),
+    path(f"{review}/offers/", offers.offer_places, name="review_offer_places"),
 ]

@@ -66,6 +66,7 @@ def _admit_pilot(demo):
                 decision=Application.Status.ADMITTED,
                 by=demo.staff,
                 reason="Atbilst programmas mērķim un prioritārajai jomai.",
+                without_review=True,
             )
         if application.status in (
             Application.Status.SUBMITTED,

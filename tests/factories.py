@@ -158,7 +158,14 @@ def admit(organisation, cycle, by, priority_field=None):
         submitted=True,
         priority_field=priority_field or organisation.priority_field,
     )
-    application_services.decide(application, decision="admitted", by=by)
+    # Unscored, and beyond the cycle's places when a test needs many participants.
+    application_services.decide(
+        application,
+        decision="admitted",
+        by=by,
+        without_review=True,
+        over_places_reason="Papildu vieta",
+    )
     application_services.publish_decision(application, by=by)
     return cohort_services.place_admitted(application)
 

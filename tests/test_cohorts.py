@@ -34,7 +34,7 @@ def test_publishing_an_admission_places_the_organisation_in_a_new_cohort(
         submitted=True,
         organisation__priority_field=culture,
     )
-    application_services.decide(application, decision="admitted", by=staff)
+    application_services.decide(application, decision="admitted", by=staff, without_review=True)
     assert not Cohort.objects.exists()  # a decision is internal until published
     with django_capture_on_commit_callbacks(execute=True):
         application_services.publish_decision(application, by=staff)

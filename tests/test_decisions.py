@@ -27,7 +27,13 @@ def test_admitting_records_who_and_why_and_announces_once_published_and_committe
 ):
     application = factories.ApplicationFactory(submitted=True)
     with django_capture_on_commit_callbacks(execute=True):
-        services.decide(application, decision="admitted", by=staff, reason="Augsts vērtējums")
+        services.decide(
+            application,
+            decision="admitted",
+            by=staff,
+            reason="Augsts vērtējums",
+            without_review=True,
+        )
     assert admitted_events == []  # a decision is internal until published
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.publish_decision(application, by=staff)
@@ -43,20 +49,23 @@ def test_admitting_records_who_and_why_and_announces_once_published_and_committe
 def test_drafts_withdrawals_and_admissions_are_not_admitted(staff, status, admitted_events):
     application = factories.ApplicationFactory(status=status)
     with pytest.raises(ValidationError):
-        services.decide(application, decision="admitted", by=staff)
+        services.decide(application, decision="admitted", by=staff, without_review=True)
     assert Application.objects.get().status == status
 
 
 def test_a_waitlisted_application_can_be_admitted_later(staff):
     application = factories.ApplicationFactory(submitted=True)
-    services.decide(application, decision="waitlisted", by=staff)
-    services.decide(application, decision="admitted", by=staff)
+    services.decide(application, decision="waitlisted", by=staff, without_review=True)
+    services.decide(application, decision="admitted", by=staff, without_review=True)
     assert [c.status for c in application.status_changes.all()] == ["waitlisted", "admitted"]
 
 
-def test_staff_decide_from_the_admin_with_the_same_service(client, db):
+def test_staff_decide_from_the_admin_with_the_same_service(client, db, review):
     admin = factories.AdminFactory()
     submitted = factories.ApplicationFactory(submitted=True)
+    review(
+        factories.UserFactory(), submitted, {factories.CriterionFactory(cycle=submitted.cycle): 4}
+    )
     draft = factories.ApplicationFactory()
     client.force_login(admin)
     response = client.post(
@@ -95,7 +104,7 @@ def test_the_organisation_sees_a_decision_only_once_published(
 ):
     application.status = "submitted"
     application.save()
-    services.decide(application, decision="admitted", by=staff)
+    services.decide(application, decision="admitted", by=staff, without_review=True)
     client.force_login(applicant)
     page = client.get(reverse("applications:dashboard")).content.decode()
     assert "Uzņemts" not in page and "Iesniegts" in page

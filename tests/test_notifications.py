@@ -413,7 +413,12 @@ def test_an_agenda_that_mentions_method_cancel_is_still_an_invitation(place, sta
 def test_the_kinds_come_from_the_apps_that_send_them(client, staff, monkeypatch):
     from incubator.notifications import kinds
 
-    assert [prefix for prefix, _label in kinds.choices()][:2] == ["meeting", "deadline"]
+    # Reminder sources first, in the order the apps register them.
+    assert [prefix for prefix, _label in kinds.choices()][:3] == [
+        "place-offer",
+        "meeting",
+        "deadline",
+    ]
     assert {"organisation", "account", "application", "committee"} <= {
         prefix for prefix, _label in kinds.choices()
     }

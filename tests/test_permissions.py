@@ -22,13 +22,14 @@ from applications.models import (
     Criterion,
     DecisionLetter,
     EligibilityCheck,
+    PlaceOffer,
     ReviewAssignment,
     ReviewSettings,
 )
 from cohorts.models import CohortMembership, Deadline, MeetingMaterial, MeetingResponse
 from incubator import services as kernel_services
 from incubator import views as kernel_views
-from incubator.models import Invitation, Membership, User
+from incubator.models import Cycle, Invitation, Membership, User
 from incubator.notifications.models import Email
 
 from . import factories, role_matrix
@@ -42,7 +43,25 @@ from .role_matrix import (
     staff_only,
 )
 
-world = role_matrix.world_fixture()
+
+def _place_offer(w):
+    """A place offered from another cycle's waiting list to the owner's second
+    organisation."""
+    from tests import factories
+
+    staff = w.users["staff"]
+    w.offer_cycle = factories.CycleFactory(places=1)
+    waiting = factories.ApplicationFactory(
+        cycle=w.offer_cycle, organisation=w.newcomer, submitted=True
+    )
+    application_services.decide(
+        waiting, decision="waitlisted", by=staff, reason="Rezervē", without_review=True
+    )
+    application_services.publish_decision(waiting, by=staff)
+    (w.offer,) = application_services.offer_free_places(w.offer_cycle)
+
+
+world = role_matrix.world_fixture(_place_offer)
 
 
 def only_assigned_reviewer(code):
@@ -165,6 +184,9 @@ CASES = {
         only_owner(200),
     ),
     "applications:withdraw": ("get", lambda w: [w.application.pk], None, only_owner(200)),
+    "applications:offer": ("get", lambda w: [w.offer.pk], None, only_owner(200)),
+    "applications:offer_accept": ("post", lambda w: [w.offer.pk], None, only_owner(302)),
+    "applications:offer_decline": ("post", lambda w: [w.offer.pk], None, only_owner(302)),
     "applications:attachment_upload": ("post", lambda w: [w.application.pk], {}, only_owner(400)),
     "applications:attachment_download": (
         "get",
@@ -333,6 +355,12 @@ CASES = {
         {"unsent": "1"},
         staff_only(200),
     ),
+    "applications:review_offer_places": (
+        "post",
+        lambda w: [w.offer_cycle.pk],
+        None,
+        staff_only(302),
+    ),
     "applications:review_letters_send": (
         "post",
         lambda w: [w.cycle.pk],
@@ -340,6 +368,23 @@ CASES = {
         staff_only(302),
     ),
 }
+
+
+def _offer_is(w, status):
+    return PlaceOffer.objects.filter(pk=w.offer.pk, status=status).exists()
+
+
+def _another_place_and_waiting(w):
+    """Staff freed a place: the offer cycle has two, and a second organisation waits."""
+    from tests import factories
+
+    Cycle.objects.filter(pk=w.offer_cycle.pk).update(places=2)
+    waiting = factories.ApplicationFactory(cycle=w.offer_cycle, submitted=True)
+    staff = w.users["staff"]
+    application_services.decide(
+        waiting, decision="waitlisted", by=staff, reason="Rezervē", without_review=True
+    )
+    application_services.publish_decision(waiting, by=staff)
 
 
 def _to(name, *args):
@@ -469,6 +514,7 @@ REDIRECTS = {
         ).exists(),
     ),
     "applications:decide": Redirect(
+        given=_submitted_review,
         to=_staff_detail,
         done=lambda w, role: Application.objects.filter(
             pk=w.reviewed.pk, status="admitted"
@@ -511,6 +557,19 @@ REDIRECTS = {
         done=lambda w, role: ReviewSettings.objects.filter(
             cycle=w.cycle, finalised_at__isnull=False
         ).exists(),
+    ),
+    "applications:offer_accept": Redirect(
+        to=_to("applications:offer", lambda w: w.offer.pk),
+        done=lambda w, role: _offer_is(w, "accepted"),
+    ),
+    "applications:offer_decline": Redirect(
+        to=_to("applications:offer", lambda w: w.offer.pk),
+        done=lambda w, role: _offer_is(w, "declined"),
+    ),
+    "applications:review_offer_places": Redirect(
+        given=_another_place_and_waiting,
+        to=_to("applications:review_decisions", lambda w: w.offer_cycle.pk),
+        done=lambda w, role: PlaceOffer.objects.filter(cycle=w.offer_cycle).count() == 2,
     ),
     "applications:review_letters_send": Redirect(
         given=_decided_and_finalised,

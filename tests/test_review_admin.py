@@ -118,6 +118,7 @@ def test_settings_that_move_the_figures_are_refused_after_finalising(superuser, 
             "reviewers_per_application": "3",
             "spread_threshold": "20.0",
             "normalise_scores": "on",
+            "offer_days": "5",
         },
     )
     assert "apstiprināts" in errors_of(response)

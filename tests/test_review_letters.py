@@ -176,6 +176,52 @@ def test_staff_read_the_letters_then_send_them_from_the_pages(
     assert "Augsts vērtējums" not in detail
 
 
+def test_staff_tick_three_decisions_and_read_exactly_their_letters(
+    client, cycle, scored, staff, review
+):
+    """The decisions page's form (a GET with the ticked rows, nothing else) opens
+    the preview of those letters, and only those."""
+    criterion = cycle.criteria.get()
+    others = []
+    for name, value in (("Biedrība “Jūras vārti”", 3), ("Nodibinājums “Liepu aleja”", 2)):
+        other = factories.ApplicationFactory(cycle=cycle, submitted=True, organisation__name=name)
+        review(factories.UserFactory(), other, {criterion: value})
+        others.append(other)
+    untouched = factories.ApplicationFactory(
+        cycle=cycle, submitted=True, organisation__name="Biedrība “Neatzīmētā”"
+    )
+    review(factories.UserFactory(), untouched, {criterion: 1})
+    services.decide(scored, decision="admitted", by=staff, reason="Augsts vērtējums")
+    services.decide(others[0], decision="waitlisted", by=staff, reason="Rezervē")
+    services.decide(others[1], decision="rejected", by=staff, reason="Zem sliekšņa")
+    services.decide(untouched, decision="rejected", by=staff, reason="Zem sliekšņa")
+    services.finalise_ranking(cycle, by=staff)
+    client.force_login(staff)
+    decisions = client.get(reverse("applications:review_decisions", args=[cycle.pk]))
+    form = re.search(
+        r'<form method="get" action="([^"]+)">(.*?)</form>', decisions.content.decode(), re.S
+    )
+    # The form sends the ticked rows only: no hidden field it does not have.
+    assert "fingerprint" not in form.group(2)
+    ticked = [scored.pk, others[0].pk, others[1].pk]
+    response = client.get(form.group(1), {"applications": ticked})
+    assert response.status_code == 200
+    assert [letter.application.pk for letter in response.context["letters"]] == sorted(
+        ticked, key=lambda pk: Application.objects.get(pk=pk).organisation.name
+    )
+    page = response.content.decode()
+    assert "Biedrība “Zaļā Liepāja”" in page and "Biedrība “Jūras vārti”" in page
+    assert "Nodibinājums “Liepu aleja”" in page and "Biedrība “Neatzīmētā”" not in page
+    assert "Atzīmējiet lēmumus" not in page
+    # What was read can be sent.
+    fingerprint = re.search(r'name="fingerprint" value="(\w+)"', page).group(1)
+    client.post(
+        reverse("applications:review_letters_send", args=[cycle.pk]),
+        {"applications": ticked, "fingerprint": fingerprint},
+    )
+    assert DecisionLetter.objects.count() == 3
+
+
 def test_feedback_per_criterion_only_when_the_cycle_allows(client, cycle, scored, staff, applicant):
     services.decide(scored, decision="rejected", by=staff, reason="Zem sliekšņa")
     send_letters(cycle, [scored], by=staff)

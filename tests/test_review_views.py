@@ -445,6 +445,8 @@ def test_a_decision_on_a_draft_is_refused_with_a_message(client, cycle, staff):
 
 def test_bulk_decisions_from_the_ranking(client, cycle, criteria, staff, review):
     apps = [factories.ApplicationFactory(cycle=cycle, submitted=True) for _ in range(2)]
+    for application in apps:
+        review(factories.UserFactory(), application, {criteria[0]: 3, criteria[1]: 5})
     client.force_login(staff)
     response = client.post(
         reverse("applications:review_decide", args=[cycle.pk]),

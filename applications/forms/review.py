@@ -30,6 +30,7 @@ class ReviewSettingsForm(forms.ModelForm):
             "normalise_scores",
             "spread_threshold",
             "applicants_see_feedback",
+            "offer_days",
         ]
         widgets = {
             "reviews_due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -37,6 +38,15 @@ class ReviewSettingsForm(forms.ModelForm):
             "spread_threshold": forms.TextInput(attrs={"inputmode": "decimal"}),
         }
         localized_fields = ["spread_threshold"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, the offers keep the days they have (5 by default).
+        self.fields["offer_days"].required = False
+
+    def clean_offer_days(self):
+        days = self.cleaned_data.get("offer_days")
+        return days if days is not None else self.instance.offer_days
 
 
 class QuotaForm(forms.Form):
@@ -375,9 +385,32 @@ class ScoreForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Application.DECISION_CHOICES)
     reason = forms.CharField(
-        label=_("Reason"),
+        label=_("Reason for the organisation"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Recorded with the decision; it can be quoted in the letter."),
+        help_text=_("The organisation reads it: the letters quote it where they say {reason}."),
+    )
+    internal_note = forms.CharField(
+        label=_("Internal note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only staff see it: never in a letter or on the organisation's pages."),
+    )
+    over_places_reason = forms.CharField(
+        label=_("Reason for admitting over the places"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only when every place of the cycle, or of the priority field, is taken: "
+            "recorded with the decision."
+        ),
+    )
+    without_review = forms.BooleanField(
+        label=_("Decide without a submitted review"),
+        required=False,
+        help_text=_(
+            "Only to admit or wait-list an application nobody has scored: the letter "
+            "then leaves out the figures."
+        ),
     )
 
 
@@ -414,20 +447,27 @@ class LetterTemplateForm(forms.ModelForm):
         }
 
 
-class LetterSelectionForm(forms.Form):
+class LetterChoiceForm(forms.Form):
+    """The ticked decisions whose letters staff want to read."""
+
     applications = ChosenRowsField(
         label=_("Applications"),
         queryset=Application.objects.none(),
         error_messages={"required": _("Tick at least one application.")},
     )
-    # What staff read on the preview page: without it nothing is sent.
-    fingerprint = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, cycle, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["applications"].queryset = Application.objects.filter(
             cycle=cycle, status__in=Application.DECISIONS
         )
+
+
+class LetterSelectionForm(LetterChoiceForm):
+    """The letters to send: those staff read, identified by the preview's
+    fingerprint (without it nothing is sent)."""
+
+    fingerprint = forms.CharField(widget=forms.HiddenInput)
 
 
 def placeholder_help():

@@ -4,6 +4,7 @@ decision letters."""
 
 from .application import Application, Attachment, StatusChange, attachment_path
 from .letters import DecisionLetter, LetterTemplate
+from .offers import PlaceOffer
 from .review import (
     CommitteeMember,
     Criterion,
@@ -26,6 +27,7 @@ __all__ = [
     "EligibilityRequirement",
     "FieldQuota",
     "LetterTemplate",
+    "PlaceOffer",
     "ReviewAssignment",
     "ReviewerLine",
     "ReviewSettings",

@@ -155,7 +155,31 @@ class StatusChange(models.Model):
         related_name="+",
     )
     changed_at = models.DateTimeField(_("when"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        help_text=_(
+            "With a decision: the reason for the organisation, which its letter may quote."
+        ),
+    )
+    internal_note = models.TextField(
+        _("internal note"),
+        blank=True,
+        help_text=_("Staff's working note: never shown to the organisation."),
+    )
+    without_review = models.BooleanField(
+        _("decided without a submitted review"),
+        default=False,
+        help_text=_("Staff confirmed this decision although no review had been submitted."),
+    )
+    places_override = models.TextField(
+        _("admitted over the places: reason"),
+        blank=True,
+        help_text=_(
+            "Why staff admitted the organisation although every place of the cycle, or "
+            "of its priority field, was taken."
+        ),
+    )
     published_at = models.DateTimeField(
         _("shown to the organisation"),
         null=True,

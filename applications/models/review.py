@@ -68,6 +68,15 @@ class ReviewSettings(models.Model):
             "reviewers' comments for each criterion (without the reviewers' names)."
         ),
     )
+    offer_days = models.PositiveSmallIntegerField(
+        _("days to answer an offered place"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "When an admitted organisation leaves, the next one on the waiting list is "
+            "offered its place by email and has this many days to accept it."
+        ),
+    )
     finalised_at = models.DateTimeField(_("ranking finalised"), null=True, blank=True)
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -7,7 +7,7 @@ from incubator.models import PriorityField
 from incubator.permissions import is_staff
 from incubator.selectors import organisations_for
 
-from ..models import Application, StatusChange
+from ..models import Application, PlaceOffer, StatusChange
 
 
 def applications_for(user):
@@ -17,6 +17,15 @@ def applications_for(user):
     return Application.objects.filter(organisation__memberships__user=user).select_related(
         "cycle", "organisation", "priority_field"
     )
+
+
+def offers_for(user):
+    """The places offered to the organisations ``user`` belongs to."""
+    if not user.is_authenticated:
+        return PlaceOffer.objects.none()
+    return PlaceOffer.objects.filter(
+        application__organisation__memberships__user=user
+    ).select_related("application__organisation", "application__cycle")
 
 
 def visible_applications(user):

@@ -141,7 +141,7 @@ def audit_rows(kind, records):
                 c.get_status_display(),
                 str(c.application.organisation),
                 [],
-                c.note,
+                " · ".join(filter(None, [c.note, c.internal_note])),
             )
             for c in records
         ]

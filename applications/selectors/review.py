@@ -26,6 +26,7 @@ from ..models import (
     EligibilityRequirement,
     FieldQuota,
     LetterTemplate,
+    PlaceOffer,
     ReviewAssignment,
     ReviewSettings,
     Score,
@@ -284,6 +285,8 @@ def published_decision(application):
         for item in feedback["criteria"]
     ]
     context["feedback_total"] = feedback["total"]
+    context["feedback_raw_total"] = feedback.get("raw_total")
+    context["feedback_normalised"] = feedback.get("normalised", False)
     context["overall_comments"] = feedback["overall"]
     return context
 
@@ -334,6 +337,8 @@ def decisions(cycle):
         .annotate(
             decision_id=Subquery(latest.values("pk")[:1]),
             decision_reason=Subquery(latest.values("note")[:1]),
+            decision_internal_note=Subquery(latest.values("internal_note")[:1]),
+            decision_places_override=Subquery(latest.values("places_override")[:1]),
             decided_at=Subquery(latest.values("changed_at")[:1]),
             letter_sent_at=Subquery(
                 DecisionLetter.objects.filter(decision_id=OuterRef("decision_id")).values(
@@ -366,4 +371,12 @@ def left_after_admission(cycle):
         .select_related("organisation", "priority_field")
         .distinct()
         .order_by("organisation__name")
+    )
+
+
+def place_offers(cycle):
+    """Every place offered from the cycle's waiting list, newest first, with its
+    organisation and who answered."""
+    return PlaceOffer.objects.filter(cycle=cycle).select_related(
+        "application__organisation", "application__priority_field", "answered_by", "offered_by"
     )

@@ -35,6 +35,7 @@ from .letters import (
     send_decision_letters,
     template_for,
 )
+from .offers import accept_offer, decline_offer, lapse_offers, offer_free_places
 from .review import (
     finalise_ranking,
     record_eligibility,
@@ -56,6 +57,7 @@ __all__ = [
     "DRAFT_FIELDS",
     "PLACEHOLDERS",
     "REQUIRED_TO_SUBMIT",
+    "accept_offer",
     "add_attachment",
     "assign",
     "auto_assign",
@@ -63,12 +65,15 @@ __all__ = [
     "check_placeholders",
     "decide",
     "decide_in_bulk",
+    "decline_offer",
     "declare_conflict",
     "delete_attachment",
     "finalise_ranking",
     "fingerprint",
     "invite_reviewer",
+    "lapse_offers",
     "missing_items",
+    "offer_free_places",
     "prepare_letters",
     "publish_decision",
     "record_eligibility",

@@ -9,13 +9,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from incubator.forms import message_of
+from incubator.models import Cycle
 from incubator.notifications import services as notifications
 from incubator.privacy import services as privacy
 from incubator.privacy.models import Consent
 from incubator.uploads import delete_document, store_document
 
 from .. import signals
-from ..models import Application, Attachment, StatusChange
+from ..models import Application, Attachment, FieldQuota, ReviewAssignment, StatusChange
 
 # The applicant's answers: what a draft saves (the application form shows them all)
 # and what submitting requires.
@@ -37,13 +38,14 @@ def _moment(value):
     return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
-def _record(application, status, by, note="", at=None):
-    StatusChange.objects.create(
+def _record(application, status, by, note="", at=None, **extra):
+    return StatusChange.objects.create(
         application=application,
         status=status,
         changed_by=by,
         note=note,
         changed_at=at or timezone.now(),
+        **extra,
     )
 
 
@@ -181,7 +183,84 @@ def _announce_revoked(application):
 
 
 @transaction.atomic
-def decide(application, *, decision, by, reason=""):
+def _has_a_review(application):
+    return application.assignments.filter(status=ReviewAssignment.Status.SUBMITTED).exists()
+
+
+def _refuse_unreviewed(application):
+    """An admission or a place on the waiting list rests on the evaluation: without
+    a submitted review, staff must say that they decide without one."""
+    raise ValidationError(
+        _(
+            "%(organisation)s has no submitted review yet, so the letter would have no "
+            "figures to quote. Wait for the review, or tick “Decide without a submitted "
+            "review” to record the decision deliberately."
+        )
+        % {"organisation": application.organisation},
+        code="unreviewed",
+    )
+
+
+def places_left(application, *, exclude=None):
+    """What an admission of ``application`` would go over: messages naming the
+    numbers, for the cycle's places and for its field's maximum (empty: a place is
+    free)."""
+    cycle = application.cycle
+    admitted = Application.objects.filter(cycle=cycle, status=Application.Status.ADMITTED)
+    if exclude is not None:
+        admitted = admitted.exclude(pk=exclude.pk)
+    full = []
+    taken = admitted.count()
+    if taken >= cycle.places:
+        full.append(
+            _("All places of the cycle are taken: %(taken)d admitted of %(places)d.")
+            % {"places": cycle.places, "taken": taken}
+        )
+    quota = (
+        FieldQuota.objects.filter(cycle=cycle, priority_field=application.priority_field_id)
+        .exclude(maximum_places=None)
+        .first()
+    )
+    if quota is not None:
+        in_field = admitted.filter(priority_field=application.priority_field_id).count()
+        if in_field >= quota.maximum_places:
+            full.append(
+                _(
+                    "The priority field “%(field)s” is full: %(taken)d places taken, "
+                    "at most %(maximum)d."
+                )
+                % {
+                    "field": application.priority_field.name,
+                    "maximum": quota.maximum_places,
+                    "taken": in_field,
+                }
+            )
+    return full
+
+
+def _check_places(application, over_places_reason):
+    """Admitting when the places are taken needs staff's reason for going over."""
+    full = places_left(application, exclude=application)
+    if full and not over_places_reason.strip():
+        anyway = _(
+            "To admit %(organisation)s anyway, write why under “Reason for admitting "
+            "over the places”: it is recorded with the decision."
+        ) % {"organisation": application.organisation}
+        raise ValidationError(" ".join([*full, anyway]), code="over_places")
+    return over_places_reason.strip() if full else ""
+
+
+@transaction.atomic
+def decide(
+    application,
+    *,
+    decision,
+    by,
+    reason="",
+    internal_note="",
+    without_review=False,
+    over_places_reason="",
+):
     """Admits, wait-lists or rejects a submitted application, or changes an earlier
     decision, recording who and why.
 
@@ -189,8 +268,16 @@ def decide(application, *, decision, by, reason=""):
     until then the organisation keeps seeing what it was last told, a published
     admission included (its place in the programme is given up only when the new
     decision is published). An application that failed an eligibility requirement
-    can only be rejected. The reason is for staff; a letter may quote it.
+    can only be rejected. Admitting or wait-listing an application without a
+    submitted review needs ``without_review`` (staff decide deliberately; its letter
+    then leaves out the figures it does not have). ``reason`` is the reason for
+    the organisation (its letter may quote it); ``internal_note`` is staff's own and
+    never leaves the staff pages. Admitting when every place of the cycle (or of
+    the field's maximum) is taken needs ``over_places_reason``, recorded with it.
     """
+    if decision == Application.Status.ADMITTED:
+        # One admission at a time per cycle, so that two cannot both take the last place.
+        Cycle.objects.select_for_update().get(pk=application.cycle_id)
     application = _lock(application)
     if decision not in DECISION_FROM:
         raise ValueError(f"Not a decision: {decision}")
@@ -215,20 +302,34 @@ def decide(application, *, decision, by, reason=""):
             % {"organisation": application.organisation},
             code="ineligible",
         )
+    unreviewed = decision != Application.Status.REJECTED and not _has_a_review(application)
+    if unreviewed and not without_review:
+        _refuse_unreviewed(application)
+    override = ""
+    if decision == Application.Status.ADMITTED:
+        override = _check_places(application, over_places_reason)
     application.status = decision
     application.decision_published_at = None
     application.save(update_fields=["status", "decision_published_at", "updated_at"])
-    _record(application, decision, by, note=reason)
+    _record(
+        application,
+        decision,
+        by,
+        note=reason,
+        internal_note=internal_note.strip(),
+        without_review=unreviewed,
+        places_override=override,
+    )
     return application
 
 
-def decide_in_bulk(applications, *, decision, by, reason=""):
+def decide_in_bulk(applications, *, decision, by, **details):
     """``decide`` for each application, each in its own transaction. Returns (the
     decided applications, [(application, message)] of those refused)."""
     decided, refused = [], []
     for application in applications:
         try:
-            decided.append(decide(application, decision=decision, by=by, reason=reason))
+            decided.append(decide(application, decision=decision, by=by, **details))
         except ValidationError as error:
             refused.append((application, message_of(error)))
     return decided, refused
@@ -267,6 +368,7 @@ def publish_decision(application, *, by, now=None):
         )
     elif previous == Application.Status.ADMITTED:
         _announce_revoked(application)
+        _offer_the_place(application)
     return application
 
 
@@ -282,7 +384,7 @@ def can_withdraw(application):
 def withdraw(application, *, by, reason=""):
     """The organisation withdraws its application, or leaves the programme after
     being admitted (which announces ``admission_revoked`` after the commit, and
-    frees the place for the next wait-listed organisation)."""
+    offers the place to the next wait-listed organisation)."""
     application = _lock(application)
     if not can_withdraw(application):
         raise ValidationError(
@@ -308,7 +410,15 @@ def withdraw(application, *, by, reason=""):
         )
     if was_admitted:
         _announce_revoked(application)
+        _offer_the_place(application)
     return application
+
+
+def _offer_the_place(application):
+    """An admitted organisation left: its place goes to the waiting list."""
+    from .offers import offer_free_places  # offers build on this module's decide
+
+    offer_free_places(application.cycle)
 
 
 @transaction.atomic

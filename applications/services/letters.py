@@ -36,8 +36,14 @@ PLACEHOLDERS = {
     "cycle": gettext_lazy("the cycle's name"),
     "priority_field": gettext_lazy("the application's priority field"),
     "decision": gettext_lazy("the decision"),
-    "reason": gettext_lazy("the reason recorded with the decision"),
-    "total": gettext_lazy("the weighted total, as a percentage of the maximum"),
+    "reason": gettext_lazy(
+        "the reason for the organisation recorded with the decision (never the internal note)"
+    ),
+    "total": gettext_lazy(
+        "the weighted total the ranking follows (normalised when the cycle normalises "
+        "scores), as a percentage of the maximum"
+    ),
+    "raw_total": gettext_lazy("the weighted total before normalisation"),
     "rank": gettext_lazy("the place in the overall ranking"),
     "field_rank": gettext_lazy("the place in the ranking of the priority field"),
     "places": gettext_lazy("the number of places in the cycle"),
@@ -53,6 +59,9 @@ PLACEHOLDERS = {
     "link": gettext_lazy("the address of the application on the portal"),
 }
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# A sentence ends at . ! or ? followed by a space and a capital letter (so that
+# "4. vieta" stays one sentence).
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĀČĒĢĪĶĻŅŠŪŽ“\"{])")
 
 
 def _default_texts(decision):
@@ -149,27 +158,40 @@ def _number(value):
     return formats.number_format(round(value, 1), 1) if value is not None else "—"
 
 
-def _values(application, row, criteria, reason, language):
+def _percent(value):
+    return f"{_number(value)} %" if value is not None else None
+
+
+def ranking_total(row, normalised):
+    """The total the ranking followed: the normalised one when the cycle normalises."""
+    if row is None:
+        return None
+    return row.normalised_total if normalised else row.total
+
+
+def _values(application, row, criteria, reason, language, normalised=False):
+    """The placeholders' values; None for a figure the application does not have
+    (no submitted review), whose sentence ``fill`` leaves out."""
     with translation.override(language):
         cycle = application.cycle
         field = application.priority_field
+        means = row.means if row else [None] * len(criteria)
         scores = "\n".join(
             f"– {criterion.name}: {_number(mean)} / {criterion.scale_max}"
-            for criterion, mean in zip(
-                criteria, row.means if row else [None] * len(criteria), strict=True
-            )
+            for criterion, mean in zip(criteria, means, strict=True)
         )
         return {
             "organisation": application.organisation.name,
             "cycle": cycle.name,
             "priority_field": field.name if field else "—",
             "decision": application.get_status_display().lower(),
-            "reason": reason,
-            "total": f"{_number(row.total)} %" if row and row.total is not None else "—",
-            "rank": str(row.rank) if row and row.rank else "—",
-            "field_rank": str(row.field_rank) if row and row.field_rank else "—",
+            "reason": reason or None,
+            "total": _percent(ranking_total(row, normalised)),
+            "raw_total": _percent(row.total if row else None),
+            "rank": str(row.rank) if row and row.rank else None,
+            "field_rank": str(row.field_rank) if row and row.field_rank else None,
             "places": str(cycle.places),
-            "scores": scores or "—",
+            "scores": scores if any(mean is not None for mean in means) else None,
             # In Latvian in the case of “no …” and “līdz …”: “no 2027. gada 31. augusta
             # līdz 2028. gada 30. jūnijam”.
             "incubation_starts": date_in_case(cycle.incubation_starts_on, GENITIVE),
@@ -178,9 +200,49 @@ def _values(application, row, criteria, reason, language):
         }
 
 
+def _missing(text, values):
+    return any(name in values and values[name] is None for name in PLACEHOLDER.findall(text))
+
+
+def _sentence_kept(sentence, values):
+    """The sentence, or what of it stands without its missing figures: the part
+    before a colon (“… is on the waiting list: it scored {total}” keeps “… is on
+    the waiting list.”), or nothing."""
+    if not _missing(sentence, values):
+        return sentence
+    head, colon, _tail = sentence.partition(": ")
+    if colon and not _missing(head, values):
+        return head + "."
+    return ""
+
+
+def _paragraph_kept(paragraph, values):
+    lines, dropped = [], False
+    for line in paragraph.split("\n"):
+        kept = " ".join(
+            s for s in (_sentence_kept(s, values) for s in SENTENCE_END.split(line)) if s
+        )
+        if kept or not line:
+            lines.append(kept)
+        dropped = dropped or (line and not kept)
+    # A heading such as “The mean scores per criterion:” goes with its figures.
+    while dropped and lines and lines[-1].rstrip().endswith(":"):
+        lines.pop()
+    return "\n".join(lines).strip("\n")
+
+
 def fill(text, values):
-    """Replaces each known {placeholder}; anything else is left as written."""
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    """Replaces each known {placeholder}; anything else is left as written. A
+    sentence quoting a figure the application does not have (None) is left out,
+    so that a letter never prints empty figures."""
+    if any(value is None for value in values.values()):
+        paragraphs = (_paragraph_kept(p, values) for p in text.split("\n\n"))
+        text = "\n\n".join(p for p in paragraphs if p.strip())
+    return PLACEHOLDER.sub(lambda m: _shown(values.get(m.group(1), m.group(0))), text)
+
+
+def _shown(value):
+    return "" if value is None else value
 
 
 @dataclass
@@ -197,7 +259,7 @@ class Letter:
         return self.texts.get(language) or self.texts[settings.LANGUAGE_CODE]
 
 
-def _feedback(criteria, row, reviews):
+def _feedback(criteria, row, reviews, normalised=False):
     """What the organisation may read of its evaluation, as the letter is sent: the
     total, each criterion's mean with the reviewers' comments, and the overall
     comments, the reviewers numbered rather than named."""
@@ -211,7 +273,10 @@ def _feedback(criteria, row, reviews):
             overall.append([number, review.overall_comment])
     means = row.means if row else [None] * len(criteria)
     return {
-        "total": row.total if row else None,
+        # The total the ranking followed, and (when normalised) the raw one.
+        "total": ranking_total(row, normalised),
+        "raw_total": row.total if row and normalised else None,
+        "normalised": normalised,
         "criteria": [
             {
                 "name_lv": c.name_lv,
@@ -237,7 +302,9 @@ def prepare_letters(cycle, applications, *, with_feedback=False):
         .select_related("organisation", "cycle", "priority_field")
         .order_by("organisation__name", "pk")
     )
-    criteria, rows = figures_for(cycle, review_settings(cycle), [a.pk for a in applications])
+    settings_row = review_settings(cycle)
+    normalised = settings_row.normalise_scores
+    criteria, rows = figures_for(cycle, settings_row, [a.pk for a in applications])
     saved = {t.decision: t for t in LetterTemplate.objects.filter(cycle=cycle)}
     templates = {d: template_for(cycle, d, saved.get(d)) for d in Application.DECISIONS}
     status_of = {a.pk: a.status for a in applications}
@@ -270,11 +337,13 @@ def prepare_letters(cycle, applications, *, with_feedback=False):
             subject = getattr(template, f"subject_{language}") or template.subject_lv
             body = getattr(template, f"body_{language}") or template.body_lv
             values = _values(
-                application, rows.get(application.pk), criteria, decision.note, language
+                application, rows.get(application.pk), criteria, decision.note, language, normalised
             )
             texts[language] = (fill(subject, values), fill(body, values))
         feedback = (
-            _feedback(criteria, rows.get(application.pk), reviews.get(application.pk, []))
+            _feedback(
+                criteria, rows.get(application.pk), reviews.get(application.pk, []), normalised
+            )
             if with_feedback
             else None
         )

@@ -13,7 +13,7 @@ from incubator.forms import message_of, put_errors_on
 from incubator.permissions import staff_required
 
 from .. import selectors, services
-from ..forms import LetterSelectionForm, LetterTemplateForm, placeholder_help
+from ..forms import LetterChoiceForm, LetterSelectionForm, LetterTemplateForm, placeholder_help
 from ..models import Application
 from .common import cycle_or_404, render_review
 
@@ -37,6 +37,7 @@ def decisions(request, cycle_pk):
             "waiting_list": selectors.waiting_list(cycle, settings) if free else [],
             "left": selectors.left_after_admission(cycle) if free else [],
             "unsent": selectors.decisions(cycle).filter(letter_sent_at__isnull=True).count(),
+            "offers": selectors.place_offers(cycle),
         },
         settings=settings,
     )
@@ -89,7 +90,7 @@ def letters_preview(request, cycle_pk):
     if request.GET.get("unsent"):
         applications = list(selectors.decisions(cycle).filter(letter_sent_at__isnull=True))
     else:
-        form = LetterSelectionForm(request.GET, cycle=cycle)
+        form = LetterChoiceForm(request.GET, cycle=cycle)
         if not form.is_valid():
             messages.error(request, _("Tick the decisions whose letters you want to read."))
             return redirect("applications:review_decisions", cycle_pk=cycle.pk)

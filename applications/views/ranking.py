@@ -124,6 +124,9 @@ def decide_in_bulk(request, cycle_pk):
         decision=form.cleaned_data["decision"],
         by=request.user,
         reason=form.cleaned_data["reason"],
+        internal_note=form.cleaned_data["internal_note"],
+        without_review=form.cleaned_data["without_review"],
+        over_places_reason=form.cleaned_data["over_places_reason"],
     )
     if decided:
         messages.success(

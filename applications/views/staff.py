@@ -169,8 +169,15 @@ def decide(request, pk):
                 decision=form.cleaned_data["decision"],
                 by=request.user,
                 reason=form.cleaned_data["reason"],
+                internal_note=form.cleaned_data["internal_note"],
+                without_review=form.cleaned_data["without_review"],
+                over_places_reason=form.cleaned_data["over_places_reason"],
             )
         except ValidationError as error:
+            if getattr(error, "code", None) in ("over_places", "unreviewed"):
+                # The form has what it takes to confirm: back to it, as typed.
+                put_errors_on(form, error)
+                return _detail(request, application, decision_form=form, status=400)
             messages.error(request, message_of(error))
         else:
             messages.success(

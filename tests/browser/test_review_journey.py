@@ -36,10 +36,34 @@ def evaluation(transactional_db, priority_fields):
     factories.ApplicationFactory(
         cycle=cycle, organisation=organisation, submitted=True, created_by=applicant
     )
+    # A second organisation, whose review another committee member does.
+    factories.ApplicationFactory(
+        cycle=cycle,
+        organisation=factories.OrganisationFactory(
+            name="Biedrība “Jūras vārti”", priority_field=priority_fields[2]
+        ),
+        submitted=True,
+    )
     staff = factories.StaffFactory(
         email="santa@inkubators.lv", first_name="Santa", last_name="Kalniņa"
     )
     return cycle, staff, applicant
+
+
+def _scored_by_a_colleague(cycle, organisation_name):
+    from applications import services
+    from tests import factories
+
+    application = Application.objects.get(cycle=cycle, organisation__name=organisation_name)
+    member = factories.CommitteeMemberFactory(cycle=cycle)
+    assignment = services.assign(application, member, by=None)
+    services.declare_conflict(assignment, by=member.user, has_conflict=False)
+    services.save_review(
+        assignment,
+        by=member.user,
+        scores={criterion.pk: (2, "") for criterion in cycle.criteria.all()},
+        submit=True,
+    )
 
 
 def test_staff_define_assign_a_reviewer_scores_staff_admit_the_applicant_reads_the_letter(
@@ -68,6 +92,9 @@ def test_staff_define_assign_a_reviewer_scores_staff_admit_the_applicant_reads_t
     page.get_by_role("button", name="Saglabāt kritērijus").click()
     expect(page.get_by_text("Svaru summa ir 4.")).to_be_visible()
 
+    # Another committee member has already scored the second organisation.
+    _scored_by_a_colleague(cycle, "Biedrība “Jūras vārti”")
+
     # Invite a committee member who has no account yet, and assign automatically.
     page.get_by_role("link", name="Komisija").click()
     page.get_by_label("E-pasta adrese").fill("ruta@partneris.lv")
@@ -84,7 +111,7 @@ def test_staff_define_assign_a_reviewer_scores_staff_admit_the_applicant_reads_t
         "button", name="Piešķirt"
     ).click()
     expect(page.get_by_text("Piešķirts 1 vērtējums.")).to_be_visible()
-    expect(page.locator(".review-chip")).to_contain_text("Rūta Liepiņa")
+    expect(page.locator(".review-chip", has_text="Rūta Liepiņa")).to_have_count(1)
     sign_out(page, "Santa Kalniņa")
 
     # The reviewer chooses a password with the link from the invitation.
@@ -121,7 +148,8 @@ def test_staff_define_assign_a_reviewer_scores_staff_admit_the_applicant_reads_t
     expect(page.get_by_role("region", name=re.compile("Paveikts"))).to_contain_text(
         "Biedrība “Kopienas dārzs”"
     )
-    assert ReviewAssignment.objects.get().status == "submitted"
+    mine = ReviewAssignment.objects.get(member__user__email="ruta@partneris.lv")
+    assert mine.status == "submitted"
     sign_out(page, "Rūta Liepiņa")
 
     # Staff see the ranking, admit, read the letter and send it.
@@ -132,17 +160,30 @@ def test_staff_define_assign_a_reviewer_scores_staff_admit_the_applicant_reads_t
     expect(row).to_contain_text("85,00")
     page.get_by_label("Atlasīt: Biedrība “Kopienas dārzs”").check()
     page.get_by_label("Lēmums").select_option(label="Uzņemts")
-    page.get_by_label("Pamatojums").fill("Augsts kopvērtējums un skaidra ietekme.")
+    page.get_by_label("Pamatojums organizācijai").fill("Augsts kopvērtējums un skaidra ietekme.")
+    page.get_by_role("button", name="Reģistrēt lēmumu").click()
+    expect(page.get_by_text("Reģistrēts 1 lēmums.")).to_be_visible()
+    page.get_by_label("Atlasīt: Biedrība “Jūras vārti”").check()
+    page.get_by_label("Lēmums").select_option(label="Noraidīts")
+    page.get_by_label("Pamatojums organizācijai").fill("Zemāks kopvērtējums.")
     page.get_by_role("button", name="Reģistrēt lēmumu").click()
     expect(page.get_by_text("Reģistrēts 1 lēmums.")).to_be_visible()
     # The letters quote the ranking's figures: the committee's ranking is finalised first.
     page.get_by_role("button", name="Apstiprināt rangu sarakstu").click()
     expect(page.get_by_text(re.compile("Rangu saraksts ir apstiprināts"))).to_be_visible()
     page.get_by_role("link", name="Lēmumi un vēstules").click()
-    page.get_by_role("link", name="Izlasīt 1 nenosūtīto vēstuli").click()
-    expect(page.locator(".letter-text").first).to_contain_text("ir uzņemta programmā")
-    page.get_by_role("button", name="Nosūtīt 1 vēstuli un publicēt lēmumu").click()
-    expect(page.get_by_text("1 vēstule ir ceļā")).to_be_visible()
+    # Staff tick both decisions and read their letters.
+    page.get_by_label("Atlasīt: Biedrība “Kopienas dārzs”").check()
+    page.get_by_label("Atlasīt: Biedrība “Jūras vārti”").check()
+    page.get_by_role("button", name="Izlasīt atlasīto vēstules").click()
+    letters = page.get_by_role("article")
+    expect(letters).to_have_count(2)
+    admitted = page.get_by_role("article", name="Biedrība “Kopienas dārzs”")
+    expect(admitted.locator(".letter-text").first).to_contain_text("ir uzņemta programmā")
+    rejected = page.get_by_role("article", name="Biedrība “Jūras vārti”")
+    expect(rejected.locator(".letter-text").first).to_contain_text("netika uzņemta")
+    page.get_by_role("button", name="Nosūtīt 2 vēstules un publicēt lēmumus").click()
+    expect(page.get_by_text("2 vēstules ir ceļā")).to_be_visible()
     sign_out(page, "Santa Kalniņa")
 
     # The applicant sees the decision and reads the letter.
@@ -155,4 +196,5 @@ def test_staff_define_assign_a_reviewer_scores_staff_admit_the_applicant_reads_t
     expect(letter).to_contain_text("Atbilstība programmas mērķim: 4,0 / 5")
     email = next(m for m in mailbox() if m["To"] == applicant.email and "uzņemta" in m["Subject"])
     assert "85,0 %" in text_of(email)
-    assert Application.objects.get().status == "admitted"
+    admitted = Application.objects.get(organisation__name="Biedrība “Kopienas dārzs”")
+    assert admitted.status == "admitted"
