@@ -22,6 +22,7 @@ from .models import (
     EligibilityRequirement,
     FieldQuota,
     LetterTemplate,
+    RankedApplication,
     ReviewAssignment,
     ReviewerLine,
     ReviewSettings,
@@ -571,6 +572,36 @@ class ReviewerLineAdmin(admin.ModelAdmin):
     @admin.display(description=_("cycle"), ordering="member__cycle")
     def cycle(self, line):
         return line.member.cycle
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RankedApplication)
+class RankedApplicationAdmin(admin.ModelAdmin):
+    """The stored ranking, as the services keep it (read only)."""
+
+    list_display = [
+        "application",
+        "cycle",
+        "priority_field",
+        "position",
+        "total",
+        "normalised_position",
+        "normalised_total",
+        "reviews_done",
+        "spread",
+    ]
+    list_filter = ["cycle", "priority_field"]
+    search_fields = ["application__organisation__name"]
+    list_select_related = ["application__organisation", "application__cycle", "cycle"]
+    ordering = ["cycle", "position"]
 
     def has_add_permission(self, request):
         return False

@@ -12,6 +12,14 @@ from incubator.validators import registration_number_with_check_digit
 PASSWORD = "parole-testiem-123"
 
 
+def _refresh_ranking(cycle):
+    """What the services do in the transaction of every change that moves the
+    ranking: the stored figures follow (factories write past the services)."""
+    from applications.services.ranking import refresh_ranking
+
+    refresh_ranking(cycle)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -110,6 +118,7 @@ class CycleFactory(factory.django.DjangoModelFactory):
 class ApplicationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     cycle = factory.SubFactory(CycleFactory)
     organisation = factory.SubFactory(OrganisationFactory)
@@ -131,6 +140,11 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             status=Application.Status.SUBMITTED,
             submitted_at=factory.LazyFunction(timezone.now),
         )
+
+    @factory.post_generation
+    def ranked(application, create, extracted, **kwargs):
+        if create and application.status in Application.EVALUATED:
+            _refresh_ranking(application.cycle)
 
 
 class RunningCycleFactory(CycleFactory):
@@ -199,6 +213,7 @@ from applications.models import CommitteeMember, Criterion, ReviewAssignment  # 
 class CriterionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Criterion
+        skip_postgeneration_save = True
 
     cycle = factory.SubFactory(CycleFactory)
     name_lv = factory.Sequence(lambda n: f"Kritērijs {n}")
@@ -207,6 +222,11 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     scale_min = 0
     scale_max = 5
     order = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def ranked(criterion, create, extracted, **kwargs):
+        if create:
+            _refresh_ranking(criterion.cycle)
 
 
 class CommitteeMemberFactory(factory.django.DjangoModelFactory):
@@ -222,11 +242,17 @@ class CommitteeMemberFactory(factory.django.DjangoModelFactory):
 class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReviewAssignment
+        skip_postgeneration_save = True
 
     application = factory.SubFactory(ApplicationFactory, submitted=True)
     member = factory.SubFactory(
         CommitteeMemberFactory, cycle=factory.SelfAttribute("..application.cycle")
     )
+
+    @factory.post_generation
+    def ranked(assignment, create, extracted, **kwargs):
+        if create:
+            _refresh_ranking(assignment.application.cycle)
 
 
 # --- funding --------------------------------------------------------------------------

@@ -4,6 +4,7 @@ decision letters."""
 
 from .application import Application, Attachment, StatusChange, attachment_path
 from .letters import DecisionLetter, LetterTemplate
+from .ranking import RankedApplication
 from .review import (
     CommitteeMember,
     Criterion,
@@ -26,6 +27,7 @@ __all__ = [
     "EligibilityRequirement",
     "FieldQuota",
     "LetterTemplate",
+    "RankedApplication",
     "ReviewAssignment",
     "ReviewerLine",
     "ReviewSettings",
