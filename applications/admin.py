@@ -23,6 +23,7 @@ from .models import (
     FieldQuota,
     LetterTemplate,
     RankedApplication,
+    RankingState,
     ReviewAssignment,
     ReviewerLine,
     ReviewSettings,
@@ -602,6 +603,29 @@ class RankedApplicationAdmin(admin.ModelAdmin):
     search_fields = ["application__organisation__name"]
     list_select_related = ["application__organisation", "application__cycle", "cycle"]
     ordering = ["cycle", "position"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RankingState)
+class RankingStateAdmin(admin.ModelAdmin):
+    """Each cycle's stored ranking: the last change and the change it reflects."""
+
+    list_display = ["cycle", "changed", "computed", "computed_at", "is_fresh"]
+    list_filter = ["computed_at"]
+    search_fields = ["cycle__name"]
+    list_select_related = ["cycle"]
+
+    @admin.display(description=_("up to date"), boolean=True)
+    def is_fresh(self, state):
+        return state.is_fresh
 
     def has_add_permission(self, request):
         return False

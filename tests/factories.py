@@ -12,12 +12,12 @@ from incubator.validators import registration_number_with_check_digit
 PASSWORD = "parole-testiem-123"
 
 
-def _refresh_ranking(cycle):
+def _ranking_changed(cycle):
     """What the services do in the transaction of every change that moves the
-    ranking: the stored figures follow (factories write past the services)."""
-    from applications.services.ranking import refresh_ranking
+    ranking (factories write past the services): the stored ranking is stale."""
+    from applications.services.ranking import ranking_changed
 
-    refresh_ranking(cycle)
+    ranking_changed(cycle)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -144,7 +144,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def ranked(application, create, extracted, **kwargs):
         if create and application.status in Application.EVALUATED:
-            _refresh_ranking(application.cycle)
+            _ranking_changed(application.cycle)
 
 
 class RunningCycleFactory(CycleFactory):
@@ -226,7 +226,7 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def ranked(criterion, create, extracted, **kwargs):
         if create:
-            _refresh_ranking(criterion.cycle)
+            _ranking_changed(criterion.cycle)
 
 
 class CommitteeMemberFactory(factory.django.DjangoModelFactory):
@@ -252,7 +252,7 @@ class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def ranked(assignment, create, extracted, **kwargs):
         if create:
-            _refresh_ranking(assignment.application.cycle)
+            _ranking_changed(assignment.application.cycle)
 
 
 # --- funding --------------------------------------------------------------------------

@@ -1,8 +1,10 @@
-"""The stored ranking (``RankedApplication``) always equals a fresh computation:
+"""The stored ranking (``RankedApplication``) never disagrees with the scores:
 after any sequence of scores, reopened reviews, weight changes, eligibility
-findings, recusals and withdrawals made through the services, the stored figures
-and places are those computed afresh, and the places those of the live ranking
-query; the ranking page reads them by its indexes and never writes."""
+findings, recusals and withdrawals made through the services, the stored ranking
+is either marked stale (and the page computes live) or equal to a fresh
+computation, and after the refresh that follows each change it is fresh and
+equal, its places those of the live ranking query. The page reads the stored
+rows by their indexes, shows the same as the live computation, and never writes."""
 
 from decimal import Decimal
 
@@ -14,9 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from applications import selectors, services
-from applications.models import EligibilityRequirement, RankedApplication, ReviewSettings
+from applications.models import (
+    EligibilityRequirement,
+    RankedApplication,
+    RankingState,
+    ReviewSettings,
+)
 from applications.selectors.figures import criteria_of, ranked_applications
-from applications.services.ranking import computed_ranking, stored_ranking
+from applications.selectors.ranking import ranking_is_fresh
+from applications.services.ranking import computed_ranking, refresh_ranking, stored_ranking
 
 from . import factories
 
@@ -156,6 +164,7 @@ def stored_places(cycle, prefix):
 
 
 def assert_stored_equals_fresh(cycle):
+    assert ranking_is_fresh(cycle)
     assert stored_ranking(cycle) == computed_ranking(cycle)
     assert stored_places(cycle, "") == live_places(cycle, by_normalised=False)
     assert stored_places(cycle, "normalised_") == live_places(cycle, by_normalised=True)
@@ -168,9 +177,15 @@ def assert_stored_equals_fresh(cycle):
 def test_after_any_changes_the_stored_ranking_equals_a_fresh_computation(db, changes):
     with transaction.atomic():
         world = World()
+        refresh_ranking(world.cycle)
         assert_stored_equals_fresh(world.cycle)
         for kind, *arguments in changes:
             getattr(world, kind)(*arguments)
+            # Never fresh and different: either stale (the page computes live) or equal.
+            if ranking_is_fresh(world.cycle):
+                assert stored_ranking(world.cycle) == computed_ranking(world.cycle)
+            # What the task does after the commit.
+            refresh_ranking(world.cycle)
             assert_stored_equals_fresh(world.cycle)
         transaction.set_rollback(True)
 
@@ -181,7 +196,12 @@ def test_the_ranking_page_shows_the_stored_rows_as_the_live_query_orders_them(db
         for r in range(2):
             world.score(a, r, *values)
     world.eligibility(3, False)
+    assert not ranking_is_fresh(world.cycle)
+    live = selectors.ranking_page(world.cycle, ReviewSettings(cycle=world.cycle))
+    refresh_ranking(world.cycle)
     result = selectors.ranking_page(world.cycle, ReviewSettings(cycle=world.cycle))
+    assert result.rows == live.rows
+    assert (result.summary, result.chosen, result.count) == (live.summary, live.chosen, live.count)
     live = sorted(live_places(world.cycle, by_normalised=False).items(), key=lambda x: x[1][4])
     assert [r.application.pk for r in result.rows] == [pk for pk, _places in live]
     assert [(r.total, r.rank) for r in result.rows] == [(p[0], p[2]) for _pk, p in live]
@@ -194,6 +214,7 @@ def test_the_ranking_page_shows_the_stored_rows_as_the_live_query_orders_them(db
 def test_reading_the_ranking_page_writes_nothing_and_reads_by_position(client, db):
     world = World()
     world.score(0, 0, 4, 4)
+    refresh_ranking(world.cycle)
     client.force_login(world.staff)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("applications:review_ranking", args=[world.cycle.pk]))
@@ -202,3 +223,33 @@ def test_reading_the_ranking_page_writes_nothing_and_reads_by_position(client, d
     assert not [s for s in sql if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     assert not [s for s in sql if "applications_score" in s]
     assert any("applications_rankedapplication" in s and "position" in s for s in sql)
+
+
+def test_a_committed_change_marks_the_ranking_stale_and_the_refresh_follows_it(
+    db, django_capture_on_commit_callbacks
+):
+    world = World()
+    refresh_ranking(world.cycle)
+    state = RankingState.objects.get(cycle=world.cycle)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        world.score(1, 0, 5, 10)
+    state.refresh_from_db()
+    assert state.changed > state.computed and not ranking_is_fresh(world.cycle)
+    assert callbacks  # the refresh task, once committed
+    for callback in callbacks:
+        callback()
+    assert_stored_equals_fresh(world.cycle)
+    assert RankedApplication.objects.get(pk=world.apps[1].pk).reviews_done == 1
+
+
+def test_a_page_read_while_stale_computes_live_and_writes_nothing(client, db):
+    world = World()
+    refresh_ranking(world.cycle)
+    world.score(2, 1, 3, 3)
+    client.force_login(world.staff)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("applications:review_ranking", args=[world.cycle.pk]))
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [s for s in sql if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    rows = response.context["ranking"].rows
+    assert rows[0].application.pk == world.apps[2].pk and rows[0].reviews_done == 1

@@ -4,7 +4,7 @@ decision letters."""
 
 from .application import Application, Attachment, StatusChange, attachment_path
 from .letters import DecisionLetter, LetterTemplate
-from .ranking import RankedApplication
+from .ranking import RankedApplication, RankingState
 from .review import (
     CommitteeMember,
     Criterion,
@@ -28,6 +28,7 @@ __all__ = [
     "FieldQuota",
     "LetterTemplate",
     "RankedApplication",
+    "RankingState",
     "ReviewAssignment",
     "ReviewerLine",
     "ReviewSettings",

@@ -9,11 +9,18 @@ from dataclasses import field as dataclass_field
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 
-from ..models import Application, EligibilityCheck, EligibilityRequirement, RankedApplication
+from ..models import (
+    Application,
+    EligibilityCheck,
+    EligibilityRequirement,
+    RankedApplication,
+    RankingState,
+)
 from .figures import (
     _as_window,
     attach_organisations,
     criteria_of,
+    is_ineligible,
     mean_alias,
     ranked_applications,
     review_counts,
@@ -64,6 +71,11 @@ def suggest(candidates, places, quotas):
         if contenders[len(taken)].total == last:
             tied = {c.pk for c in contenders if c.total == last}
     return [c.pk for c in scored if c.pk in chosen_pks], tied
+
+
+def ranking_is_fresh(cycle):
+    """Do the stored rows (``RankedApplication``) reflect the cycle's last change?"""
+    return RankingState.objects.filter(cycle_id=cycle.pk, computed=F("changed")).exists()
 
 
 # --- what the pages get ----------------------------------------------------------------
@@ -204,18 +216,22 @@ def ranking_page(
     computed from the whole order, the page is sliced from them, and only its rows
     are then decorated with organisations, review counts and spreads.
 
-    Everything comes from the stored ranking (``RankedApplication``), which the
-    services keep equal to the live computation: the page's rows and the
-    shortlists are read by the indexes on (cycle, position) and (cycle, field,
-    position in the field)."""
+    When the stored ranking (``RankedApplication``) is fresh, everything comes
+    from it: the page's rows and the shortlists are read by the indexes on (cycle,
+    position) and (cycle, field, position in the field). Until a change has been
+    refreshed, the page computes the same from the scores (the live query)."""
     criteria = criteria_of(cycle)
     quotas = quotas or {}
-    counts = _field_counts(cycle)
+    fresh = ranking_is_fresh(cycle)
+    counts = _stored_field_counts(cycle) if fresh else _live_field_counts(cycle)
     count, page, window = _window(counts, field, page_number, per_page)
-    fetched = _read(cycle, settings, criteria, window)
+    if fresh:
+        fetched = _read(cycle, settings, criteria, window)
+    else:
+        fetched = _compute(cycle, settings, criteria, window)
     chosen, tied_at_cut = suggest(_candidates(fetched), cycle.places, quotas)
     page_apps, tied = _slice(fetched, window)
-    rows = _decorate(
+    rows = (_decorate_stored if fresh else _decorate_live)(
         cycle,
         settings,
         criteria,
@@ -261,7 +277,7 @@ class _Window:
         return self.field is None or application.priority_field_id == self.field.pk
 
 
-def _field_counts(cycle):
+def _stored_field_counts(cycle):
     """{priority field id: {n, admitted, waitlisted}} of the ranked applications."""
     status = "application__status"
     return {
@@ -277,6 +293,22 @@ def _field_counts(cycle):
     }
 
 
+def _live_field_counts(cycle):
+    """{priority field id: {n, admitted, waitlisted}} of the ranked applications."""
+    return {
+        row["priority_field"]: row
+        for row in Application.objects.filter(cycle=cycle, status__in=Application.EVALUATED)
+        .exclude(is_ineligible())
+        .values("priority_field")
+        .annotate(
+            n=Count("pk"),
+            admitted=Count("pk", filter=Q(status=Application.Status.ADMITTED)),
+            waitlisted=Count("pk", filter=Q(status=Application.Status.WAITLISTED)),
+        )
+        .order_by()
+    }
+
+
 def _window(counts, field, page_number, per_page):
     """(rows in the ranking shown, the page, its ``_Window``)."""
     if field is not None:
@@ -286,6 +318,21 @@ def _window(counts, field, page_number, per_page):
     page = Paginator(range(count), per_page).get_page(page_number)
     start, end = (page.start_index() - 1, page.end_index()) if count else (0, 0)
     return count, page, _Window(field, start, end)
+
+
+def _compute(cycle, settings, criteria, window):
+    """Compute: the page's applications and every field's shortlist, with their
+    figures, from the ranking of the whole cycle (one query). One row more on each
+    side of the page shows whether its first or last row shares its total with a
+    row on the next page."""
+    position = window.position
+    in_page = Q(**{f"{position}__gte": window.start, f"{position}__lte": window.end + 1})
+    query = ranking_query(cycle, settings, criteria)
+    if window.field is not None:
+        query = query.annotate(field_of_row=_as_window(F("priority_field")))
+        in_page &= Q(field_of_row=window.field.pk)
+    shortlist = Q(field_position__lte=cycle.places)
+    return _fetch(query.filter(in_page | shortlist), settings)
 
 
 def _read(cycle, settings, criteria, window):
@@ -321,8 +368,7 @@ def _from_stored(row, settings, criteria, prefix):
     for name in ("rank", "field_rank", "position", "field_position"):
         setattr(application, name, getattr(row, f"{prefix}{name}"))
     for criterion in criteria:
-        raw, _normalised = row.means.get(str(criterion.pk), (None, None))
-        setattr(application, mean_alias(criterion), raw)
+        setattr(application, mean_alias(criterion), row.means.get(str(criterion.pk)))
     return application
 
 
@@ -335,7 +381,7 @@ def _slice(fetched, window):
     return page_apps, tied_rows(edges)
 
 
-def _decorate(cycle, settings, criteria, page_apps, *, window, fields, **marks):
+def _decorate_stored(cycle, settings, criteria, page_apps, *, window, fields, **marks):
     """Decorate: the page's rows with their priority fields, review counts and
     spreads (stored with them) and eligibility (read for these rows only)."""
     if fields:
@@ -353,6 +399,23 @@ def _decorate(cycle, settings, criteria, page_apps, *, window, fields, **marks):
         by_field=window.field is not None,
         counts={r.pk: (r.reviews_done, r.reviews_open, r.recusals) for r in stored},
         spread_by_app={r.pk: r.spread for r in stored if r.spread is not None},
+        checked=_eligibility_checked(cycle, ids),
+        **marks,
+    )
+
+
+def _decorate_live(cycle, settings, criteria, page_apps, *, window, fields, **marks):
+    """Decorate: the page's rows with their organisations, review counts, spreads
+    and eligibility, read for these rows only."""
+    attach_organisations(page_apps, fields=fields or None)
+    ids = [a.pk for a in page_apps]
+    return _rows(
+        page_apps,
+        criteria,
+        settings,
+        by_field=window.field is not None,
+        counts=review_counts(application_ids=ids),
+        spread_by_app=spreads(criteria, application_ids=ids),
         checked=_eligibility_checked(cycle, ids),
         **marks,
     )

@@ -14,7 +14,7 @@ from incubator.uploads import delete_document, store_document
 
 from .. import signals
 from ..models import Application, Attachment, StatusChange
-from .ranking import refresh_ranking
+from .ranking import ranking_changed
 
 # The applicant's answers: what a draft saves (the application form shows them all)
 # and what submitting requires.
@@ -151,7 +151,7 @@ def submit(application, *, by, now=None):
     application.submitted_at = now
     application.save(update_fields=["status", "submitted_at", "updated_at"])
     _record(application, Application.Status.SUBMITTED, by, at=now)
-    refresh_ranking(application.cycle)
+    ranking_changed(application.cycle)
     for person in application.organisation.people.all():
         notifications.queue(
             key=f"application:{application.pk}:submitted:user:{person.pk}",
@@ -290,7 +290,7 @@ def withdraw(application, *, by, reason=""):
     application.status = Application.Status.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])
     _record(application, Application.Status.WITHDRAWN, by, note=reason)
-    refresh_ranking(application.cycle)
+    ranking_changed(application.cycle)
     for person in application.organisation.people.all():
         notifications.queue(
             key=f"application:{application.pk}:withdrawn:user:{person.pk}",

@@ -18,7 +18,7 @@ from ..models import Application, CommitteeMember, ReviewAssignment
 from ..selectors.figures import is_ineligible
 from ..selectors.review import blocked_pairs, review_settings
 from .common import record_author, require_open_ranking
-from .ranking import refresh_ranking
+from .ranking import ranking_changed
 
 Status = ReviewAssignment.Status
 
@@ -153,7 +153,7 @@ def assign(application, member, *, by):
         ReviewAssignment(application=application, member=member, assigned_by=by), by
     )
     assignment.save()
-    refresh_ranking(application.cycle)
+    ranking_changed(application.cycle)
     _notify_assigned(member, [assignment], by)
     return assignment
 
@@ -169,7 +169,7 @@ def unassign(assignment, *, by):
             _("Only a review that has not been started can be taken back."), code="started"
         )
     record_author(assignment, by).delete()
-    refresh_ranking(assignment.application.cycle)
+    ranking_changed(assignment.application.cycle)
 
 
 @transaction.atomic
@@ -225,7 +225,7 @@ def auto_assign(cycle, *, by, per_application=None):
             taken[application.pk].add(member.pk)
             new.append(ReviewAssignment(application=application, member=member, assigned_by=by))
     created = bulk_create_with_history(new, ReviewAssignment, default_user=by)
-    refresh_ranking(cycle)
+    ranking_changed(cycle)
     by_member = defaultdict(list)
     for assignment in created:
         by_member[assignment.member].append(assignment)

@@ -1,12 +1,14 @@
-"""The stored ranking (``RankedApplication``): refreshed in the transaction of every
-change that moves a figure or a place, so that it always equals the live
-computation (``selectors.figures.ranked_applications``)."""
+"""The stored ranking (``RankedApplication``) and its version stamp
+(``RankingState``): every change that moves a figure or a place bumps the stamp in
+its transaction (``ranking_changed``); after the commit a task refreshes the
+stored rows (``refresh_ranking``) to equal the live computation
+(``selectors.figures.ranked_applications``)."""
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
-from incubator.models import Cycle
-
-from ..models import RankedApplication
+from ..models import RankedApplication, RankingState
 from ..selectors.figures import application_figures, criteria_of, review_counts, spreads
 
 # The stored columns a refresh compares and writes (besides the application's pk).
@@ -82,15 +84,12 @@ def computed_ranking(cycle):
         "total",
         "normalised_total",
         *[f"mean_{c.pk}" for c in criteria],
-        *[f"normalised_{c.pk}" for c in criteria],
     )
     rows = list(figures)
     counts = review_counts(cycle=cycle)
     spread_by_app = spreads(criteria, cycle=cycle)
     for row in rows:
-        row["means"] = {
-            str(c.pk): [row.pop(f"mean_{c.pk}"), row.pop(f"normalised_{c.pk}")] for c in criteria
-        }
+        row["means"] = {str(c.pk): row.pop(f"mean_{c.pk}") for c in criteria}
         row["reviews_done"], row["reviews_open"], row["recusals"] = counts.get(row["pk"], (0, 0, 0))
         row["spread"] = spread_by_app.get(row["pk"])
     _place(rows, "total", "")
@@ -106,15 +105,30 @@ def stored_ranking(cycle):
     }
 
 
+def ranking_changed(cycle):
+    """Records, in the caller's transaction, that ``cycle``'s figures or places may
+    have changed (the stored ranking is stale from then on), and refreshes the
+    stored ranking after the commit (a task; at once where tasks run eagerly)."""
+    from ..tasks import refresh_ranking as refresh_task
+
+    state, created = RankingState.objects.get_or_create(cycle_id=cycle.pk)
+    if not created:
+        RankingState.objects.filter(pk=state.pk).update(changed=F("changed") + 1)
+    refresh_task.delay_on_commit(cycle.pk)
+
+
 @transaction.atomic
 def refresh_ranking(cycle):
-    """Brings the cycle's stored ranking in line with its scores: computes it afresh
-    and writes the rows that changed (and removes those of applications no longer
-    ranked). Called by every service that changes a figure or a place, in its
-    transaction; the cycle's row is locked so that refreshes of one cycle run one
-    after the other, each seeing the changes committed before it. Returns the
-    number of rows written or removed."""
-    Cycle.objects.select_for_update().filter(pk=cycle.pk).first()
+    """Brings the cycle's stored ranking in line with its scores when it is stale:
+    computes it afresh, writes the rows that changed (and removes those of
+    applications no longer ranked) and records the change it reflects. The
+    stamp's row is locked, so refreshes of one cycle run one after the other and
+    a change committed meanwhile leaves the stamp stale (its bump waits for the
+    lock). Returns the number of rows written or removed."""
+    RankingState.objects.get_or_create(cycle_id=cycle.pk)
+    state = RankingState.objects.select_for_update().get(cycle_id=cycle.pk)
+    if state.is_fresh:
+        return 0
     wanted = computed_ranking(cycle)
     stored = stored_ranking(cycle)
     gone = [pk for pk in stored if pk not in wanted]
@@ -132,4 +146,6 @@ def refresh_ranking(cycle):
         unique_fields=["application"],
         update_fields=COLUMNS,
     )
+    state.computed, state.computed_at = state.changed, timezone.now()
+    state.save(update_fields=["computed", "computed_at"])
     return len(changed) + len(gone)

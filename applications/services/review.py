@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..selectors.review import scoring_started
 from .common import record_author, require_open_ranking
-from .ranking import refresh_ranking
+from .ranking import ranking_changed
 
 Status = ReviewAssignment.Status
 
@@ -199,7 +199,7 @@ def save_criteria(cycle, *, by, changes):
         criterion.full_clean(exclude=["cycle"])
         record_author(criterion, by).save()
         saved.append(criterion)
-    refresh_ranking(cycle)
+    ranking_changed(cycle)
     return saved
 
 
@@ -287,7 +287,7 @@ def record_eligibility(application, *, by, findings):
             continue
         check.met, check.note, check.checked_by, check.checked_at = met, note.strip(), by, now
         record_author(check, by).save()
-    refresh_ranking(application.cycle)
+    ranking_changed(application.cycle)
     return application
 
 
