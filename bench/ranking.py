@@ -30,6 +30,7 @@ shape. The stored ranking is refreshed as the scoring services do. Prints:
     ranking_background_refresh_median_ms: T
     ranking_page_stale_ms: T      median time of the page between a change and its
                                   refresh (it computes live, as before)
+    ranking_refresh_rows_written: N   median rows a refresh writes (of 10,000)
     ranking_queries_10: N         queries the page runs for 10 applications
     ranking_queries_10000: N      ... and for 10,000 (target: equal; at the quick
                                   size ranking_queries_500)
@@ -417,6 +418,7 @@ def run(report):
     report("ranking_background_refresh_ms", round(_percentile(background, 95) * 1000, 1))
     report("ranking_background_refresh_median_ms", round(statistics.median(background) * 1000, 1))
     report("ranking_page_stale_ms", round(statistics.median(times["stale_page"]) * 1000, 1))
+    report("ranking_refresh_rows_written", statistics.median(times["rows"]))
     # The stored figures still agree with the live computation after the changes.
     _same_figures(page(big), query()[0])
 
@@ -479,7 +481,7 @@ def _submissions(cycle, rng, page):
     from applications.services import scoring
     from incubator.celery import app
 
-    times = {"marked": [], "submit": [], "stale_page": [], "refresh": []}
+    times = {"marked": [], "submit": [], "stale_page": [], "refresh": [], "rows": []}
     original = stored.ranking_changed
 
     def timed(*args, **kwargs):
@@ -516,7 +518,7 @@ def _submissions(cycle, rng, page):
             page()
             times["stale_page"].append(time.perf_counter() - start)
             start = time.perf_counter()
-            stored.refresh_ranking(cycle)
+            times["rows"].append(stored.refresh_ranking(cycle))
             times["refresh"].append(time.perf_counter() - start)
             assert ranking_is_fresh(cycle)
     finally:
