@@ -253,3 +253,26 @@ def test_a_page_read_while_stale_computes_live_and_writes_nothing(client, db):
     assert not [s for s in sql if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     rows = response.context["ranking"].rows
     assert rows[0].application.pk == world.apps[2].pk and rows[0].reviews_done == 1
+
+
+def test_the_fresh_page_runs_as_many_queries_for_few_and_many_applications(client, db):
+    world = World()
+    world.score(0, 0, 4, 4)
+    refresh_ranking(world.cycle)
+    client.force_login(world.staff)
+    url = reverse("applications:review_ranking", args=[world.cycle.pk])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        assert ranking_is_fresh(world.cycle)
+        return len(captured)
+
+    few = queries()
+    for application in [
+        factories.ApplicationFactory(cycle=world.cycle, submitted=True) for _ in range(6)
+    ]:
+        world.apps.append(application)
+        services.assign(application, world.members[0], by=world.staff)
+    refresh_ranking(world.cycle)
+    assert queries() == few
