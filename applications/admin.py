@@ -25,6 +25,8 @@ from .models import (
     FieldQuota,
     LetterTemplate,
     PlaceOffer,
+    RankedApplication,
+    RankingState,
     ReviewAssignment,
     ReviewerLine,
     ReviewSettings,
@@ -626,3 +628,49 @@ class PlaceOfferAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RankedApplication)
+class RankedApplicationAdmin(ReadOnlyAdmin):
+    """The stored ranking, as the services keep it (read only)."""
+
+    list_display = [
+        "application",
+        "cycle",
+        "priority_field",
+        "position",
+        "total",
+        "normalised_position",
+        "normalised_total",
+        "reviews_done",
+        "spread",
+    ]
+    list_filter = ["cycle", "priority_field"]
+    search_fields = ["application__organisation__name"]
+    list_select_related = ["application__organisation", "application__cycle", "cycle"]
+    ordering = ["cycle", "position"]
+
+
+@admin.register(RankingState)
+class RankingStateAdmin(ReadOnlyAdmin):
+    """Each cycle's stored ranking: the last change and the change it reflects."""
+
+    list_display = ["cycle", "changed", "computed", "computed_at", "is_fresh"]
+    list_filter = ["computed_at"]
+    search_fields = ["cycle__name"]
+    list_select_related = ["cycle"]
+
+    @admin.display(description=_("up to date"), boolean=True)
+    def is_fresh(self, state):
+        return state.is_fresh

@@ -12,6 +12,14 @@ from incubator.validators import registration_number_with_check_digit
 PASSWORD = "parole-testiem-123"
 
 
+def _ranking_changed(cycle):
+    """What the services do in the transaction of every change that moves the
+    ranking (factories write past the services): the stored ranking is stale."""
+    from applications.services.ranking import ranking_changed
+
+    ranking_changed(cycle)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -110,6 +118,7 @@ class CycleFactory(factory.django.DjangoModelFactory):
 class ApplicationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     cycle = factory.SubFactory(CycleFactory)
     organisation = factory.SubFactory(OrganisationFactory)
@@ -131,6 +140,11 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             status=Application.Status.SUBMITTED,
             submitted_at=factory.LazyFunction(timezone.now),
         )
+
+    @factory.post_generation
+    def ranked(application, create, extracted, **kwargs):
+        if create and application.status in Application.EVALUATED:
+            _ranking_changed(application.cycle)
 
 
 class RunningCycleFactory(CycleFactory):
@@ -206,6 +220,7 @@ from applications.models import CommitteeMember, Criterion, ReviewAssignment  # 
 class CriterionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Criterion
+        skip_postgeneration_save = True
 
     cycle = factory.SubFactory(CycleFactory)
     name_lv = factory.Sequence(lambda n: f"Kritērijs {n}")
@@ -214,6 +229,11 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     scale_min = 0
     scale_max = 5
     order = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def ranked(criterion, create, extracted, **kwargs):
+        if create:
+            _ranking_changed(criterion.cycle)
 
 
 class CommitteeMemberFactory(factory.django.DjangoModelFactory):
@@ -229,11 +249,17 @@ class CommitteeMemberFactory(factory.django.DjangoModelFactory):
 class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReviewAssignment
+        skip_postgeneration_save = True
 
     application = factory.SubFactory(ApplicationFactory, submitted=True)
     member = factory.SubFactory(
         CommitteeMemberFactory, cycle=factory.SelfAttribute("..application.cycle")
     )
+
+    @factory.post_generation
+    def ranked(assignment, create, extracted, **kwargs):
+        if create:
+            _ranking_changed(assignment.application.cycle)
 
 
 # --- funding --------------------------------------------------------------------------

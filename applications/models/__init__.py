@@ -5,6 +5,7 @@ decision letters."""
 from .application import Application, Attachment, StatusChange, attachment_path
 from .letters import DecisionLetter, LetterTemplate
 from .offers import PlaceOffer
+from .ranking import RankedApplication, RankingState
 from .review import (
     CommitteeMember,
     Criterion,
@@ -28,6 +29,8 @@ __all__ = [
     "FieldQuota",
     "LetterTemplate",
     "PlaceOffer",
+    "RankedApplication",
+    "RankingState",
     "ReviewAssignment",
     "ReviewerLine",
     "ReviewSettings",

@@ -174,12 +174,11 @@ def mean_alias(criterion):
     return f"mean_{criterion.pk}"
 
 
-def ranked_applications(cycle, criteria, *, normalised=False, rank_by_normalised=False):
+def application_figures(cycle, criteria, *, normalised=False):
     """Every ranked application of ``cycle`` (eligible, not withdrawn) with its
-    figures and ranks; ``position`` is its place in the ranking's order (the
-    queryset itself is left unordered, for the database to sort only once).
-    ``normalised`` adds the normalised total; ``rank_by_normalised`` orders by it.
-    The organisation is not joined (so that the database groups by the application
+    figures: the mean of each criterion (``mean_<pk>``, and with ``normalised``
+    ``normalised_<pk>``), ``total`` and ``normalised_total``; no ranks. The
+    organisation is not joined (so that the database groups by the application
     alone); see ``attach_organisations``."""
     annotations = {}
     for criterion in criteria:
@@ -224,8 +223,17 @@ def ranked_applications(cycle, criteria, *, normalised=False, rank_by_normalised
                 for c in criteria
             )
             totals["normalised_total"] = _percent(points, span)
-    queryset = queryset.annotate(**totals)
+    return queryset.annotate(**totals)
 
+
+def ranked_applications(cycle, criteria, *, normalised=False, rank_by_normalised=False):
+    """Every ranked application of ``cycle`` with its figures (see
+    ``application_figures``) and ranks; ``position`` is its place in the ranking's
+    order (the queryset itself is left unordered, for the database to sort only
+    once). ``normalised`` adds the normalised total; ``rank_by_normalised`` orders
+    by it. This is the live computation; the ranking page reads the same figures
+    stored (``RankedApplication``)."""
+    queryset = application_figures(cycle, criteria, normalised=normalised)
     key = "normalised_total" if (normalised and rank_by_normalised) else "total"
     order = F(key).desc(nulls_last=True)
     by_field = [F("priority_field")]

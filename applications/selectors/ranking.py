@@ -9,7 +9,13 @@ from dataclasses import field as dataclass_field
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 
-from ..models import Application, EligibilityCheck, EligibilityRequirement
+from ..models import (
+    Application,
+    EligibilityCheck,
+    EligibilityRequirement,
+    RankedApplication,
+    RankingState,
+)
 from .figures import (
     _as_window,
     attach_organisations,
@@ -65,6 +71,11 @@ def suggest(candidates, places, quotas):
         if contenders[len(taken)].total == last:
             tied = {c.pk for c in contenders if c.total == last}
     return [c.pk for c in scored if c.pk in chosen_pks], tied
+
+
+def ranking_is_fresh(cycle):
+    """Do the stored rows (``RankedApplication``) reflect the cycle's last change?"""
+    return RankingState.objects.filter(cycle_id=cycle.pk, computed=F("changed")).exists()
 
 
 # --- what the pages get ----------------------------------------------------------------
@@ -203,15 +214,24 @@ def ranking_page(
     suggested selection and a summary per field. A fixed number of queries,
     however many applications there are: the page's rows and the shortlist are
     computed from the whole order, the page is sliced from them, and only its rows
-    are then decorated with organisations, review counts and spreads."""
+    are then decorated with organisations, review counts and spreads.
+
+    When the stored ranking (``RankedApplication``) is fresh, everything comes
+    from it: the page's rows and the shortlists are read by the indexes on (cycle,
+    position) and (cycle, field, position in the field). Until a change has been
+    refreshed, the page computes the same from the scores (the live query)."""
     criteria = criteria_of(cycle)
     quotas = quotas or {}
-    counts = _field_counts(cycle)
+    fresh = ranking_is_fresh(cycle)
+    counts = _stored_field_counts(cycle) if fresh else _live_field_counts(cycle)
     count, page, window = _window(counts, field, page_number, per_page)
-    fetched = _compute(cycle, settings, criteria, window)
+    if fresh:
+        fetched = _read(cycle, settings, criteria, window)
+    else:
+        fetched = _compute(cycle, settings, criteria, window)
     chosen, tied_at_cut = suggest(_candidates(fetched), cycle.places, quotas)
     page_apps, tied = _slice(fetched, window)
-    rows = _decorate(
+    rows = (_decorate_stored if fresh else _decorate_live)(
         cycle,
         settings,
         criteria,
@@ -257,7 +277,23 @@ class _Window:
         return self.field is None or application.priority_field_id == self.field.pk
 
 
-def _field_counts(cycle):
+def _stored_field_counts(cycle):
+    """{priority field id: {n, admitted, waitlisted}} of the ranked applications."""
+    status = "application__status"
+    return {
+        row["priority_field"]: row
+        for row in RankedApplication.objects.filter(cycle=cycle)
+        .values("priority_field")
+        .annotate(
+            n=Count("pk"),
+            admitted=Count("pk", filter=Q(**{status: Application.Status.ADMITTED})),
+            waitlisted=Count("pk", filter=Q(**{status: Application.Status.WAITLISTED})),
+        )
+        .order_by()
+    }
+
+
+def _live_field_counts(cycle):
     """{priority field id: {n, admitted, waitlisted}} of the ranked applications."""
     return {
         row["priority_field"]: row
@@ -299,6 +335,43 @@ def _compute(cycle, settings, criteria, window):
     return _fetch(query.filter(in_page | shortlist), settings)
 
 
+def _read(cycle, settings, criteria, window):
+    """Read: the page's applications and every field's shortlist, with their
+    figures, from the stored ranking (one query, by its indexes). One row more on
+    each side of the page shows whether its first or last row shares its total
+    with a row on the next page."""
+    prefix = "normalised_" if settings.normalise_scores else ""
+    position = f"{prefix}{window.position}"
+    in_page = Q(**{f"{position}__gte": window.start, f"{position}__lte": window.end + 1})
+    if window.field is not None:
+        in_page &= Q(priority_field=window.field.pk)
+    shortlist = Q(**{f"{prefix}field_position__lte": cycle.places})
+    stored = (
+        RankedApplication.objects.filter(cycle=cycle)
+        .filter(in_page | shortlist)
+        .select_related("application__organisation")
+        .order_by()
+    )
+    return [_from_stored(row, settings, criteria, prefix) for row in stored]
+
+
+def _from_stored(row, settings, criteria, prefix):
+    """The stored row's application, with its figures as the live query annotates
+    them (``ranking_query``), and the stored row itself as ``stored``."""
+    application = row.application
+    application.stored = row
+    application.total = row.total
+    application.normalised_total = row.normalised_total if settings.normalise_scores else None
+    application.ranking_total = (
+        application.normalised_total if settings.normalise_scores else application.total
+    )
+    for name in ("rank", "field_rank", "position", "field_position"):
+        setattr(application, name, getattr(row, f"{prefix}{name}"))
+    for criterion in criteria:
+        setattr(application, mean_alias(criterion), row.means.get(str(criterion.pk)))
+    return application
+
+
 def _slice(fetched, window):
     """Slice: (the page's applications in order, the pks tied with a neighbour,
     on this page or across its edges)."""
@@ -308,7 +381,30 @@ def _slice(fetched, window):
     return page_apps, tied_rows(edges)
 
 
-def _decorate(cycle, settings, criteria, page_apps, *, window, fields, **marks):
+def _decorate_stored(cycle, settings, criteria, page_apps, *, window, fields, **marks):
+    """Decorate: the page's rows with their priority fields, review counts and
+    spreads (stored with them) and eligibility (read for these rows only)."""
+    if fields:
+        by_pk = {f.pk: f for f in fields}
+        for application in page_apps:
+            application.priority_field = by_pk.get(application.priority_field_id)
+    else:
+        attach_organisations(page_apps)
+    ids = [a.pk for a in page_apps]
+    stored = [a.stored for a in page_apps]
+    return _rows(
+        page_apps,
+        criteria,
+        settings,
+        by_field=window.field is not None,
+        counts={r.pk: (r.reviews_done, r.reviews_open, r.recusals) for r in stored},
+        spread_by_app={r.pk: r.spread for r in stored if r.spread is not None},
+        checked=_eligibility_checked(cycle, ids),
+        **marks,
+    )
+
+
+def _decorate_live(cycle, settings, criteria, page_apps, *, window, fields, **marks):
     """Decorate: the page's rows with their organisations, review counts, spreads
     and eligibility, read for these rows only."""
     attach_organisations(page_apps, fields=fields or None)

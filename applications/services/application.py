@@ -17,6 +17,7 @@ from incubator.uploads import delete_document, store_document
 
 from .. import signals
 from ..models import Application, Attachment, FieldQuota, ReviewAssignment, StatusChange
+from .ranking import ranking_changed
 
 # The applicant's answers: what a draft saves (the application form shows them all)
 # and what submitting requires.
@@ -158,6 +159,7 @@ def submit(application, *, by, now=None):
     privacy.record_consent(
         by, Consent.Context.APPLICATION, reference=f"application:{application.pk}", now=now
     )
+    ranking_changed(application.cycle)
     for person in application.organisation.people.all():
         notifications.queue(
             key=f"application:{application.pk}:submitted:user:{person.pk}",
@@ -396,6 +398,7 @@ def withdraw(application, *, by, reason=""):
     application.status = Application.Status.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])
     _record(application, Application.Status.WITHDRAWN, by, note=reason)
+    ranking_changed(application.cycle)
     for person in application.organisation.people.all():
         notifications.queue(
             key=f"application:{application.pk}:withdrawn:user:{person.pk}",

@@ -19,6 +19,7 @@ from ..selectors.figures import is_ineligible
 from ..selectors.review import blocked_pairs, review_settings
 from .balancing import balanced
 from .common import record_author, require_open_ranking
+from .ranking import ranking_changed
 
 Status = ReviewAssignment.Status
 
@@ -153,6 +154,7 @@ def assign(application, member, *, by):
         ReviewAssignment(application=application, member=member, assigned_by=by), by
     )
     assignment.save()
+    ranking_changed(application.cycle)
     _notify_assigned(member, [assignment], by)
     return assignment
 
@@ -168,6 +170,7 @@ def unassign(assignment, *, by):
             _("Only a review that has not been started can be taken back."), code="started"
         )
     record_author(assignment, by).delete()
+    ranking_changed(assignment.application.cycle)
 
 
 @transaction.atomic
@@ -231,6 +234,7 @@ def auto_assign(cycle, *, by, per_application=None):
     for assignment in new:
         assignment.application = applications_by_pk[assignment.application_id]
     created = bulk_create_with_history(new, ReviewAssignment, default_user=by)
+    ranking_changed(cycle)
     by_member = defaultdict(list)
     for assignment in created:
         by_member[assignment.member].append(assignment)

@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..selectors.review import scoring_started
 from .common import record_author, require_open_ranking
+from .ranking import ranking_changed
 
 Status = ReviewAssignment.Status
 
@@ -198,6 +199,7 @@ def save_criteria(cycle, *, by, changes):
         criterion.full_clean(exclude=["cycle"])
         record_author(criterion, by).save()
         saved.append(criterion)
+    ranking_changed(cycle)
     return saved
 
 
@@ -285,6 +287,7 @@ def record_eligibility(application, *, by, findings):
             continue
         check.met, check.note, check.checked_by, check.checked_at = met, note.strip(), by, now
         record_author(check, by).save()
+    ranking_changed(application.cycle)
     return application
 
 

@@ -13,6 +13,7 @@ from ..permissions import may_see_other_reviews
 from ..selectors.figures import line_of_each_member, normalisation_lines
 from ..selectors.review import review_settings
 from .common import record_author, require_open_ranking
+from .ranking import ranking_changed
 
 Status = ReviewAssignment.Status
 
@@ -51,6 +52,8 @@ def declare_conflict(assignment, *, by, has_conflict, reason=""):
         for score in assignment.scores.all():
             record_author(score, by).delete()
     record_author(assignment, by).save()
+    if has_conflict:
+        ranking_changed(assignment.application.cycle)
     return assignment
 
 
@@ -250,4 +253,5 @@ def refresh_reviewer_lines(cycle):
         unique_fields=["member"],
         update_fields=["scores", "mean", "committee_mean", "slope", "intercept"],
     )
+    ranking_changed(cycle)
     return lines
