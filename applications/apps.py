@@ -10,5 +10,8 @@ class ApplicationsConfig(AppConfig):
     def ready(self):
         from incubator.notifications import kinds
 
+        from . import receivers
+
+        receivers.connect()
         kinds.register("application", _("Applications and decisions"))
         kinds.register("committee", _("Evaluation committee"))

@@ -8,7 +8,15 @@ class IncubatorConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import landing, selectors
         from .notifications import kinds
+
+        # Someone with an invitation waiting lands where they can accept it.
+        landing.register(
+            landing.Home(
+                "invitations", lambda user: selectors.invitations_for(user).exists(), order=1
+            )
+        )
 
         # The kernel's own emails (incubator/services.py, incubator/adapters.py).
         kinds.register("organisation", _("Organisations and people"))

@@ -183,6 +183,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str(
 # defaults; they count in CACHES, so production needs a shared cache (Redis).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="NVO inkubators")
+# Invitations (to an organisation, the evaluation committee, the mentors) one person
+# may send in 24 hours, all kinds together (incubator/quota.py).
+INVITATIONS_PER_DAY = env.int("INVITATIONS_PER_DAY", default=60)
 
 # --- Internationalisation ---------------------------------------------------------
 

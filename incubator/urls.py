@@ -31,6 +31,18 @@ urlpatterns += i18n_patterns(
         views.person_remove,
         name="person_remove",
     ),
+    path("organisations/<int:pk>/leave/", views.organisation_leave, name="organisation_leave"),
+    path("invitations/", views.invitations, name="invitations"),
+    path(
+        "invitations/<int:invitation_pk>/accept/",
+        views.invitation_accept,
+        name="invitation_accept",
+    ),
+    path(
+        "invitations/<int:invitation_pk>/decline/",
+        views.invitation_decline,
+        name="invitation_decline",
+    ),
     path(
         "organisations/<int:pk>/invitations/<int:invitation_pk>/withdraw/",
         views.invitation_withdraw,

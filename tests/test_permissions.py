@@ -32,6 +32,7 @@ from incubator.notifications.models import Email
 
 from . import role_matrix
 from .role_matrix import (
+    LOGIN,  # noqa: F401 (read from here by tests/test_permissions_funding.py)
     ROLES,
     Redirect,
     everyone,
@@ -41,7 +42,17 @@ from .role_matrix import (
     staff_only,
 )
 
-world = role_matrix.world_fixture()
+
+def _invited_outsider(world):
+    """The outsider has an invitation to the owner's organisation waiting."""
+    world.outsider_invitation = Invitation.objects.create(
+        organisation=world.organisation,
+        email="outsider@example.lv",
+        invited_by=world.users["owner"],
+    )
+
+
+world = role_matrix.world_fixture(_invited_outsider)
 
 
 def only_assigned_reviewer(code):
@@ -127,6 +138,22 @@ CASES = {
         lambda w: [w.organisation.pk, w.invitation.pk],
         {},
         only_owner(302),
+    ),
+    # A member leaves (the owner, once a colleague leads the organisation too).
+    "organisation_leave": ("post", lambda w: [w.organisation.pk], {}, only_owner(302)),
+    # Invitations are reached through the person's own address: another's is a 404.
+    "invitations": ("get", lambda w: [], None, everyone(200)),
+    "invitation_accept": (
+        "post",
+        lambda w: [w.outsider_invitation.pk],
+        {},
+        {**everyone(404), "outsider": 302},
+    ),
+    "invitation_decline": (
+        "post",
+        lambda w: [w.outsider_invitation.pk],
+        {},
+        {**everyone(404), "outsider": 302},
     ),
     # A committee member without an organisation lands on their reviews.
     "applications:dashboard": (
@@ -342,7 +369,11 @@ def _calendar(w, role):
 REDIRECTS = {
     "dashboard": Redirect(
         to=lambda w, role: reverse(
-            "applications:staff_list" if role in ("staff", "admin") else "applications:dashboard"
+            "applications:staff_list"
+            if role in ("staff", "admin")
+            else {"outsider": "invitations", "mentor": "mentoring:dashboard"}.get(
+                role, "applications:dashboard"
+            )
         )
     ),
     "colleague_add": Redirect(
@@ -358,6 +389,27 @@ REDIRECTS = {
     "invitation_withdraw": Redirect(
         to=_organisation,
         done=lambda w, role: not Invitation.objects.filter(pk=w.invitation.pk).exists(),
+    ),
+    "organisation_leave": Redirect(
+        to=lambda w, role: reverse("dashboard"),
+        done=lambda w, role: (
+            not Membership.objects.filter(
+                organisation=w.organisation, user=w.users["owner"]
+            ).exists()
+        ),
+        given=lambda w: Membership.objects.filter(pk=w.colleague.pk).update(
+            role=Membership.Role.LEADER
+        ),
+    ),
+    "invitation_accept": Redirect(
+        to=_organisation,
+        done=lambda w, role: Membership.objects.filter(
+            organisation=w.organisation, user=w.users["outsider"]
+        ).exists(),
+    ),
+    "invitation_decline": Redirect(
+        to=lambda w, role: reverse("invitations"),
+        done=lambda w, role: not Invitation.objects.filter(pk=w.outsider_invitation.pk).exists(),
     ),
     "applications:dashboard": Redirect(to=_to("applications:reviewer_dashboard")),
     "applications:start": Redirect(

@@ -45,6 +45,7 @@ from .review import (
 )
 from .scoring import (
     declare_conflict,
+    recuse_on_joining,
     refresh_reviewer_lines,
     reopen_review,
     save_review,
@@ -64,6 +65,7 @@ __all__ = [
     "decide",
     "decide_in_bulk",
     "declare_conflict",
+    "recuse_on_joining",
     "delete_attachment",
     "finalise_ranking",
     "fingerprint",
