@@ -8,9 +8,12 @@ class IncubatorConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import landing, selectors
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import landing, mfa, selectors
         from .notifications import kinds
 
+        user_logged_in.connect(mfa.note_signed_in, dispatch_uid="incubator.mfa")
         # Someone with an invitation waiting lands where they can accept it.
         landing.register(
             landing.Home(

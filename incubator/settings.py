@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "incubator.mfa.StaffMFAMiddleware",
 ]
 
 ROOT_URLCONF = "incubator.urls"
@@ -182,6 +183,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str(
 # allauth's rate limits (signup, login, password reset, ...) stay on with their
 # defaults; they count in CACHES, so production needs a shared cache (Redis).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff and administrators must have an authenticator app (incubator/mfa.py).
+MFA_ADAPTER = "incubator.mfa.MFAAdapter"
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="NVO inkubators")
 # Invitations (to an organisation, the evaluation committee, the mentors) one person
 # may send in 24 hours, all kinds together (incubator/quota.py).

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
@@ -9,6 +10,8 @@ from . import views
 
 admin.site.site_header = _("NGO Incubator Portal administration")
 admin.site.site_title = _("NGO Incubator Portal")
+# The admin signs in through allauth: its rate limits and the staff's second factor.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
