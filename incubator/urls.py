@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from . import views
+from . import headers, views
 
 admin.site.site_header = _("NGO Incubator Portal administration")
 admin.site.site_title = _("NGO Incubator Portal")
@@ -17,6 +17,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # Calendar apps fetch the feed without a language prefix; it speaks the owner's language.
     path("calendar/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
+    # Browsers post Content-Security-Policy violations here (settings: report-uri).
+    path("csp-report/", headers.csp_report, name="csp_report"),
 ]
 
 urlpatterns += i18n_patterns(

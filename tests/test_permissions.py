@@ -71,6 +71,23 @@ def _submitted_review(w):
     )
 
 
+def _others_to_read(w):
+    """The assigned reviewer's review and a second one submitted, in a cycle that
+    shows reviewers each other's reviews."""
+    _submitted_review(w)
+    criterion = Criterion.objects.get(cycle=w.cycle)
+    second = application_services.assign(
+        Application.objects.get(pk=w.reviewed.pk), w.member, by=w.users["staff"]
+    )
+    application_services.declare_conflict(second, by=w.users["reviewer"], has_conflict=False)
+    application_services.save_review(
+        second, by=w.users["reviewer"], scores={criterion.pk: (3, "")}, submit=True
+    )
+    ReviewSettings.objects.update_or_create(
+        cycle=w.cycle, defaults={"reviewers_see_other_reviews": True}
+    )
+
+
 def _finalised_ranking(w):
     _submitted_review(w)
     application_services.finalise_ranking(w.cycle, by=w.users["staff"])
@@ -121,6 +138,8 @@ def _review_status(w, status):
 # name: (method, args from the world, POST data, expected per role)
 CASES = {
     "home": ("get", lambda w: [], None, everyone(200, anonymous=200)),
+    # Browsers post policy violations here; what is not a report is refused.
+    "csp_report": ("post", lambda w: [], {}, everyone(400, anonymous=400)),
     "dashboard": ("get", lambda w: [], None, everyone(302)),
     "profile": ("get", lambda w: [], None, everyone(200)),
     "organisation_create": ("get", lambda w: [], None, everyone(200)),
@@ -412,6 +431,15 @@ REDIRECTS = {
         done=lambda w, role: not Invitation.objects.filter(pk=w.outsider_invitation.pk).exists(),
     ),
     "applications:dashboard": Redirect(to=_to("applications:reviewer_dashboard")),
+    "applications:review_others": Redirect(
+        to=lambda w, role: (
+            reverse("applications:review", args=[w.assignment.pk]) + "#other-reviews"
+        ),
+        done=lambda w, role: ReviewAssignment.objects.filter(
+            pk=w.assignment.pk, others_seen_at__isnull=False
+        ).exists(),
+        given=_others_to_read,
+    ),
     "applications:start": Redirect(
         to=lambda w, role: reverse(
             "applications:edit",
