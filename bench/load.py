@@ -55,6 +55,8 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
+from bench import with_authenticator
+
 SIZES = {
     "full": {"page": 30, "mix": 60, "compare": 30},
     "quick": {"page": 5, "mix": 10, "compare": 5},
@@ -288,12 +290,9 @@ def _pages():
     from incubator.models import User
 
     def cookie(email):
-        from allauth.mfa.models import Authenticator
-        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
         user = User.objects.get(email=email)
-        if user.is_staff and not Authenticator.objects.filter(user=user, type="totp").exists():
-            TOTP.activate(user, generate_totp_secret())  # staff must have their second factor
+        if user.is_staff:
+            with_authenticator(user)  # staff must have their second factor
         client = Client()
         client.force_login(user)
         return (
