@@ -328,3 +328,38 @@ def test_committee_and_mentor_invitations_share_the_limit(client, cycle, staff, 
         "committee",
         "mentoring",
     ]
+
+
+# --- the lists stay at a fixed number of queries ----------------------------------------
+
+
+def test_the_invitations_and_people_pages_do_not_query_per_row(
+    client, count_queries, django_assert_max_num_queries
+):
+    person = factories.UserFactory(email="daudzi@biedriba.lv")
+    leader = factories.UserFactory()
+    organisation = factories.OrganisationFactory(leader=leader)
+    client.force_login(person)
+
+    def grow(count):
+        for _ in range(count):
+            inviting = factories.OrganisationFactory(leader=factories.UserFactory())
+            inviter = inviting.memberships.get().user
+            services.invite_colleague(organisation=inviting, email=person.email, by=inviter)
+            services.invite_colleague(
+                organisation=organisation, email=factories.UserFactory().email, by=leader
+            )
+            Membership.objects.create(organisation=organisation, user=factories.UserFactory())
+
+    def pages():
+        client.get(reverse("invitations"))
+        client.force_login(leader)
+        client.get(reverse("organisation_detail", args=[organisation.pk]))
+        client.force_login(person)
+
+    grow(1)
+    small = count_queries(pages)
+    grow(6)
+    with django_assert_max_num_queries(small):
+        pages()
+    assert Invitation.objects.filter(email=person.email).count() == 7
