@@ -363,3 +363,18 @@ def test_the_invitations_and_people_pages_do_not_query_per_row(
     with django_assert_max_num_queries(small):
         pages()
     assert Invitation.objects.filter(email=person.email).count() == 7
+
+
+def test_the_admins_resend_action_stops_at_the_limit_with_a_message(client, cycle, settings):
+    settings.INVITATIONS_PER_DAY = 2
+    admin = factories.AdminFactory()
+    members = [factories.CommitteeMemberFactory(cycle=cycle) for _ in range(3)]
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:applications_committeemember_changelist"),
+        {"action": "resend", "_selected_action": [m.pk for m in members]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "24 stundās" in response.content.decode()
+    assert quota.sent_today(admin) == 2
