@@ -427,7 +427,11 @@ class CommitteeMemberAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Send the invitation again"))
     def resend(self, request, queryset):
         for member in queryset.select_related("user", "cycle"):
-            services.resend_invitation(member, by=request.user)
+            try:
+                services.resend_invitation(member, by=request.user)
+            except ValidationError as error:  # the day's limit of invitations
+                self.message_user(request, message_of(error), messages.ERROR)
+                return
         self.message_user(request, _("The invitations have been sent again."), messages.SUCCESS)
 
 

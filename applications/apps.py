@@ -13,9 +13,10 @@ class ApplicationsConfig(AppConfig):
         from incubator.notifications import reminders as engine
         from incubator.permissions import is_staff
 
-        from . import privacy, reminders
+        from . import privacy, receivers, reminders
         from .permissions import is_reviewer
 
+        receivers.connect()
         engine.register(reminders.PlaceOfferReminders())
         kinds.register("application", _("Applications and decisions"))
         kinds.register("committee", _("Evaluation committee"))

@@ -55,6 +55,8 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
+from bench import with_authenticator
+
 SIZES = {
     "full": {"page": 30, "mix": 60, "compare": 30},
     "quick": {"page": 5, "mix": 10, "compare": 5},
@@ -288,8 +290,11 @@ def _pages():
     from incubator.models import User
 
     def cookie(email):
+        user = User.objects.get(email=email)
+        if user.is_staff:
+            with_authenticator(user)  # staff must have their second factor
         client = Client()
-        client.force_login(User.objects.get(email=email))
+        client.force_login(user)
         return (
             f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
         )

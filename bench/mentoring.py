@@ -27,6 +27,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from bench import with_authenticator
+
 RACERS = 50
 _numbers = itertools.count(1)
 
@@ -327,6 +329,8 @@ def run(report):
     app.conf.broker_url = "memory://localhost/"
     app.conf.task_always_eager = False
     field = PriorityField.objects.order_by("order").first()
-    staff = User.objects.create(email="mentoring-staff@bench.lv", is_staff=True, password="!")
+    staff = with_authenticator(
+        User.objects.create(email="mentoring-staff@bench.lv", is_staff=True, password="!")
+    )
     measure_race(report, field, staff)
     measure_overview(report, field, staff)

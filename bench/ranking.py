@@ -54,7 +54,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bench import scaled
+from bench import scaled, with_authenticator
 
 APPLICATIONS = scaled(10_000, quick=500)
 OTHER_LARGE_CYCLES = 2
@@ -352,7 +352,9 @@ def run(report):
     users = User.objects.bulk_create(
         [User(email=f"reviewer{i}@bench.lv", password="!") for i in range(REVIEWERS)]
     )
-    staff = User.objects.create(email="staff@bench.lv", is_staff=True, password="!")
+    staff = with_authenticator(
+        User.objects.create(email="staff@bench.lv", is_staff=True, password="!")
+    )
     seeded = 0
     cycles = []
     for number in range(OTHER_LARGE_CYCLES + 1):

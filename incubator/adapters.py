@@ -3,7 +3,6 @@ import uuid
 from allauth.account.adapter import DefaultAccountAdapter
 from django.utils import translation
 
-from . import services
 from .models import User
 from .notifications import services as notifications
 
@@ -31,9 +30,3 @@ class AccountAdapter(DefaultAccountAdapter):
             html=html,
             sensitive=True,
         )
-
-    def confirm_email(self, request, email_address):
-        confirmed = super().confirm_email(request, email_address)
-        if confirmed:
-            services.claim_invitations(email_address.user, email_address.email)
-        return confirmed

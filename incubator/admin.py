@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_widgets import RelationFieldsMixin
-from .models import Cycle, Invitation, Membership, Organisation, PriorityField, User
+from .models import (
+    Cycle,
+    Invitation,
+    Membership,
+    Organisation,
+    PriorityField,
+    SentInvitation,
+    User,
+)
 
 # Django's own, with relation fields that refuse a tampered id as a form error.
 admin.site.unregister(Group)
@@ -84,7 +92,7 @@ class OrganisationAdmin(RelationFieldsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(RelationFieldsMixin, admin.ModelAdmin):
+class MembershipAdmin(RelationFieldsMixin, SimpleHistoryAdmin):
     list_display = ["user", "organisation", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "user__last_name", "organisation__name"]
@@ -93,10 +101,26 @@ class MembershipAdmin(RelationFieldsMixin, admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(SimpleHistoryAdmin):
     list_display = ["email", "organisation", "invited_by", "created_at"]
+    list_filter = ["created_at"]
     search_fields = ["email", "organisation__name"]
     list_select_related = ["organisation", "invited_by"]
+
+
+@admin.register(SentInvitation)
+class SentInvitationAdmin(admin.ModelAdmin):
+    list_display = ["sender", "kind", "sent_at"]
+    list_filter = ["kind", "sent_at"]
+    search_fields = ["sender__email", "sender__last_name"]
+    list_select_related = ["sender"]
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Cycle)

@@ -8,9 +8,19 @@ class IncubatorConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import sections, third_party_wording
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import landing, mfa, sections, selectors, third_party_wording
         from .notifications import kinds
         from .permissions import is_staff
+
+        user_logged_in.connect(mfa.note_signed_in, dispatch_uid="incubator.mfa")
+        # Someone with an invitation waiting lands where they can accept it.
+        landing.register(
+            landing.Home(
+                "invitations", lambda user: selectors.invitations_for(user).exists(), order=1
+            )
+        )
 
         # The kernel's own emails (incubator/services.py, incubator/adapters.py).
         kinds.register("organisation", _("Organisations and people"))

@@ -210,6 +210,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    # Who joined, left, was removed or changed role, when and by whom.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membership")
@@ -224,7 +226,9 @@ class Membership(models.Model):
 
 
 class Invitation(models.Model):
-    """A colleague's email added by the leader before that person has an account."""
+    """A leader's invitation to join the organisation, sent to an email address.
+    The person becomes a member only when they accept it, signed in with that
+    address (signing up first if they have no account)."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations"
@@ -234,6 +238,8 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    # Sent, withdrawn, accepted or declined: each leaves a record.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("invitation")
@@ -245,6 +251,28 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
+
+
+class SentInvitation(models.Model):
+    """One invitation emailed by a person (to an organisation, the evaluation
+    committee or the mentors): what ``incubator.quota`` counts."""
+
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=20)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("sent invitation")
+        verbose_name_plural = _("sent invitations")
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.sender} · {self.kind} · {self.sent_at:%Y-%m-%d %H:%M}"
 
 
 class CycleQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import quota, selectors, signals
 from .models import Invitation, Membership, Organisation, User
 from .notifications import services as notifications
 
@@ -45,7 +46,9 @@ def create_organisation(*, leader, **fields):
     organisation.full_clean()
     organisation._history_user = leader
     organisation.save()
-    Membership.objects.create(organisation=organisation, user=leader, role=Membership.Role.LEADER)
+    membership = Membership(organisation=organisation, user=leader, role=Membership.Role.LEADER)
+    membership._history_user = leader
+    membership.save()
     return organisation
 
 
@@ -67,61 +70,109 @@ def update_organisation(organisation, *, by, **fields):
 
 
 @transaction.atomic
-def add_colleague(*, organisation, email, by):
-    """Adds a colleague by email: at once if they have an account, otherwise as an
-    invitation that turns into a membership when they verify that address.
-    Returns "added", "invited" or raises ValidationError when already there."""
-    email = email.strip().lower()
-    user = User.objects.filter(email__iexact=email).first()
-    context = {"organisation": organisation, "invited_by": by}
-    if user is not None:
-        membership, created = Membership.objects.get_or_create(organisation=organisation, user=user)
-        if not created:
-            raise ValidationError(_("This person already belongs to the organisation."))
-        notifications.queue(
-            key=f"organisation:{organisation.pk}:member:{user.pk}:added:{membership.pk}",
-            recipient=user,
-            template="incubator/emails/colleague_added",
-            context=context,
+def invite_colleague(*, organisation, email, by):
+    """The leader invites the person with ``email`` to join the organisation. It is
+    always an invitation, whether or not the address has an account: the person
+    joins only by accepting it (``accept_invitation``), and the leader learns nothing
+    about the address from the answer. Raises ValidationError when the address is
+    already invited or belongs to a member (both already on the organisation's page)."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ValidationError(
+            _("This person already belongs to the organisation."), code="already_member"
         )
-        return "added"
-    invitation, created = Invitation.objects.get_or_create(
-        organisation=organisation, email=email, defaults={"invited_by": by}
-    )
-    if not created:
-        raise ValidationError(_("This address has already been invited."))
+    if Invitation.objects.filter(organisation=organisation, email__iexact=email).exists():
+        raise ValidationError(_("This address has already been invited."), code="already_invited")
+    quota.spend(by, "organisation")
+    invitation = Invitation(organisation=organisation, email=email, invited_by=by)
+    invitation._history_user = by
+    invitation.save()
     notifications.queue(
         key=f"organisation:{organisation.pk}:invitation:{invitation.pk}",
         to=email,
         language=by.language,
         template="incubator/emails/colleague_invited",
-        context=context,
+        context={"organisation": organisation, "invited_by": by},
     )
-    return "invited"
+    return invitation
+
+
+def _locked_invitation(invitation, user):
+    """The invitation, locked, if it is addressed to ``user``; else ValueError (the
+    views reach invitations only through ``selectors.invitations_for``)."""
+    invitation = (
+        Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    )
+    if not selectors.invitations_for(user).filter(pk=invitation.pk).exists():
+        raise ValueError("An invitation addressed to someone else")
+    return invitation
 
 
 @transaction.atomic
-def claim_invitations(user, email):
-    """Turns the invitations sent to a verified ``email`` into memberships."""
-    invitations = Invitation.objects.filter(email__iexact=email).select_for_update()
-    for invitation in invitations:
-        Membership.objects.get_or_create(organisation_id=invitation.organisation_id, user=user)
-    return invitations.delete()[0]
+def accept_invitation(invitation, *, user):
+    """The invited person accepts: they become a member of the organisation. The apps
+    downstream hear of it (``signals.member_joined``), e.g. to recuse a reviewer
+    from the organisation's applications."""
+    invitation = _locked_invitation(invitation, user)
+    organisation = invitation.organisation
+    membership = Membership.objects.filter(organisation=organisation, user=user).first()
+    if membership is None:
+        membership = Membership(organisation=organisation, user=user, role=Membership.Role.MEMBER)
+        membership._history_user = user
+        membership.save()
+        transaction.on_commit(
+            lambda: signals.member_joined.send(
+                sender=Membership, organisation=organisation, user=user
+            )
+        )
+    invitation._history_user = user
+    invitation.delete()
+    return membership
+
+
+@transaction.atomic
+def decline_invitation(invitation, *, user):
+    invitation = _locked_invitation(invitation, user)
+    invitation._history_user = user
+    invitation.delete()
+
+
+def _keep_a_leader(membership, message):
+    if membership.role != Membership.Role.LEADER:
+        return
+    other_leaders = Membership.objects.filter(
+        organisation_id=membership.organisation_id, role=Membership.Role.LEADER
+    ).exclude(pk=membership.pk)
+    if not other_leaders.exists():
+        raise ValidationError(message, code="last_leader")
 
 
 @transaction.atomic
 def remove_person(*, membership, by):
     """A leader removes a colleague; an organisation always keeps one leader."""
-    if membership.role == Membership.Role.LEADER:
-        other_leaders = Membership.objects.filter(
-            organisation_id=membership.organisation_id, role=Membership.Role.LEADER
-        ).exclude(pk=membership.pk)
-        if not other_leaders.exists():
-            raise ValidationError(_("An organisation must keep at least one leader."))
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    _keep_a_leader(membership, _("An organisation must keep at least one leader."))
+    membership._history_user = by
     membership.delete()
 
 
-def withdraw_invitation(invitation):
+@transaction.atomic
+def leave_organisation(membership, *, user):
+    """A person leaves an organisation; its only leader cannot."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.user_id != user.pk:
+        raise ValueError("Only the person themselves leaves an organisation")
+    _keep_a_leader(
+        membership,
+        _("You are the organisation's only leader. Make a colleague a leader before you leave."),
+    )
+    membership._history_user = user
+    membership.delete()
+
+
+@transaction.atomic
+def withdraw_invitation(invitation, *, by):
+    invitation._history_user = by
     invitation.delete()
 
 

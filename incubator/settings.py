@@ -12,6 +12,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "csp",
     # The portal's own apps, in dependency order: each may import only those above it.
     "incubator",
     "incubator.notifications",
@@ -69,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "incubator.headers.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -82,6 +86,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "incubator.mfa.StaffMFAMiddleware",
 ]
 
 ROOT_URLCONF = "incubator.urls"
@@ -184,7 +189,12 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str(
 # allauth's rate limits (signup, login, password reset, ...) stay on with their
 # defaults; they count in CACHES, so production needs a shared cache (Redis).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff and administrators must have an authenticator app (incubator/mfa.py).
+MFA_ADAPTER = "incubator.mfa.MFAAdapter"
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="NVO inkubators")
+# Invitations (to an organisation, the evaluation committee, the mentors) one person
+# may send in 24 hours, all kinds together (incubator/quota.py).
+INVITATIONS_PER_DAY = env.int("INVITATIONS_PER_DAY", default=60)
 
 # --- Internationalisation ---------------------------------------------------------
 
@@ -263,6 +273,34 @@ if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# A strict Content-Security-Policy (django-csp): everything from the portal itself, no
+# inline script or style, no framing; the browser reports violations to csp_report,
+# which logs them (incubator/headers.py). CSP_REPORT_ONLY=1 only reports.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": "/csp-report/",
+    }
+}
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
+# Browser features the portal never uses, switched off for it and anything it embeds.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 # --- Front end --------------------------------------------------------------------
 

@@ -49,18 +49,7 @@ def organisation_create(request):
 
 def organisation_detail(request, pk):
     organisation = get_object_or_404(selectors.organisations_for(request.user), pk=pk)
-    memberships, invitations = selectors.people_of(organisation)
-    return render(
-        request,
-        "incubator/organisation_detail.html",
-        {
-            "organisation": organisation,
-            "memberships": memberships,
-            "invitations": invitations,
-            "is_leader": led_by(request.user, organisation),
-            "colleague_form": ColleagueForm(),
-        },
-    )
+    return _organisation_page(request, organisation, ColleagueForm())
 
 
 def organisation_edit(request, pk):
@@ -87,31 +76,7 @@ def _led_organisation(request, pk):
     return organisation
 
 
-@require_POST
-def colleague_add(request, pk):
-    organisation = _led_organisation(request, pk)
-    if organisation is None:
-        return redirect("organisation_detail", pk=pk)
-    form = ColleagueForm(request.POST)
-    if form.is_valid():
-        try:
-            outcome = services.add_colleague(
-                organisation=organisation, email=form.cleaned_data["email"], by=request.user
-            )
-        except ValidationError as error:
-            form.add_error("email", error)
-        else:
-            if outcome == "added":
-                messages.success(request, _("Your colleague has been added."))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "An invitation has been sent. Your colleague joins the organisation "
-                        "when they sign up with this address."
-                    ),
-                )
-            return redirect("organisation_detail", pk=pk)
+def _organisation_page(request, organisation, colleague_form, status=200):
     memberships, invitations = selectors.people_of(organisation)
     return render(
         request,
@@ -120,11 +85,39 @@ def colleague_add(request, pk):
             "organisation": organisation,
             "memberships": memberships,
             "invitations": invitations,
-            "is_leader": True,
-            "colleague_form": form,
+            "is_leader": led_by(request.user, organisation),
+            "colleague_form": colleague_form,
         },
-        status=400,
+        status=status,
     )
+
+
+@require_POST
+def colleague_add(request, pk):
+    """The leader invites a colleague. The answer is the same whether or not the
+    address has an account: an invitation is sent, and they join by accepting it."""
+    organisation = _led_organisation(request, pk)
+    if organisation is None:
+        return redirect("organisation_detail", pk=pk)
+    form = ColleagueForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invite_colleague(
+                organisation=organisation, email=form.cleaned_data["email"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "An invitation has been sent to %(email)s. They join the organisation "
+                    "when they accept it."
+                )
+                % {"email": invitation.email},
+            )
+            return redirect("organisation_detail", pk=pk)
+    return _organisation_page(request, organisation, form, status=400)
 
 
 @require_POST
@@ -142,13 +135,55 @@ def person_remove(request, pk, membership_pk):
 
 
 @require_POST
+def organisation_leave(request, pk):
+    organisation = get_object_or_404(selectors.organisations_for(request.user), pk=pk)
+    membership = get_object_or_404(Membership, organisation=organisation, user=request.user)
+    try:
+        services.leave_organisation(membership, user=request.user)
+    except ValidationError as error:
+        messages.error(request, message_of(error))
+        return redirect("organisation_detail", pk=pk)
+    messages.success(request, _("You have left %(organisation)s.") % {"organisation": organisation})
+    return redirect("dashboard")
+
+
+@require_POST
 def invitation_withdraw(request, pk, invitation_pk):
     organisation = _led_organisation(request, pk)
     if organisation is not None:
         invitation = get_object_or_404(Invitation, organisation=organisation, pk=invitation_pk)
-        services.withdraw_invitation(invitation)
+        services.withdraw_invitation(invitation, by=request.user)
         messages.success(request, _("The invitation has been withdrawn."))
     return redirect("organisation_detail", pk=pk)
+
+
+@require_GET
+def invitations(request):
+    """The invitations to join an organisation waiting for the signed-in person."""
+    return render(
+        request,
+        "incubator/invitations.html",
+        {"invitations": selectors.invitations_for(request.user)},
+    )
+
+
+@require_POST
+def invitation_accept(request, invitation_pk):
+    invitation = get_object_or_404(selectors.invitations_for(request.user), pk=invitation_pk)
+    services.accept_invitation(invitation, user=request.user)
+    messages.success(
+        request,
+        _("You have joined %(organisation)s.") % {"organisation": invitation.organisation},
+    )
+    return redirect("organisation_detail", pk=invitation.organisation_id)
+
+
+@require_POST
+def invitation_decline(request, invitation_pk):
+    invitation = get_object_or_404(selectors.invitations_for(request.user), pk=invitation_pk)
+    services.decline_invitation(invitation, user=request.user)
+    messages.success(request, _("You have declined the invitation."))
+    return redirect("invitations")
 
 
 def profile(request):

@@ -60,6 +60,13 @@ def staff(db):
 
 
 @pytest.fixture
+def admin_user(db):
+    """pytest-django's ``admin_client`` signs in this administrator, who has an
+    authenticator app as staff must (incubator/mfa.py)."""
+    return factories.AdminFactory(email="admin@example.com")
+
+
+@pytest.fixture
 def outbox_emails(db):
     def emails(**filters):
         return list(Email.objects.filter(**filters).order_by("pk"))

@@ -1,4 +1,5 @@
 import datetime
+import time
 from decimal import Decimal
 
 import factory
@@ -42,12 +43,33 @@ class UserFactory(factory.django.DjangoModelFactory):
             )
 
 
+# The authenticator app of the staff and admins the factories make (incubator/mfa.py
+# requires one of them); ``totp_code()`` is what the app shows now.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret=TOTP_SECRET):
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
 class StaffFactory(UserFactory):
+    """Staff, with their authenticator app set up (``mfa=False`` for one without)."""
+
     is_staff = True
 
+    @factory.post_generation
+    def mfa(user, create, extracted, **kwargs):
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP
 
-class AdminFactory(UserFactory):
-    is_staff = True
+        if create and extracted is not False:
+            if not Authenticator.objects.filter(user=user, type="totp").exists():
+                TOTP.activate(user, TOTP_SECRET)
+
+
+class AdminFactory(StaffFactory):
     is_superuser = True
 
 

@@ -9,6 +9,7 @@ from io import StringIO
 from urllib.parse import parse_qsl, urlencode, urljoin, urlparse
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from django.apps import apps
 from django.contrib import admin
 from django.core.management import call_command
@@ -18,7 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incubator.demo import PASSWORD, PEOPLE
+from incubator.models import User
 
+from .factories import TOTP_SECRET
 from .helpers import kept_for_the_module
 
 OUR_APPS = ("incubator", "notifications", "applications", "cohorts", "mentoring", "funding")
@@ -39,6 +42,10 @@ def demo(django_db_setup, django_db_blocker):
     with kept_for_the_module(django_db_blocker):
         out = StringIO()
         call_command("load_demo", stdout=out)
+        # Staff and admins sign in with an authenticator app (incubator/mfa.py): the
+        # demo's set theirs up at their first sign-in; here it is done already.
+        for email in ["staff@demo.lv", "admin@demo.lv"]:
+            TOTP.activate(User.objects.get(email=email), TOTP_SECRET)
         yield out.getvalue()
 
 

@@ -1,15 +1,12 @@
 """Organisation profiles and their people."""
 
-import re
-
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from incubator import services
 from incubator.forms import OrganisationForm
-from incubator.models import Invitation, Membership, Organisation, User
+from incubator.models import Invitation, Membership, Organisation
 from incubator.validators import (
     registration_number_with_check_digit,
     validate_registration_number,
@@ -120,53 +117,6 @@ def test_a_negative_budget_is_refused(client, applicant, priority_fields):
     )
     assert response.status_code == 200
     assert not Organisation.objects.exists()
-
-
-def test_a_colleague_with_an_account_is_added_at_once(organisation, applicant, outbox_emails):
-    colleague = factories.UserFactory(email="kolēģe@biedriba.lv")
-    assert (
-        services.add_colleague(organisation=organisation, email="KOLĒĢE@biedriba.lv", by=applicant)
-        == "added"
-    )
-    assert organisation.people.filter(pk=colleague.pk).exists()
-    assert outbox_emails(to=colleague.email)
-    with pytest.raises(ValidationError):
-        services.add_colleague(organisation=organisation, email=colleague.email, by=applicant)
-
-
-def test_a_colleague_without_an_account_joins_on_verifying_the_address(
-    organisation, applicant, outbox_emails, client, django_capture_on_commit_callbacks
-):
-    assert (
-        services.add_colleague(organisation=organisation, email="jauns@biedriba.lv", by=applicant)
-        == "invited"
-    )
-    assert outbox_emails(to="jauns@biedriba.lv")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("account_signup"),
-            {
-                "first_name": "Jānis",
-                "last_name": "Jauns",
-                "email": "jauns@biedriba.lv",
-                "password1": "Ļoti-drošs-2027",
-                "password2": "Ļoti-drošs-2027",
-                "privacy_notice": "on",
-            },
-        )
-    assert response.status_code == 302
-    record = outbox_emails(to="jauns@biedriba.lv", key__startswith="account:")[0]
-    assert record.sensitive and record.status == "sent"
-    assert record.text_body == ""  # the link is erased from the outbox once delivered
-    delivered = mail.outbox[-1]
-    assert delivered.to == ["jauns@biedriba.lv"]
-    path = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", delivered.body).group(1)
-    assert not organisation.people.filter(email="jauns@biedriba.lv").exists()
-    response = client.post(path)
-    assert response.url == reverse("dashboard")  # signed in straight away
-    assert organisation.people.filter(email="jauns@biedriba.lv").exists()
-    assert not Invitation.objects.exists()
-    assert User.objects.get(email="jauns@biedriba.lv").first_name == "Jānis"
 
 
 def test_only_the_leader_manages_people(client, organisation):

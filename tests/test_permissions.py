@@ -34,6 +34,7 @@ from incubator.notifications.models import Email
 
 from . import factories, role_matrix
 from .role_matrix import (
+    LOGIN,  # noqa: F401 (read from here by tests/test_permissions_funding.py)
     ROLES,
     Redirect,
     everyone,
@@ -61,7 +62,16 @@ def _place_offer(w):
     (w.offer,) = application_services.offer_free_places(w.offer_cycle)
 
 
-world = role_matrix.world_fixture(_place_offer)
+def _invited_outsider(world):
+    """The outsider has an invitation to the owner's organisation waiting."""
+    world.outsider_invitation = Invitation.objects.create(
+        organisation=world.organisation,
+        email="outsider@example.lv",
+        invited_by=world.users["owner"],
+    )
+
+
+world = role_matrix.world_fixture(_place_offer, _invited_outsider)
 
 
 def only_assigned_reviewer(code):
@@ -150,6 +160,8 @@ def _review_status(w, status):
 # name: (method, args from the world, POST data, expected per role)
 CASES = {
     "home": ("get", lambda w: [], None, everyone(200, anonymous=200)),
+    # Browsers post policy violations here; what is not a report is refused.
+    "csp_report": ("post", lambda w: [], {}, everyone(400, anonymous=400)),
     "dashboard": ("get", lambda w: [], None, everyone(302)),
     "profile": ("get", lambda w: [], None, everyone(200)),
     "organisation_create": ("get", lambda w: [], None, everyone(200)),
@@ -167,6 +179,22 @@ CASES = {
         lambda w: [w.organisation.pk, w.invitation.pk],
         {},
         only_owner(302),
+    ),
+    # A member leaves (the owner, once a colleague leads the organisation too).
+    "organisation_leave": ("post", lambda w: [w.organisation.pk], {}, only_owner(302)),
+    # Invitations are reached through the person's own address: another's is a 404.
+    "invitations": ("get", lambda w: [], None, everyone(200)),
+    "invitation_accept": (
+        "post",
+        lambda w: [w.outsider_invitation.pk],
+        {},
+        {**everyone(404), "outsider": 302},
+    ),
+    "invitation_decline": (
+        "post",
+        lambda w: [w.outsider_invitation.pk],
+        {},
+        {**everyone(404), "outsider": 302},
     ),
     # A committee member without an organisation lands on their reviews.
     "applications:dashboard": (
@@ -414,6 +442,8 @@ HOMES = {
     "recused_reviewer": "applications:reviewer_dashboard",
     "owner": "cohorts:my_programme",
     "other_participant": "cohorts:my_programme",
+    # An invitation waits for the outsider: they land where they can accept it.
+    "outsider": "invitations",
 }
 
 # name: Redirect(where the request leads, whether its change happened, what it needs)
@@ -434,7 +464,37 @@ REDIRECTS = {
         to=_organisation,
         done=lambda w, role: not Invitation.objects.filter(pk=w.invitation.pk).exists(),
     ),
+    "organisation_leave": Redirect(
+        to=lambda w, role: reverse("dashboard"),
+        done=lambda w, role: (
+            not Membership.objects.filter(
+                organisation=w.organisation, user=w.users["owner"]
+            ).exists()
+        ),
+        given=lambda w: Membership.objects.filter(pk=w.colleague.pk).update(
+            role=Membership.Role.LEADER
+        ),
+    ),
+    "invitation_accept": Redirect(
+        to=_organisation,
+        done=lambda w, role: Membership.objects.filter(
+            organisation=w.organisation, user=w.users["outsider"]
+        ).exists(),
+    ),
+    "invitation_decline": Redirect(
+        to=lambda w, role: reverse("invitations"),
+        done=lambda w, role: not Invitation.objects.filter(pk=w.outsider_invitation.pk).exists(),
+    ),
     "applications:dashboard": Redirect(to=_to("applications:reviewer_dashboard")),
+    "applications:review_others": Redirect(
+        to=lambda w, role: (
+            reverse("applications:review", args=[w.assignment.pk]) + "#other-reviews"
+        ),
+        done=lambda w, role: ReviewAssignment.objects.filter(
+            pk=w.assignment.pk, others_seen_at__isnull=False
+        ).exists(),
+        given=_others_to_read,
+    ),
     "applications:start": Redirect(
         to=lambda w, role: reverse(
             "applications:edit",

@@ -46,6 +46,7 @@ from .review import (
 )
 from .scoring import (
     declare_conflict,
+    recuse_on_joining,
     refresh_reviewer_lines,
     reopen_review,
     save_review,
@@ -67,6 +68,7 @@ __all__ = [
     "decide_in_bulk",
     "decline_offer",
     "declare_conflict",
+    "recuse_on_joining",
     "delete_attachment",
     "finalise_ranking",
     "fingerprint",

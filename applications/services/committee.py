@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from incubator import quota
 from incubator.accounts import invited_account, set_password_url
 from incubator.notifications import services as notifications
 
@@ -25,6 +26,7 @@ Status = ReviewAssignment.Status
 
 
 def _send_invitation(member, by):
+    quota.spend(by, "committee")
     user = member.user
     needs_password = not user.has_usable_password()
     context = {

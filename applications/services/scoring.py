@@ -255,3 +255,25 @@ def refresh_reviewer_lines(cycle):
     )
     ranking_changed(cycle)
     return lines
+
+
+@transaction.atomic
+def recuse_on_joining(organisation, user):
+    """``user`` joined ``organisation``: each review of its applications they still
+    hold (in a cycle whose ranking is open) becomes a recusal, its scores dropped, as
+    a member never reviews their own organisation. Returns the recused assignments."""
+    assignments = list(
+        ReviewAssignment.objects.select_for_update()
+        .filter(member__user=user, application__organisation=organisation)
+        .exclude(status=Status.RECUSED)
+        .exclude(application__cycle__review_settings__finalised_at__isnull=False)
+    )
+    for assignment in assignments:
+        assignment.has_conflict = True
+        assignment.conflict_reason = _("Joined the organisation as a member.")
+        assignment.conflict_declared_at = timezone.now()
+        assignment.status = Status.RECUSED
+        for score in assignment.scores.all():
+            record_author(score, user).delete()
+        record_author(assignment, user).save()
+    return assignments

@@ -170,11 +170,15 @@ def _member(cycle_pk, pk):
 @require_POST
 def committee_resend(request, cycle_pk, pk):
     member = _member(cycle_pk, pk)
-    services.resend_invitation(member, by=request.user)
-    messages.success(
-        request,
-        _("The invitation has been sent again to %(email)s.") % {"email": member.user.email},
-    )
+    try:
+        services.resend_invitation(member, by=request.user)
+    except ValidationError as error:
+        messages.error(request, message_of(error))
+    else:
+        messages.success(
+            request,
+            _("The invitation has been sent again to %(email)s.") % {"email": member.user.email},
+        )
     return redirect("applications:review_committee", cycle_pk=cycle_pk)
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from incubator import quota
 from incubator.accounts import invited_account, set_password_url
 from incubator.notifications import services as outbox
 from incubator.uploads import check_document, delete_document, store_document
@@ -20,6 +21,7 @@ PHOTO_KINDS = {"jpeg", "png"}
 
 
 def _send_invitation(profile, by):
+    quota.spend(by, "mentoring")
     user = profile.user
     needs_password = not user.has_usable_password()
     context = {

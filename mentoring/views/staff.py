@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 
 from cohorts.models import CohortMembership
 from cohorts.views.staff import chosen_cycle
-from incubator.forms import put_errors_on
+from incubator.forms import message_of, put_errors_on
 from incubator.models import Cycle
 from incubator.permissions import staff_required
 from incubator.spreadsheets import safe_row
@@ -294,10 +294,15 @@ def mentors(request):
 @require_POST
 def invitation_resend(request, pk):
     profile = get_object_or_404(MentorProfile, pk=pk)
-    services.resend_invitation(profile, by=request.user)
-    messages.success(
-        request, _("The invitation has been sent again to %(email)s.") % {"email": profile.user}
-    )
+    try:
+        services.resend_invitation(profile, by=request.user)
+    except ValidationError as error:
+        messages.error(request, message_of(error))
+    else:
+        messages.success(
+            request,
+            _("The invitation has been sent again to %(email)s.") % {"email": profile.user},
+        )
     return redirect("mentoring:mentors")
 
 

@@ -101,6 +101,29 @@ def sign_in(page, email, password=None):
     page.get_by_label("E-pasts").fill(email)
     page.get_by_label("Parole").fill(password or PASSWORD)
     page.get_by_role("button", name="Ieiet").click()
+    from playwright.sync_api import expect
+
+    # Signed in, or asked for the second factor (the password field has gone).
+    expect(page.get_by_label("Parole", exact=True)).to_have_count(0)
+    if page.get_by_label("Kods").count():
+        enter_code(page, email)
+
+
+def enter_code(page, email):
+    """Staff type the code their authenticator app shows (the factories' app)."""
+    from django.core.cache import cache
+    from playwright.sync_api import expect
+
+    from incubator.models import User
+    from tests.factories import totp_code
+
+    code = totp_code()
+    # A code is accepted once; a second sign-in within its 30 seconds is a new code.
+    user = User.objects.get(email__iexact=email)
+    cache.delete(f"allauth.mfa.totp.used?user={user.pk}&code={code}")
+    page.get_by_label("Kods").fill(code)
+    page.get_by_role("button", name="Ieiet").click()
+    expect(page.get_by_label("Kods")).to_have_count(0)
 
 
 def sign_out(page, name):
