@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-APPS := applications cohorts mentoring funding
+APPS := applications cohorts mentoring funding analysis
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test bench install install-dev messages lint check clean
@@ -27,6 +27,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
 	DEBUG=1 $(BIN)/python manage.py import_funding_sources
+	DEBUG=1 $(BIN)/python manage.py seed_instruments
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "  The portal: http://localhost:$(PORT)/  (English: http://localhost:$(PORT)/en/)"

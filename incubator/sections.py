@@ -103,10 +103,11 @@ def attach(page, user, rows, now=None):
 # --- the main menu --------------------------------------------------------------------
 # Entries an app downstream adds to the main menu (e.g. the public funding catalogue),
 # registered in its ``AppConfig.ready()`` with ``register_menu_item(MenuItem(...))``
-# for ``"public"`` (everyone but staff, signed in or not) or ``"staff"``; the kernel's
+# for ``"public"`` (everyone but staff, signed in or not), ``"signed_in"`` (everyone
+# signed in but staff) or ``"staff"``; the kernel's
 # context processor offers them as ``contributed_menu`` without a query.
 
-AUDIENCES = ("public", "staff")
+AUDIENCES = ("public", "signed_in", "staff")
 _menu = []
 
 
@@ -128,9 +129,12 @@ def register_menu_item(item):
 
 def menu_for(user):
     """(label, url) of the contributed menu items ``user`` sees; no query."""
-    staff = user is not None and user.is_authenticated and user.is_staff
-    audience = "staff" if staff else "public"
+    signed_in = user is not None and user.is_authenticated
+    if signed_in and user.is_staff:
+        audiences = {"staff"}
+    else:
+        audiences = {"public", "signed_in"} if signed_in else {"public"}
     items = sorted(
-        (item for item in _menu if item.audience == audience), key=lambda i: (i.order, i.name)
+        (item for item in _menu if item.audience in audiences), key=lambda i: (i.order, i.name)
     )
     return [(item.label, reverse(item.url_name)) for item in items]

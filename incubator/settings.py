@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cohorts",
     "mentoring",
     "funding",
+    "analysis",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AnalysisConfig(AppConfig):
+    name = "analysis"
+    verbose_name = _("Organisation analysis")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from incubator import sections as registry
+
+        from . import sections
+
+        sections.register()
+        registry.register_menu_item(
+            registry.MenuItem(
+                name="analysis",
+                label=_("Analysis"),
+                url_name="analysis:home",
+                audience="signed_in",
+                order=60,
+            )
+        )
+        registry.register_menu_item(
+            registry.MenuItem(
+                name="analysis-staff",
+                label=_("Analysis"),
+                url_name="analysis:overview",
+                audience="staff",
+                order=60,
+            )
+        )

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "analysis"
+
+urlpatterns = [
+    path("analysis/", views.home, name="home"),
+    path("analysis/assessments/<int:pk>/", views.assessment, name="assessment"),
+    path("analysis/assessments/<int:pk>/autosave/", views.autosave, name="autosave"),
+    path("analysis/assessments/<int:pk>/invite/", views.invite, name="invite"),
+    path("analysis/assessments/<int:pk>/agree/", views.agree, name="agree"),
+    path("analysis/places/<int:pk>/", views.results, name="results"),
+    path(
+        "analysis/places/<int:pk>/recommendations/",
+        views.recommendation_add,
+        name="recommendation_add",
+    ),
+    path(
+        "analysis/recommendations/<int:pk>/status/",
+        views.recommendation_status,
+        name="recommendation_status",
+    ),
+    path("analysis/staff/", views.overview, name="overview"),
+    path("analysis/staff/cycles/<int:cycle_pk>/", views.cycle, name="cycle"),
+]
