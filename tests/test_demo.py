@@ -21,7 +21,15 @@ from incubator.demo import PASSWORD, PEOPLE
 
 from .helpers import kept_for_the_module
 
-OUR_APPS = ("incubator", "notifications", "applications", "cohorts", "mentoring", "funding")
+OUR_APPS = (
+    "incubator",
+    "notifications",
+    "applications",
+    "cohorts",
+    "mentoring",
+    "funding",
+    "analysis",
+)
 
 
 def _row_counts():
@@ -93,6 +101,27 @@ def test_the_demo_is_the_pilot_and_loading_it_again_changes_nothing(db, demo):
     before = _row_counts()
     call_command("load_demo", stdout=StringIO())
     assert _row_counts() == before
+
+
+def test_the_demo_pilot_has_its_analysis(db, demo):
+    from analysis.models import AgreedScore, Assessment, Recommendation
+    from incubator.models import Cycle
+
+    pilot = Cycle.objects.get(name__contains="pilot")
+    baselines = Assessment.objects.filter(cycle=pilot, kind="baseline")
+    assert baselines.count() == 11
+    assert all(b.agreed_at is not None for b in baselines)
+    assert baselines.filter(responses__submitted_at__isnull=False).distinct().count() == 11
+    ends = Assessment.objects.filter(cycle=pilot, kind="end", agreed_at__isnull=False)
+    assert 6 <= ends.count() < 11
+    assert AgreedScore.objects.filter(assessment__cycle=pilot).exclude(comment="").exists()
+    statuses = set(Recommendation.objects.filter(cycle=pilot).values_list("status", flat=True))
+    assert {"new", "accepted", "in_progress", "done", "not_relevant"} <= statuses
+    # The demo applicant's organisation has its complete record.
+    own = Assessment.objects.filter(
+        cycle=pilot, organisation__memberships__user__email="applicant@demo.lv"
+    )
+    assert {a.kind for a in own if a.agreed_at} == {"baseline", "end"}
 
 
 class _Forms(HTMLParser):
