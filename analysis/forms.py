@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Assessment, Recommendation
 
@@ -24,7 +25,9 @@ class InviteForm(forms.Form):
 
 
 class RecommendationForm(forms.Form):
-    topic = forms.ChoiceField(label=_("About"), choices=Recommendation.Topic.choices)
+    topic = forms.ChoiceField(
+        label=pgettext_lazy("recommendation", "About"), choices=Recommendation.Topic.choices
+    )
     area = forms.ModelChoiceField(label=_("Area"), queryset=None, required=False)
     text = forms.CharField(label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 3}))
     priority = forms.TypedChoiceField(

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from incubator.models import Cycle, Localised, Organisation
@@ -113,8 +114,8 @@ class Assessment(models.Model):
     """An organisation's baseline or end assessment in a cycle, on one instrument."""
 
     class Kind(models.TextChoices):
-        BASELINE = "baseline", _("Baseline")
-        END = "end", _("End")
+        BASELINE = "baseline", pgettext_lazy("assessment", "Baseline")
+        END = "end", pgettext_lazy("assessment", "End")
 
     cycle = models.ForeignKey(
         Cycle, verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="assessments"
@@ -297,7 +298,7 @@ class Recommendation(models.Model):
         NEW = "new", _("New")
         ACCEPTED = "accepted", _("Accepted")
         IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("recommendation", "Done")
         NOT_RELEVANT = "not_relevant", _("Not relevant")
 
     cycle = models.ForeignKey(

@@ -65,6 +65,13 @@ def assessments_for(user):
     return _scope(Assessment.objects.select_related("cycle", "organisation", "instrument"), user)
 
 
+def place_of(assessment):
+    """The organisation's place in the assessment's cycle."""
+    return CohortMembership.objects.filter(
+        cycle_id=assessment.cycle_id, organisation_id=assessment.organisation_id
+    ).first()
+
+
 def own_assessments(user):
     """Assessments ``user`` answers as one of the organisation's people."""
     if not user.is_authenticated:

@@ -146,6 +146,7 @@ def _agree_context(assessment, typed=None, **extra):
                 question.shown_comment = agreed[question.pk].comment
     return {
         "assessment": assessment,
+        "place": selectors.place_of(assessment),
         "areas": areas,
         "responses": responses,
         "invitees": invitees,
