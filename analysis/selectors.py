@@ -330,3 +330,87 @@ def staff_cycle(cycle):
 
 def staff_cycles():
     return Cycle.objects.order_by("-incubation_starts_on")
+
+
+# --- programme results -----------------------------------------------------------------
+
+# The capacity change per area: each organisation's mean agreed score per area at
+# baseline and at the end, then per area over the organisations that have both. The end
+# repeats the baseline's version, so an area (one version's) compares like with like.
+CAPACITY_CHANGE_SQL = """
+SELECT per.area_id, COUNT(*), AVG(per.b), AVG(per.e), AVG(per.e - per.b),
+       SUM(CASE WHEN per.e > per.b THEN 1 ELSE 0 END)
+FROM (
+    SELECT a.organisation_id, q.area_id,
+           AVG(CASE WHEN a.kind = 'baseline' THEN s.score END) AS b,
+           AVG(CASE WHEN a.kind = 'end' THEN s.score END) AS e
+    FROM analysis_agreedscore s
+    JOIN analysis_assessment a ON a.id = s.assessment_id
+    JOIN analysis_question q ON q.id = s.question_id
+    WHERE a.cycle_id = %s
+    GROUP BY a.organisation_id, q.area_id
+) per
+WHERE per.b IS NOT NULL AND per.e IS NOT NULL
+GROUP BY per.area_id
+"""
+
+
+def _number(value):
+    return None if value is None else round(float(value), 2)
+
+
+def capacity_change(cycle_id):
+    """Per area: the organisations with a baseline and an end agreed score, their
+    mean at both, the mean change and the share that improved. Two queries."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(CAPACITY_CHANGE_SQL, [cycle_id])
+        figures = {row[0]: row[1:] for row in cursor.fetchall()}
+    rows = []
+    for area in (
+        Area.objects.filter(pk__in=figures)
+        .select_related("instrument")
+        .order_by("instrument__version", "order", "code")
+    ):
+        count, baseline, end, change, improved = figures[area.pk]
+        rows.append(
+            {
+                "area": area,
+                "organisations": count,
+                "baseline": _number(baseline),
+                "end": _number(end),
+                "change": _number(change),
+                "improved": round(100 * improved / count) if count else None,
+            }
+        )
+    return rows
+
+
+def assessment_progress(cycle_id):
+    """Per kind: assessments opened, with a submitted self-assessment, agreed."""
+    rows = (
+        Assessment.objects.filter(cycle_id=cycle_id)
+        .values("kind")
+        .annotate(
+            opened=Count("pk", distinct=True),
+            answered=Count("pk", filter=Q(responses__submitted_at__isnull=False), distinct=True),
+            agreed=Count("pk", filter=Q(agreed_at__isnull=False), distinct=True),
+        )
+        .order_by()
+    )
+    found = {row["kind"]: row for row in rows}
+    return [
+        {"kind": label, **found.get(kind, {"opened": 0, "answered": 0, "agreed": 0})}
+        for kind, label in Assessment.Kind.choices
+    ]
+
+
+def recommendation_states(cycle_id):
+    counts = dict(
+        Recommendation.objects.filter(cycle_id=cycle_id)
+        .values_list("status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return [(label, counts.get(status, 0)) for status, label in Recommendation.Status.choices]

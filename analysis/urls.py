@@ -23,4 +23,15 @@ urlpatterns = [
     ),
     path("analysis/staff/", views.overview, name="overview"),
     path("analysis/staff/cycles/<int:cycle_pk>/", views.cycle, name="cycle"),
+    path("analysis/staff/cycles/<int:cycle_pk>/results/", views.dashboard, name="dashboard"),
+    path(
+        "analysis/staff/cycles/<int:cycle_pk>/capacity-change.csv",
+        views.export_csv,
+        name="export_csv",
+    ),
+    path(
+        "analysis/staff/cycles/<int:cycle_pk>/capacity-change.xlsx",
+        views.export_xlsx,
+        name="export_xlsx",
+    ),
 ]

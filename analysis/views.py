@@ -11,7 +11,7 @@ from incubator.forms import message_of, put_errors_on
 from incubator.models import Cycle
 from incubator.permissions import staff_required
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import (
     InviteForm,
     OpenForm,
@@ -298,3 +298,35 @@ def cycle(request, cycle_pk):
         },
         status=400 if form.errors else 200,
     )
+
+
+@staff_required
+@require_GET
+def dashboard(request, cycle_pk):
+    """The programme's results in a cycle: the capacity change per area (agreed
+    scores, baseline to end), how far the assessments are, what became of the
+    recommendations. Every figure is a table; the change is exportable."""
+    cycle = get_object_or_404(Cycle, pk=cycle_pk)
+    return render(
+        request,
+        "analysis/staff/dashboard.html",
+        {
+            "cycle": cycle,
+            "cycles": selectors.staff_cycles(),
+            "capacity": selectors.capacity_change(cycle.pk),
+            "progress": selectors.assessment_progress(cycle.pk),
+            "states": selectors.recommendation_states(cycle.pk),
+        },
+    )
+
+
+@staff_required
+@require_GET
+def export_csv(request, cycle_pk):
+    return exports.as_csv(get_object_or_404(Cycle, pk=cycle_pk))
+
+
+@staff_required
+@require_GET
+def export_xlsx(request, cycle_pk):
+    return exports.as_xlsx(get_object_or_404(Cycle, pk=cycle_pk))

@@ -404,3 +404,61 @@ def test_the_organisation_cannot_write_recommendations(client, place, applicant,
     )
     assert response.status_code == 403
     assert not Recommendation.objects.exists()
+
+
+# --- programme results -----------------------------------------------------------------
+
+
+def _agreed_all(assessment, score, staff):
+    services.record_agreed(
+        assessment, {k: (str(score), "") for k in all_at(assessment, 1)}, by=staff
+    )
+
+
+def test_the_capacity_change_per_area_counts_organisations_with_both(client, running_cycle, staff):
+    places = [
+        factories.admit(factories.OrganisationFactory(), running_cycle, staff) for _ in range(4)
+    ]
+    services.open_assessments(running_cycle, kind="baseline", by=staff)
+    services.open_assessments(running_cycle, kind="end", by=staff)
+    # Improved, unchanged, worse; the fourth has no end agreed and is left out.
+    for place, (before, after) in zip(places, [(2, 3), (3, 3), (2, 1), (1, None)], strict=True):
+        kinds = {a.kind: a for a in Assessment.objects.filter(organisation=place.organisation)}
+        _agreed_all(kinds["baseline"], before, staff)
+        if after:
+            _agreed_all(kinds["end"], after, staff)
+    rows = selectors.capacity_change(running_cycle.pk)
+    assert len(rows) == 9
+    for row in rows:
+        assert row["organisations"] == 3
+        assert row["baseline"] == pytest.approx(7 / 3, abs=0.01)
+        assert row["end"] == pytest.approx(7 / 3, abs=0.01)
+        assert row["change"] == 0
+        assert row["improved"] == 33
+    client.force_login(staff)
+    page = client.get(reverse("analysis:dashboard", args=[running_cycle.pk]))
+    assert page.status_code == 200 and 'id="capacity-table"' in page.content.decode()
+    csv_text = client.get(reverse("analysis:export_csv", args=[running_cycle.pk])).content
+    lines = csv_text.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 10 and lines[1].endswith(",3,2.33,2.33,0.0,33")
+    xlsx = client.get(reverse("analysis:export_xlsx", args=[running_cycle.pk]))
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(xlsx.content)).active
+    assert sheet.max_row == 10 and sheet.cell(row=2, column=3).value == 3
+
+
+def test_an_organisation_named_like_a_formula_is_exported_as_text(client, running_cycle, staff):
+    place = factories.admit(factories.OrganisationFactory(), running_cycle, staff)
+    services.open_assessments(running_cycle, kind="baseline", by=staff)
+    services.open_assessments(running_cycle, kind="end", by=staff)
+    for assessment in Assessment.objects.filter(organisation=place.organisation):
+        _agreed_all(assessment, 2, staff)
+    area = services.current_instrument(running_cycle).areas.first()
+    area.name_lv = "=SUM(A1)"
+    area.save()
+    client.force_login(staff)
+    text = client.get(reverse("analysis:export_csv", args=[running_cycle.pk])).content.decode()
+    assert "'=SUM(A1)" in text

@@ -106,6 +106,9 @@ CASES = {
     ),
     "analysis:overview": ("get", lambda w: [], None, staff_only(302)),
     "analysis:cycle": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
+    "analysis:dashboard": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
+    "analysis:export_csv": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
+    "analysis:export_xlsx": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
 }
 
 REDIRECTS = {
