@@ -24,6 +24,11 @@ class AnalysisConfig(AppConfig):
         )
         registry.register_menu_item(
             registry.MenuItem(
+                name="analysis-results", label=_("Results"), url_name="analysis:public", order=70
+            )
+        )
+        registry.register_menu_item(
+            registry.MenuItem(
                 name="analysis-staff",
                 label=_("Analysis"),
                 url_name="analysis:overview",

@@ -21,6 +21,8 @@ urlpatterns = [
         views.recommendation_status,
         name="recommendation_status",
     ),
+    path("results/", views.public, name="public"),
+    path("results/<int:cycle_pk>/", views.public, name="public_cycle"),
     path("analysis/staff/", views.overview, name="overview"),
     path("analysis/staff/cycles/<int:cycle_pk>/", views.cycle, name="cycle"),
     path("analysis/staff/cycles/<int:cycle_pk>/results/", views.dashboard, name="dashboard"),

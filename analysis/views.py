@@ -1,7 +1,9 @@
 """The analysis pages; thin: the services write, the selectors read and scope."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +14,7 @@ from incubator.models import Cycle
 from incubator.permissions import staff_required
 
 from . import exports, selectors, services
+from . import public as public_results
 from .forms import (
     InviteForm,
     OpenForm,
@@ -316,6 +319,7 @@ def dashboard(request, cycle_pk):
             "capacity": selectors.capacity_change(cycle.pk),
             "progress": selectors.assessment_progress(cycle.pk),
             "states": selectors.recommendation_states(cycle.pk),
+            "is_public": cycle.incubation_starts_on <= timezone.localdate(),
         },
     )
 
@@ -330,3 +334,30 @@ def export_csv(request, cycle_pk):
 @require_GET
 def export_xlsx(request, cycle_pk):
     return exports.as_xlsx(get_object_or_404(Cycle, pk=cycle_pk))
+
+
+# --- the public results page -----------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def public(request, cycle_pk=None):
+    """The programme's results for everyone: a running or finished cycle's criteria,
+    applications and admissions per field and headline figures, aggregates only."""
+    cycles = list(public_results.public_cycles())
+    if cycle_pk is None:
+        cycle = cycles[0] if cycles else None
+    else:
+        cycle = next((c for c in cycles if c.pk == cycle_pk), None)
+        if cycle is None:
+            raise Http404
+    return render(
+        request,
+        "analysis/public.html",
+        {
+            "cycle": cycle,
+            "cycles": cycles,
+            "figures": public_results.figures(cycle) if cycle else None,
+            "minimum": public_results.MIN_ORGANISATIONS,
+        },
+    )

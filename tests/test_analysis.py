@@ -462,3 +462,56 @@ def test_an_organisation_named_like_a_formula_is_exported_as_text(client, runnin
     client.force_login(staff)
     text = client.get(reverse("analysis:export_csv", args=[running_cycle.pk])).content.decode()
     assert "'=SUM(A1)" in text
+
+
+# --- the public results page -----------------------------------------------------------
+
+
+def test_the_public_page_shows_aggregates_and_hides_figures_of_fewer_than_three(
+    client, running_cycle, staff, priority_fields
+):
+    culture, youth = priority_fields[0], priority_fields[3]
+    places = [
+        factories.admit(
+            factories.OrganisationFactory(name=f"Biedrība Nr. {n}", priority_field=culture),
+            running_cycle,
+            staff,
+        )
+        for n in range(4)
+    ]
+    factories.admit(
+        factories.OrganisationFactory(name="Jauniešu klubs", priority_field=youth),
+        running_cycle,
+        staff,
+    )
+    factories.CriterionFactory(cycle=running_cycle, name_lv="Atbilstība mērķim", weight=2)
+    services.open_assessments(running_cycle, kind="baseline", by=staff)
+    services.open_assessments(running_cycle, kind="end", by=staff)
+    for place, (before, after) in zip(places, [(2, 3), (2, 3), (3, 3), (1, 2)], strict=True):
+        for kind, score in (("baseline", before), ("end", after)):
+            _agreed_all(
+                Assessment.objects.get(organisation=place.organisation, kind=kind), score, staff
+            )
+    # Only two organisations got recommendations: not shown.
+    for place in places[:2]:
+        services.add_recommendation(
+            place, by=staff, topic="communication", area=None, text="Teksts", priority=1
+        )
+    response = client.get(reverse("analysis:public"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Atbilstība mērķim" in text
+    assert "Biedrība Nr." not in text and "Jauniešu klubs" not in text
+    figures = response.context["figures"]
+    assert figures["organisations"] == 5
+    fields = {row["field"].code: row for row in figures["fields"]}
+    assert fields[culture.code]["admitted"] == 4
+    assert fields[youth.code]["admitted"] is None  # one organisation: not shown
+    assert figures["recommendations"] is None
+    assert len(figures["capacity"]) == 9
+    assert figures["capacity"][0]["organisations"] == 4
+    assert figures["capacity"][0]["improved"] == 75
+
+
+def test_a_cycle_that_has_not_begun_has_no_public_page(client, cycle):
+    assert client.get(reverse("analysis:public_cycle", args=[cycle.pk])).status_code == 404

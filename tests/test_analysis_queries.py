@@ -20,7 +20,8 @@ from . import factories
 
 def _queries(user, url):
     client = Client()
-    client.force_login(user)
+    if user is not None:
+        client.force_login(user)
     response = client.get(url)  # warm up: sessions, caches, templates
     assert response.status_code == 200, (url, response.status_code)
     with CaptureQueriesContext(connection) as queries:
@@ -41,6 +42,7 @@ def pages(place, assigned, staff, applicant):
             "home (mentor)": _queries(mentor, reverse("analysis:home")),
             "cycle": _queries(staff, reverse("analysis:cycle", args=[place.cycle_id])),
             "dashboard": _queries(staff, reverse("analysis:dashboard", args=[place.cycle_id])),
+            "public": _queries(None, reverse("analysis:public_cycle", args=[place.cycle_id])),
             "results": _queries(applicant, reverse("analysis:results", args=[place.pk])),
             "results (mentor)": _queries(mentor, reverse("analysis:results", args=[place.pk])),
             "assessment": _queries(applicant, reverse("analysis:assessment", args=[baseline.pk])),

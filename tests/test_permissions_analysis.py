@@ -104,6 +104,13 @@ CASES = {
         {"status": "accepted"},
         its_people(403, owner=302),
     ),
+    "analysis:public": ("get", lambda w: [], None, everyone(200, anonymous=200)),
+    "analysis:public_cycle": (
+        "get",
+        lambda w: [w.place.cycle_id],
+        None,
+        everyone(200, anonymous=200),
+    ),
     "analysis:overview": ("get", lambda w: [], None, staff_only(302)),
     "analysis:cycle": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
     "analysis:dashboard": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
