@@ -9,10 +9,12 @@ class AnalysisConfig(AppConfig):
 
     def ready(self):
         from incubator import sections as registry
+        from incubator.notifications import reminders as engine
 
-        from . import sections
+        from . import reminders, sections
 
         sections.register()
+        engine.register(reminders.AssessmentReminders())
         registry.register_menu_item(
             registry.MenuItem(
                 name="analysis",

@@ -13,6 +13,7 @@ from incubator import services as kernel_services
 from incubator.models import Invitation, Membership
 from incubator.notifications import services as notifications
 
+from . import reminders
 from .default_instrument import AREAS
 from .models import (
     LEVELS,
@@ -136,6 +137,11 @@ def open_assessments(cycle, *, kind, by, due_on=None):
         )
     ]
     Assessment.objects.bulk_create(new)
+    if due_on is not None:
+        for assessment in Assessment.objects.filter(
+            cycle=cycle, kind=kind, organisation_id__in=[a.organisation_id for a in new]
+        ):
+            reminders.schedule(assessment)
     return len(new)
 
 

@@ -515,3 +515,40 @@ def test_the_public_page_shows_aggregates_and_hides_figures_of_fewer_than_three(
 
 def test_a_cycle_that_has_not_begun_has_no_public_page(client, cycle):
     assert client.get(reverse("analysis:public_cycle", args=[cycle.pk])).status_code == 404
+
+
+# --- reminders -------------------------------------------------------------------------
+
+
+def test_reminders_before_the_answer_by_day_skip_those_who_submitted(
+    running_cycle, staff, place, applicant
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from analysis import reminders
+    from incubator.notifications import reminders as engine
+    from incubator.notifications.models import Email
+
+    for n in range(2):
+        factories.admit(
+            factories.OrganisationFactory(leader=factories.UserFactory(email=f"v{n}@x.lv")),
+            running_cycle,
+            staff,
+        )
+    colleague(place.organisation, "biedre@biedriba.lv")
+    due = timezone.localdate() + datetime.timedelta(days=10)
+    services.open_assessments(running_cycle, kind="end", by=staff, due_on=due)
+    end = Assessment.objects.get(organisation=place.organisation, kind="end")
+    response = services.response_for(end, applicant)
+    services.save_answers(response, all_at(end, 3))
+    services.submit_response(response)
+    moment = reminders.answer_by(due) - datetime.timedelta(days=7, minutes=-1)
+    engine.sweep(now=moment)
+    sent = Email.objects.filter(reminder__source="assessment")
+    assert sorted(sent.values_list("to", flat=True)) == sorted(
+        ["biedre@biedriba.lv", "v0@x.lv", "v1@x.lv"]
+    )
+    engine.sweep(now=moment + datetime.timedelta(minutes=5))
+    assert Email.objects.filter(reminder__source="assessment").count() == 3
