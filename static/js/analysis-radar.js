@@ -11,6 +11,16 @@
       return;
     }
     var figures = JSON.parse(source.textContent);
+    figures.datasets.forEach(function (dataset) {
+      if (dataset.faint) {
+        // The cohort's average: a faint overlay under the organisation's own figures.
+        dataset.borderDash = [4, 4];
+        dataset.borderWidth = 1;
+        dataset.pointRadius = 0;
+        dataset.backgroundColor = "rgba(108, 117, 125, 0.05)";
+        dataset.borderColor = "rgba(108, 117, 125, 0.6)";
+      }
+    });
     box.hidden = false;
     new window.Chart(box.querySelector("canvas"), {
       type: "radar",
