@@ -15,6 +15,7 @@ from .models import (
     Answer,
     Area,
     Assessment,
+    Feedback,
     Instrument,
     Invitee,
     Question,
@@ -139,3 +140,10 @@ class RecommendationAdmin(ShownOnly, SimpleHistoryAdmin):
     list_display = ["organisation", "cycle", "subject", "priority", "status", "created_at"]
     list_filter = ["cycle", "status", "priority", "topic"]
     search_fields = ["organisation__name", "text"]
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(ShownOnly, admin.ModelAdmin):
+    list_display = ["organisation", "cycle", "overall", "anonymous", "given_at"]
+    list_filter = ["cycle", "overall", "anonymous"]
+    search_fields = ["organisation__name", "comment"]

@@ -9,7 +9,7 @@ from incubator.models import Cycle, Membership
 from mentoring.models import MentorAssignment
 
 from . import services
-from .models import Assessment, Question, Recommendation
+from .models import Assessment, Feedback, Question, Recommendation
 
 ENDS = 8  # organisations whose end assessment is answered
 COMMENTS = {
@@ -97,6 +97,34 @@ def _recommend(place, by, leader, index):
             )
 
 
+FEEDBACK = [
+    ("Analīze palīdzēja valdei pirmo reizi vienoties, kur esam vāji.", False),
+    ("Mentores konsultācijas bija praktiskas; gribētos vairāk par finansēm.", True),
+    ("", False),
+    ("Kopīgās tikšanās deva kontaktus ar citām biedrībām.", False),
+]
+
+
+def _feedback(places, cycle):
+    """Nine of the eleven organisations answered the end-of-cycle survey."""
+    for index, place in enumerate(places[:9]):
+        if Feedback.objects.filter(cycle=cycle, organisation=place.organisation).exists():
+            continue
+        comment, anonymous = FEEDBACK[index % len(FEEDBACK)]
+        leader = place.organisation.memberships.order_by("-role", "created_at").first().user
+        services.give_feedback(
+            place,
+            by=leader,
+            analysis=3 + index % 3,
+            consultations=4 + index % 2,
+            meetings=3 + (index + 1) % 3,
+            funding_help=2 + index % 4,
+            overall=4 + index % 2,
+            comment=comment,
+            anonymous=anonymous,
+        )
+
+
 def seed(demo):
     for cycle in Cycle.objects.filter(instruments__isnull=True):
         services.ensure_instrument(cycle)
@@ -141,6 +169,7 @@ def seed(demo):
         if not Recommendation.objects.filter(cycle=cycle, organisation=place.organisation).exists():
             _recommend(place, by, leader, index)
         made += 1
+    _feedback(places, cycle)
     demo.log.append(
         f"Analysis: {len(places)} baselines in the pilot cycle ({made} answered now), "
         f"{Recommendation.objects.filter(cycle=cycle).count()} recommendations"

@@ -59,3 +59,44 @@ class OpenForm(forms.Form):
     due_on = forms.DateField(
         label=_("Answer by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class FeedbackForm(forms.Form):
+    analysis = forms.TypedChoiceField(
+        label=_("The organisation analysis"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    consultations = forms.TypedChoiceField(
+        label=_("Mentor and expert consultations"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    meetings = forms.TypedChoiceField(
+        label=_("Joint meetings"), choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    funding_help = forms.TypedChoiceField(
+        label=_("Help with funding"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    overall = forms.TypedChoiceField(
+        label=_("The programme overall"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("What else would you tell us?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    anonymous = forms.BooleanField(
+        label=_("Show my words to staff without my name"), required=False
+    )

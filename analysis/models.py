@@ -359,3 +359,62 @@ class Recommendation(models.Model):
     @property
     def subject(self):
         return self.area.name if self.area_id else self.get_topic_display()
+
+
+class Feedback(models.Model):
+    """An organisation's end-of-cycle feedback, given once by one of its people:
+    ratings 1–5 and free text, shown to staff without the name when asked."""
+
+    RATINGS = ["analysis", "consultations", "meetings", "funding_help", "overall"]
+
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="feedback"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="feedback",
+    )
+    analysis = models.PositiveSmallIntegerField(
+        _("the organisation analysis"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    consultations = models.PositiveSmallIntegerField(
+        _("mentor and expert consultations"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    meetings = models.PositiveSmallIntegerField(
+        _("joint meetings"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    funding_help = models.PositiveSmallIntegerField(
+        _("help with funding"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    overall = models.PositiveSmallIntegerField(
+        _("the programme overall"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("what else would you tell us"), blank=True)
+    anonymous = models.BooleanField(_("show my words to staff without my name"), default=False)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    given_at = models.DateTimeField(_("given"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["cycle", "given_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "organisation"], name="one_feedback_per_organisation"
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
+                    name=f"feedback_{name}_on_the_scale",
+                )
+                for name in ["analysis", "consultations", "meetings", "funding_help", "overall"]
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.cycle}"

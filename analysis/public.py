@@ -2,7 +2,7 @@
 figure that stands for fewer than ``MIN_ORGANISATIONS`` organisations (it could point
 at one). Every figure is counted in the database, in a fixed number of queries."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
 from applications.models import Application, Criterion
@@ -12,7 +12,7 @@ from mentoring.models import Consultation
 from mentoring.selectors.pages import minutes_to_hours
 
 from . import selectors
-from .models import Recommendation
+from .models import Feedback, Recommendation
 
 MIN_ORGANISATIONS = 3
 
@@ -65,6 +65,9 @@ def figures(cycle):
         organisations=Count("organisation", distinct=True),
         acted=Count("pk", filter=Q(status__in=["accepted", "in_progress", "done"])),
     )
+    satisfaction = Feedback.objects.filter(cycle=cycle).aggregate(
+        count=Count("pk"), overall=Avg("overall")
+    )
     capacity = [row for row in selectors.capacity_change(cycle.pk) if shown(row["organisations"])]
     applied = Application.objects.filter(cycle=cycle, submitted_at__isnull=False).count()
     return {
@@ -80,4 +83,7 @@ def figures(cycle):
         if shown(recommendations["organisations"]) and recommendations["total"]
         else None,
         "capacity": capacity,
+        "satisfaction": round(float(satisfaction["overall"]), 1)
+        if shown(satisfaction["count"])
+        else None,
     }

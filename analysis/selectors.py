@@ -414,3 +414,32 @@ def recommendation_states(cycle_id):
         .order_by()
     )
     return [(label, counts.get(status, 0)) for status, label in Recommendation.Status.choices]
+
+
+def feedback_of(place):
+    from .models import Feedback
+
+    return Feedback.objects.filter(
+        cycle_id=place.cycle_id, organisation_id=place.organisation_id
+    ).first()
+
+
+def feedback_figures(cycle_id):
+    """The mean and the number of answers per rating, and the free texts (without the
+    name where the respondent asked), counted in the database."""
+    from .models import Feedback
+
+    rows = Feedback.objects.filter(cycle_id=cycle_id)
+    figures = rows.aggregate(count=Count("pk"), **{name: Avg(name) for name in Feedback.RATINGS})
+    labels = {name: Feedback._meta.get_field(name).verbose_name for name in Feedback.RATINGS}
+    ratings = [(labels[name], _number(figures[name])) for name in Feedback.RATINGS]
+    comments = [
+        (f.comment, None if f.anonymous else f.given_by)
+        for f in rows.exclude(comment="").select_related("given_by").order_by("given_at")
+    ]
+    return {
+        "count": figures["count"],
+        "ratings": ratings,
+        "comments": comments,
+        "overall": _number(figures["overall"]),
+    }

@@ -21,6 +21,7 @@ from .models import (
     Answer,
     Area,
     Assessment,
+    Feedback,
     Instrument,
     Invitee,
     Question,
@@ -331,3 +332,35 @@ def set_recommendation_status(recommendation, *, status, reason, by):
     recommendation._history_user = by
     recommendation.save(update_fields=["status", "reason", "updated_at"])
     return recommendation
+
+
+# --- feedback --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def give_feedback(place, *, by, comment="", anonymous=False, **ratings):
+    """The organisation's end-of-cycle feedback, once per organisation."""
+    errors = {}
+    checked = {}
+    for name in Feedback.RATINGS:
+        try:
+            value = int(ratings.get(name))
+        except (TypeError, ValueError):
+            value = None
+        if value not in (1, 2, 3, 4, 5):
+            errors[name] = _("Choose a rating from 1 to 5.")
+        checked[name] = value
+    if errors:
+        raise ValidationError(errors)
+    if Feedback.objects.filter(
+        cycle_id=place.cycle_id, organisation_id=place.organisation_id
+    ).exists():
+        raise ValidationError(_("Your organisation has already given its feedback. Thank you."))
+    return Feedback.objects.create(
+        cycle_id=place.cycle_id,
+        organisation_id=place.organisation_id,
+        comment=(comment or "").strip(),
+        anonymous=bool(anonymous),
+        given_by=by,
+        **checked,
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("analysis/assessments/<int:pk>/invite/", views.invite, name="invite"),
     path("analysis/assessments/<int:pk>/agree/", views.agree, name="agree"),
     path("analysis/places/<int:pk>/", views.results, name="results"),
+    path("analysis/places/<int:pk>/feedback/", views.feedback, name="feedback"),
     path(
         "analysis/places/<int:pk>/recommendations/",
         views.recommendation_add,

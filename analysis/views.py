@@ -16,6 +16,7 @@ from incubator.permissions import staff_required
 from . import exports, selectors, services
 from . import public as public_results
 from .forms import (
+    FeedbackForm,
     InviteForm,
     OpenForm,
     RecommendationForm,
@@ -319,6 +320,7 @@ def dashboard(request, cycle_pk):
             "capacity": selectors.capacity_change(cycle.pk),
             "progress": selectors.assessment_progress(cycle.pk),
             "states": selectors.recommendation_states(cycle.pk),
+            "feedback": selectors.feedback_figures(cycle.pk),
             "is_public": cycle.incubation_starts_on <= timezone.localdate(),
         },
     )
@@ -360,4 +362,27 @@ def public(request, cycle_pk=None):
             "figures": public_results.figures(cycle) if cycle else None,
             "minimum": public_results.MIN_ORGANISATIONS,
         },
+    )
+
+
+def feedback(request, pk):
+    """The organisation's end-of-cycle feedback, for its people, once."""
+    place = get_object_or_404(selectors.places_for(request.user), pk=pk)
+    if not selectors.is_member(request.user, place.organisation_id):
+        raise Http404
+    given = selectors.feedback_of(place)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.give_feedback(place, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            put_errors_on(form, error)
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+            return redirect("analysis:results", pk=place.pk)
+    return render(
+        request,
+        "analysis/feedback.html",
+        {"place": place, "form": form, "given": given},
+        status=400 if form.errors else 200,
     )

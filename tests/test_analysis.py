@@ -552,3 +552,44 @@ def test_reminders_before_the_answer_by_day_skip_those_who_submitted(
     )
     engine.sweep(now=moment + datetime.timedelta(minutes=5))
     assert Email.objects.filter(reminder__source="assessment").count() == 3
+
+
+# --- feedback --------------------------------------------------------------------------
+
+RATINGS = {"analysis": 4, "consultations": 5, "meetings": 3, "funding_help": 4, "overall": 5}
+
+
+def test_an_organisation_gives_its_feedback_once_and_staff_read_it(
+    client, place, applicant, staff, running_cycle
+):
+    from analysis.models import Feedback
+
+    url = reverse("analysis:feedback", args=[place.pk])
+    client.force_login(applicant)
+    bad = client.post(url, {**RATINGS, "overall": 9, "comment": "Paldies mentorei!"})
+    assert bad.status_code == 400 and "Paldies mentorei!" in bad.content.decode()
+    assert not Feedback.objects.exists()
+    sent = client.post(url, {**RATINGS, "comment": "Paldies mentorei!", "anonymous": "on"})
+    assert sent.status_code == 302
+    member = colleague(place.organisation, "otra@biedriba.lv")
+    client.force_login(member)
+    again = client.post(url, {**RATINGS, "overall": 1})
+    assert again.status_code == 400 and "Paldies" in again.content.decode()
+    assert Feedback.objects.get().overall == 5
+    # Two more organisations answer: the public page shows the satisfaction.
+    for n in range(2):
+        other = factories.admit(factories.OrganisationFactory(), running_cycle, staff)
+        services.give_feedback(other, by=staff, **{**RATINGS, "overall": 3 + n})
+    figures = selectors.feedback_figures(running_cycle.pk)
+    assert figures["count"] == 3 and figures["overall"] == 4
+    assert figures["comments"] == [("Paldies mentorei!", None)]
+    client.force_login(staff)
+    page = client.get(reverse("analysis:dashboard", args=[running_cycle.pk])).content.decode()
+    assert "Paldies mentorei!" in page and applicant.display_name not in page
+    public = client.get(reverse("analysis:public_cycle", args=[running_cycle.pk]))
+    assert public.context["figures"]["satisfaction"] == 4.0
+
+
+def test_feedback_with_a_rating_outside_the_scale_is_refused(place, applicant):
+    with pytest.raises(ValidationError):
+        services.give_feedback(place, by=applicant, **{**RATINGS, "meetings": 0})

@@ -104,7 +104,7 @@ def test_the_demo_is_the_pilot_and_loading_it_again_changes_nothing(db, demo):
 
 
 def test_the_demo_pilot_has_its_analysis(db, demo):
-    from analysis.models import AgreedScore, Assessment, Recommendation
+    from analysis.models import AgreedScore, Assessment, Feedback, Recommendation
     from incubator.models import Cycle
 
     pilot = Cycle.objects.get(name__contains="pilot")
@@ -122,6 +122,7 @@ def test_the_demo_pilot_has_its_analysis(db, demo):
         cycle=pilot, organisation__memberships__user__email="applicant@demo.lv"
     )
     assert {a.kind for a in own if a.agreed_at} == {"baseline", "end"}
+    assert Feedback.objects.filter(cycle=pilot).count() == 9
 
 
 class _Forms(HTMLParser):

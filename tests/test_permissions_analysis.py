@@ -92,6 +92,7 @@ CASES = {
     ),
     "analysis:agree": ("get", lambda w: [w.baseline.pk], None, its_people(200, owner=403)),
     "analysis:results": ("get", lambda w: [w.place.pk], None, its_people(200)),
+    "analysis:feedback": ("get", lambda w: [w.place.pk], None, only_owner(200)),
     "analysis:recommendation_add": (
         "post",
         lambda w: [w.place.pk],
