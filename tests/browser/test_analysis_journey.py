@@ -148,3 +148,72 @@ def test_a_participant_answers_the_mentor_agrees_and_recommends(page, programme)
     card.get_by_role("button", name="Saglabāt").click()
     expect(page.get_by_text("Saglabāts.")).to_be_visible()
     assert Recommendation.objects.get(topic="communication").status == "accepted"
+
+
+def test_the_end_assessment_feedback_results_and_the_public_page(page, programme):
+    from analysis import services
+    from analysis.models import Assessment, Feedback
+    from cohorts.models import CohortMembership
+
+    staff, mentor, leader = programme
+    cycle = CohortMembership.objects.first().cycle
+    factories.admit(factories.OrganisationFactory(), cycle, staff)
+    services.open_assessments(cycle, kind="baseline", by=staff)
+    services.open_assessments(cycle, kind="end", by=staff)
+    questions = list(Question.objects.order_by("area__order", "order"))
+    for assessment in Assessment.objects.filter(kind="baseline"):
+        services.record_agreed(assessment, {str(q.pk): ("2", "") for q in questions}, by=staff)
+    for assessment in Assessment.objects.filter(kind="end").exclude(
+        organisation__memberships__user=leader
+    ):
+        services.record_agreed(assessment, {str(q.pk): ("3", "") for q in questions}, by=staff)
+
+    # The participant answers the end assessment.
+    sign_in(page, leader.email)
+    page.get_by_role("link", name="Mana programma").click()
+    page.get_by_role("region", name="Organizācijas analīze").get_by_role(
+        "link", name="Noslēguma pašnovērtējums"
+    ).click()
+    _answer(page, questions, 4)
+    page.get_by_role("button", name="Iesniegt manas atbildes").click()
+    expect(page.get_by_text("Paldies! Jūsu atbildes ir iesniegtas.")).to_be_visible()
+
+    # Its results show the baseline and the end side by side; then the feedback.
+    page.get_by_role("link", name="Mana programma").click()
+    page.get_by_role("region", name="Organizācijas analīze").get_by_role(
+        "link", name=re.compile("Rezultāti un ieteikumi")
+    ).click()
+    row = page.locator("#figures-table").get_by_role("row", name=re.compile("Digitālie rīki"))
+    expect(row).to_contain_text("2,0")
+    expect(row).to_contain_text("4,0")
+    page.get_by_role("link", name="Atsauksme par programmu").click()
+    for name, value in [
+        ("analysis", "4"),
+        ("consultations", "5"),
+        ("meetings", "3"),
+        ("funding_help", "4"),
+        ("overall", "5"),
+    ]:
+        page.locator(f'input[name="{name}"][value="{value}"]').check()
+    page.get_by_label("Ko vēl vēlaties mums pastāstīt?").fill("Mentors palīdzēja ar budžetu.")
+    page.get_by_label("Rādīt manus vārdus darbiniekiem bez mana vārda").check()
+    page.get_by_role("button", name="Nosūtīt atsauksmi").click()
+    expect(page.get_by_text("Paldies par atsauksmi!")).to_be_visible()
+    assert Feedback.objects.get().anonymous is True
+    sign_out(page, "Liene Bērziņa")
+
+    # Staff open the programme's results.
+    sign_in(page, staff.email)
+    page.get_by_role("link", name="Analīze").click()
+    page.get_by_role("link", name="Programmas rezultāti").click()
+    expect(page.locator("#capacity-table")).to_contain_text("Digitālie rīki")
+    expect(page.get_by_text("Mentors palīdzēja ar budžetu.")).to_be_visible()
+    expect(page.get_by_text("Bez vārda")).to_be_visible()
+    sign_out(page, "Santa Kalniņa")
+
+    # A visitor opens the public results page from the menu.
+    page.goto("/")
+    page.get_by_role("link", name="Rezultāti").click()
+    expect(page.get_by_role("heading", name=re.compile("Programmas rezultāti"))).to_be_visible()
+    expect(page.locator("#headline")).to_contain_text("3")
+    expect(page.locator("body")).not_to_contain_text("Liepājas kori")
