@@ -147,7 +147,16 @@ def instrument_areas(instrument):
     return list(instrument.areas.prefetch_related("questions"))
 
 
+def response_of(assessment, user):
+    """The person's response, or an unsaved one when they have not answered yet."""
+    return Response.objects.filter(assessment=assessment, respondent=user).first() or Response(
+        assessment=assessment, respondent=user
+    )
+
+
 def answers_of(response):
+    if response.pk is None:
+        return {}
     return dict(response.answers.values_list("question_id", "score"))
 
 

@@ -68,9 +68,11 @@ def _typed(data):
 def assessment(request, pk):
     """One person's self-assessment: saved as they go, submitted once."""
     assessment = get_object_or_404(selectors.own_assessments(request.user), pk=pk)
-    response = services.response_for(assessment, request.user)
     if request.method != "POST":
+        # Reading writes nothing: the response is made with the first answer.
+        response = selectors.response_of(assessment, request.user)
         return render(request, "analysis/assessment.html", _form_context(assessment, response))
+    response = services.response_for(assessment, request.user)
     try:
         services.save_answers(response, posted_scores(request.POST))
     except ValidationError as error:

@@ -593,3 +593,11 @@ def test_an_organisation_gives_its_feedback_once_and_staff_read_it(
 def test_feedback_with_a_rating_outside_the_scale_is_refused(place, applicant):
     with pytest.raises(ValidationError):
         services.give_feedback(place, by=applicant, **{**RATINGS, "meetings": 0})
+
+
+def test_opening_the_self_assessment_writes_nothing(client, baseline, applicant):
+    from analysis.models import Response
+
+    client.force_login(applicant)
+    assert client.get(reverse("analysis:assessment", args=[baseline.pk])).status_code == 200
+    assert not Response.objects.exists()
