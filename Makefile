@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # Links in emails written outside a request (reminders) point here; set SITE_URL to override.
 SITE_URL ?= http://localhost:$(PORT)
-APPS := applications cohorts mentoring funding
+APPS := applications cohorts mentoring funding analysis
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test bench install install-dev messages lint check clean
@@ -29,6 +29,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	SITE_URL='$(SITE_URL)' DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
 	SITE_URL='$(SITE_URL)' DEBUG=1 $(BIN)/python manage.py import_funding_sources
+	SITE_URL='$(SITE_URL)' DEBUG=1 $(BIN)/python manage.py seed_instruments
 	SITE_URL='$(SITE_URL)' DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "  The portal: http://localhost:$(PORT)/  (English: http://localhost:$(PORT)/en/)"

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "cohorts",
     "mentoring",
     "funding",
+    "analysis",
 ]
 
 MIDDLEWARE = [

@@ -61,5 +61,6 @@ urlpatterns += i18n_patterns(
     path("", include("cohorts.urls")),
     path("", include("mentoring.urls")),
     path("", include("funding.urls")),
+    path("", include("analysis.urls")),
     prefix_default_language=False,
 )

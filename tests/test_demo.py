@@ -24,7 +24,15 @@ from incubator.models import User
 from .factories import TOTP_SECRET
 from .helpers import kept_for_the_module
 
-OUR_APPS = ("incubator", "notifications", "applications", "cohorts", "mentoring", "funding")
+OUR_APPS = (
+    "incubator",
+    "notifications",
+    "applications",
+    "cohorts",
+    "mentoring",
+    "funding",
+    "analysis",
+)
 
 
 def _row_counts():
@@ -130,6 +138,28 @@ def test_the_demo_has_bids_in_every_status_and_figures_on_the_board(db, demo, cl
     assert len(per_cohort) >= 3
     assert client.login(email="staff@demo.lv", password=PASSWORD)
     assert client.get(reverse("funding:bid_board")).status_code == 200
+
+
+def test_the_demo_pilot_has_its_analysis(db, demo):
+    from analysis.models import AgreedScore, Assessment, Feedback, Recommendation
+    from incubator.models import Cycle
+
+    pilot = Cycle.objects.get(name__contains="pilot")
+    baselines = Assessment.objects.filter(cycle=pilot, kind="baseline")
+    assert baselines.count() == 11
+    assert all(b.agreed_at is not None for b in baselines)
+    assert baselines.filter(responses__submitted_at__isnull=False).distinct().count() == 11
+    ends = Assessment.objects.filter(cycle=pilot, kind="end", agreed_at__isnull=False)
+    assert 6 <= ends.count() < 11
+    assert AgreedScore.objects.filter(assessment__cycle=pilot).exclude(comment="").exists()
+    statuses = set(Recommendation.objects.filter(cycle=pilot).values_list("status", flat=True))
+    assert {"new", "accepted", "in_progress", "done", "not_relevant"} <= statuses
+    # The demo applicant's organisation has its complete record.
+    own = Assessment.objects.filter(
+        cycle=pilot, organisation__memberships__user__email="applicant@demo.lv"
+    )
+    assert {a.kind for a in own if a.agreed_at} == {"baseline", "end"}
+    assert Feedback.objects.filter(cycle=pilot).count() == 9
 
 
 class _Forms(HTMLParser):

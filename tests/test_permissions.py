@@ -557,15 +557,6 @@ REDIRECTS = {
         to=_to("applications:review", lambda w: w.assignment.pk),
         done=lambda w, role: _review_status(w, "draft"),
     ),
-    "applications:review_others": Redirect(
-        given=_others_to_read,
-        to=lambda w, role: (
-            reverse("applications:review", args=[w.assignment.pk]) + "#other-reviews"
-        ),
-        done=lambda w, role: ReviewAssignment.objects.filter(
-            pk=w.assignment.pk, others_seen_at__isnull=False
-        ).exists(),
-    ),
     "applications:eligibility": Redirect(
         given=lambda w: w.cycle.eligibility_requirements.create(text_lv="Latvijā"),
         to=_staff_detail,

@@ -1,0 +1,40 @@
+from django.urls import path
+
+from . import views
+
+app_name = "analysis"
+
+urlpatterns = [
+    path("analysis/", views.home, name="home"),
+    path("analysis/assessments/<int:pk>/", views.assessment, name="assessment"),
+    path("analysis/assessments/<int:pk>/autosave/", views.autosave, name="autosave"),
+    path("analysis/assessments/<int:pk>/invite/", views.invite, name="invite"),
+    path("analysis/assessments/<int:pk>/agree/", views.agree, name="agree"),
+    path("analysis/places/<int:pk>/", views.results, name="results"),
+    path("analysis/places/<int:pk>/feedback/", views.feedback, name="feedback"),
+    path(
+        "analysis/places/<int:pk>/recommendations/",
+        views.recommendation_add,
+        name="recommendation_add",
+    ),
+    path(
+        "analysis/recommendations/<int:pk>/status/",
+        views.recommendation_status,
+        name="recommendation_status",
+    ),
+    path("results/", views.public, name="public"),
+    path("results/<int:cycle_pk>/", views.public, name="public_cycle"),
+    path("analysis/staff/", views.overview, name="overview"),
+    path("analysis/staff/cycles/<int:cycle_pk>/", views.cycle, name="cycle"),
+    path("analysis/staff/cycles/<int:cycle_pk>/results/", views.dashboard, name="dashboard"),
+    path(
+        "analysis/staff/cycles/<int:cycle_pk>/capacity-change.csv",
+        views.export_csv,
+        name="export_csv",
+    ),
+    path(
+        "analysis/staff/cycles/<int:cycle_pk>/capacity-change.xlsx",
+        views.export_xlsx,
+        name="export_xlsx",
+    ),
+]

@@ -1,0 +1,175 @@
+"""The organisation analysis as a cycle grows: the staff's page of a cycle's
+assessments and an organisation's results (with its cohort's average), at 10 and at
+1,000 organisations, counting queries; and the results page against its figures'
+queries alone' queries alone.
+
+Figures:
+
+    analysis_cycle_queries_10       queries of the staff's cycle page, 10 organisations
+    analysis_cycle_queries_1000     the same with 1,000 (must be equal)
+    analysis_results_queries_10     queries of an organisation's results, cohort of 10
+    analysis_results_queries_1000   the same with a cohort of 1,000 (must be equal)
+    analysis_results_over_figures   the results page's time over its figures' queries alone
+    results_queries_10              queries of the results dashboard, 10 organisations
+    results_queries_1000            the same with 1,000 (must be equal)
+    results_page_over_sql           the dashboard's time over the bare SQL of its figures,
+                                    at 1,000 organisations (target: at most 2)
+
+``grow`` is also what the query-count tests use.
+"""
+
+import time
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from bench import scaled
+from bench.mentoring import _cycle, _organisations
+
+
+def grow(cycle, field, staff, *, organisations, recommendations=2, end=True):
+    """Adds ``organisations`` organisations taking part in ``cycle`` (in ``field``'s
+    cohort), each with a submitted baseline self-assessment by its leader, agreed
+    scores and ``recommendations`` recommendations; with ``end``, the end assessment
+    answered and agreed too. Bulk inserts, no notices."""
+    from analysis import services
+    from analysis.models import AgreedScore, Answer, Assessment, Question, Recommendation, Response
+    from cohorts.models import Cohort, CohortMembership
+    from incubator.models import Membership
+
+    cohort, _created = Cohort.objects.get_or_create(cycle=cycle, priority_field=field)
+    new = _organisations(organisations, field)
+    CohortMembership.objects.bulk_create(
+        [CohortMembership(cohort=cohort, cycle=cycle, organisation=o) for o in new]
+    )
+    kinds = ["baseline", "end"] if end else ["baseline"]
+    for kind in kinds:
+        services.open_assessments(cycle, kind=kind, by=staff)
+    assessments = list(Assessment.objects.filter(cycle=cycle, organisation__in=new, kind__in=kinds))
+    leaders = dict(
+        Membership.objects.filter(organisation__in=new, role="leader").values_list(
+            "organisation_id", "user_id"
+        )
+    )
+    now = timezone.now()
+    responses = Response.objects.bulk_create(
+        [
+            Response(assessment=a, respondent_id=leaders[a.organisation_id], submitted_at=now)
+            for a in assessments
+        ]
+    )
+    questions = list(
+        Question.objects.filter(area__instrument__cycle=cycle).values_list(
+            "pk", "area__instrument_id"
+        )
+    )
+    answers, agreed = [], []
+    for i, (assessment, response) in enumerate(zip(assessments, responses, strict=True)):
+        lift = 1 if assessment.kind == "end" else 0
+        for j, (question_id, instrument_id) in enumerate(questions):
+            if instrument_id != assessment.instrument_id:
+                continue
+            answers.append(
+                Answer(
+                    response=response, question_id=question_id, score=min(4, 1 + (i + j) % 4 + lift)
+                )
+            )
+            agreed.append(
+                AgreedScore(
+                    assessment=assessment,
+                    question_id=question_id,
+                    score=min(4, 1 + (i + 2 * j) % 3 + lift),
+                    recorded_by=staff,
+                )
+            )
+    Answer.objects.bulk_create(answers, batch_size=2000)
+    AgreedScore.objects.bulk_create(agreed, batch_size=2000)
+    Recommendation.objects.bulk_create(
+        [
+            Recommendation(
+                cycle=cycle,
+                organisation=o,
+                topic="communication",
+                text=f"Ieteikums {n}",
+                priority=1 + n % 3,
+                written_by=staff,
+            )
+            for o in new
+            for n in range(recommendations)
+        ]
+    )
+    return new
+
+
+def _queries(client, url):
+    client.get(url)  # warm up
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries)
+
+
+def _timed(call, rounds):
+    start = time.perf_counter()
+    for _ in range(rounds):
+        call()
+    return (time.perf_counter() - start) / rounds
+
+
+def measure(report, field, staff):
+    from analysis import selectors
+    from cohorts.models import CohortMembership
+
+    client = Client()
+    client.force_login(staff)
+    largest = scaled(1000, 100)
+    for count in (10, largest):
+        cycle = _cycle()
+        grow(cycle, field, staff, organisations=count)
+        place = CohortMembership.objects.filter(cycle=cycle).first()
+        size = count
+        report(
+            f"analysis_cycle_queries_{size}",
+            _queries(client, reverse("analysis:cycle", args=[cycle.pk])),
+        )
+        results = reverse("analysis:results", args=[place.pk])
+        report(f"analysis_results_queries_{size}", _queries(client, results))
+        dashboard = reverse("analysis:dashboard", args=[cycle.pk])
+        report(f"results_queries_{size}", _queries(client, dashboard))
+    rounds = scaled(20, 3)
+    page = _timed(lambda: client.get(results), rounds)
+    sql = _timed(lambda: selectors.results(place), rounds)
+    report("analysis_results_over_figures", round(page / sql, 2))
+    report("results_page_over_sql", round(_dashboard_over_sql(client, cycle, rounds), 2))
+
+
+def _dashboard_over_sql(client, cycle, rounds):
+    """The dashboard's time over the time of the SQL its figures run, captured from
+    the selectors and run again bare."""
+    from analysis import selectors
+
+    with CaptureQueriesContext(connection) as captured:
+        selectors.capacity_change(cycle.pk)
+        selectors.assessment_progress(cycle.pk)
+        selectors.recommendation_states(cycle.pk)
+    statements = [query["sql"] for query in captured.captured_queries]
+
+    def bare():
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+                cursor.fetchall()
+
+    url = reverse("analysis:dashboard", args=[cycle.pk])
+    return _timed(lambda: client.get(url), rounds) / _timed(bare, rounds)
+
+
+def run(report):
+    from incubator.models import PriorityField, User
+
+    field = PriorityField.objects.order_by("order").first()
+    staff = User.objects.create(email="analysis-staff@bench.lv", is_staff=True, password="!")
+    measure(report, field, staff)
