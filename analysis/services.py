@@ -250,7 +250,7 @@ def invite_respondent(assessment, *, email, by):
     elif not Invitation.objects.filter(
         organisation=assessment.organisation, email__iexact=email
     ).exists():
-        kernel_services.add_colleague(organisation=assessment.organisation, email=email, by=by)
+        kernel_services.invite_colleague(organisation=assessment.organisation, email=email, by=by)
     return invitee
 
 

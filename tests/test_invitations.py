@@ -130,6 +130,7 @@ def test_a_person_without_an_account_signs_up_and_then_accepts(
                 "email": "jauns@biedriba.lv",
                 "password1": "Ļoti-drošs-2027",
                 "password2": "Ļoti-drošs-2027",
+                "privacy_notice": "on",
             },
         )
     assert response.status_code == 302

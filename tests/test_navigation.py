@@ -15,6 +15,9 @@ def sign_in(client, user):
         reverse("account_login"), {"login": user.email, "password": factories.PASSWORD}
     )
     assert response.status_code == 302
+    if response.url == reverse("mfa_authenticate"):  # staff: the code of their app too
+        response = client.post(reverse("mfa_authenticate"), {"code": factories.totp_code()})
+        assert response.status_code == 302
     return client.get(response.url)  # the dashboard, which sends each role on
 
 
@@ -136,6 +139,7 @@ def test_staff_see_the_staff_pages_and_no_applicant_pages(client, db):
         reverse("cohorts:cohort_list"),
         reverse("mentoring:overview"),
         reverse("funding:staff_home"),
+        reverse("analysis:overview"),
         reverse("notifications:outbox"),
         reverse("privacy:erasure_list"),
         reverse("admin:index"),
@@ -148,7 +152,11 @@ def test_a_mentor_who_leads_an_organisation_gets_both_roles_grouped(client, ment
     client.force_login(mentor_user)
     nav = _nav(client)
     assert reverse("mentoring:dashboard") in nav[""]  # the role they land in: plain
-    assert nav["applicant"] == [reverse("applications:dashboard"), reverse("cohorts:my_programme")]
+    assert nav["applicant"] == [
+        reverse("applications:dashboard"),
+        reverse("cohorts:my_programme"),
+        reverse("analysis:home"),
+    ]
     html = client.get(reverse("profile")).content.decode()
     assert ">Mana organizācija<" in html  # the group is named after the role
     assert sign_in(client, mentor_user).url == reverse("mentoring:dashboard")
@@ -177,4 +185,4 @@ def test_an_expert_sees_their_role_named(client, expertise_tags):
 
 def test_anonymous_visitors_see_the_public_entries_only(client, db):
     nav = _nav(client, reverse("home"))
-    assert nav == {"": [reverse("funding:catalogue")]}
+    assert nav == {"": [reverse("funding:catalogue"), reverse("analysis:public")]}

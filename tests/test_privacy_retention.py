@@ -46,7 +46,7 @@ def _decided_cycle(staff, name, decisions):
             decided[decision] = application
     with time_machine.travel(DECIDED, tick=False):
         for decision, application in decided.items():
-            applications.decide(application, decision=decision, by=staff)
+            applications.decide(application, decision=decision, by=staff, without_review=True)
             applications.publish_decision(application, by=staff)
     return cycle, decided
 

@@ -54,16 +54,18 @@ def test_an_email_written_in_a_request_links_to_the_request_address(
     emails = Email.objects.filter(to__endswith="@biedriba.lv").exclude(to=applicant.email)
     assert emails.count() == 3
     for email in emails:
-        assert f"http://{ELSEWHERE}{reverse('account_signup')}" in email.text_body
+        assert f"http://{ELSEWHERE}{reverse('invitations')}" in email.text_body
         assert f"http://{ELSEWHERE}" in email.html_body
         assert "localhost:8000" not in email.text_body + email.html_body
 
 
 def test_an_email_written_outside_a_request_uses_the_site_url(applicant, organisation, settings):
     settings.SITE_URL = "http://localhost:8801"
-    kernel_services.add_colleague(organisation=organisation, email="anna@biedriba.lv", by=applicant)
+    kernel_services.invite_colleague(
+        organisation=organisation, email="anna@biedriba.lv", by=applicant
+    )
     email = Email.objects.get(to="anna@biedriba.lv")
-    assert f"http://localhost:8801{reverse('account_signup')}" in email.text_body
+    assert f"http://localhost:8801{reverse('invitations')}" in email.text_body
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
