@@ -8,7 +8,7 @@ SITE_URL ?= http://localhost:$(PORT)
 APPS := applications cohorts mentoring funding analysis
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench install install-dev messages lint check clean
+.PHONY: run test bench install install-dev messages lint check clean demo-code
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ lint: install-dev
 check: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') ALLOWED_HOSTS=incubator.example.lv $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## make demo-code: the current sign-in code of the demo's staff and administrator
+demo-code: install
+	@DEBUG=1 $(BIN)/python manage.py demo_code
 
 clean:
 	rm -rf $(VENV) var staticfiles

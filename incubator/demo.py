@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from .models import Cycle, Membership, Organisation, PriorityField, User
@@ -18,6 +20,9 @@ from .validators import registration_number_with_check_digit
 PASSWORD = "inkubators-demo"
 
 # (email, first name, last name, role) — the same people every later feature needs.
+# The authenticator key of the demo's staff and administrator (base32).
+DEMO_TOTP_KEY = "NVOINKUBATORSDEMONVOINKUBATORS23"
+
 PEOPLE = [
     ("admin@demo.lv", "Andris", "Ozols", "admin"),
     ("staff@demo.lv", "Santa", "Kalniņa", "staff"),
@@ -236,6 +241,10 @@ def _user(email, first_name, last_name, role):
     EmailAddress.objects.get_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
+    if user.is_staff and not Authenticator.objects.filter(user=user, type="totp").exists():
+        # Staff sign in with a second factor; the demo's share a published key
+        # (`manage.py demo_code` prints its current code). Never in production.
+        TOTP.activate(user, DEMO_TOTP_KEY)
     return user
 
 

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from incubator.demo import PASSWORD, PEOPLE, Demo
+from incubator.demo import DEMO_TOTP_KEY, PASSWORD, PEOPLE, Demo
 
 
 class Command(BaseCommand):
@@ -28,3 +28,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         for email, first_name, last_name, role in PEOPLE:
             self.stdout.write(f"  {role:<10} {email}  ({first_name} {last_name})")
+        self.stdout.write(
+            "Staff and the administrator also give a code from an authenticator app: add the "
+            f"key {DEMO_TOTP_KEY} to one, or run `make demo-code` for the current code."
+        )
