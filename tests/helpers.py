@@ -34,6 +34,19 @@ def kept_for_the_module(django_db_blocker):
         transaction.set_rollback(True)
 
 
+def make_reference_data():
+    """What the data migrations seed (the priority fields, the expertise taxonomy,
+    the funding reference lists), made again if a transactional test flushed it."""
+    from django.apps import apps
+
+    make_priority_fields()
+    for migration in [
+        "mentoring.migrations.0003_expertise_tags",
+        "funding.migrations.0002_reference_data",
+    ]:
+        importlib.import_module(migration).create(apps, None)
+
+
 def make_priority_fields():
     """The programme's five fields, made again if a transactional test flushed the
     rows that the data migration made."""

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from incubator.demo import DEMO_TOTP_KEY, PASSWORD, PEOPLE
 
-from .helpers import kept_for_the_module
+from .helpers import kept_for_the_module, make_reference_data
 
 OUR_APPS = (
     "incubator",
@@ -45,6 +45,7 @@ def demo(django_db_setup, django_db_blocker):
     """The demo, loaded once for the module (each test changes it only in its own
     savepoint); what ``load_demo`` printed."""
     with kept_for_the_module(django_db_blocker):
+        make_reference_data()
         out = StringIO()
         call_command("load_demo", stdout=out)
         yield out.getvalue()

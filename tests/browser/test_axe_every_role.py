@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from incubator.demo import PEOPLE
 from incubator.models import Cycle, User
+from tests.helpers import make_reference_data
 from tests.test_demo import NOT_FOLLOWED, _shape
 
 from .test_accessibility import serious_violations
@@ -68,7 +69,8 @@ def pages_reached(user, depth=2):
 
 
 @pytest.fixture
-def demo(transactional_db, priority_fields):
+def demo(transactional_db):
+    make_reference_data()
     call_command("load_demo", stdout=StringIO())
 
 
