@@ -1,6 +1,8 @@
 """axe over the demo programme: every demo role signs in, and every kind of page it
 reaches from its menu and from the pages its menu opens is checked in headless
-Chromium; any serious or critical violation fails, named with the role and page.
+Chromium, under the portal's own Content-Security-Policy; any serious or critical
+violation fails, named with the role and page, and so does any breach of the policy
+the browser reports.
 
 The pages are found with Django's test client (links and filter choices, as the
 demo sweep in tests/test_demo.py finds them), one page per shape (pages that
@@ -80,6 +82,16 @@ def test_every_page_of_every_demo_role_passes_axe(page, force_login, demo):
     roles share, like the funding catalogue, is not checked six times. (The demo
     is loaded once for this and the phone-sized check: loading it takes a while.)"""
     checked, problems, reached = set(), [], {}
+    # The portal's own Content-Security-Policy is on: the browser reports no violation.
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     for role, email in ROLES:
         user = User.objects.get(email=email)
         reached[role] = pages_reached(user)
@@ -92,6 +104,7 @@ def test_every_page_of_every_demo_role_passes_axe(page, force_login, demo):
             page.goto(url)
             problems += [f"{role} {url}: {found}" for found in serious_violations(page)]
     assert problems == []
+    assert violations == []
     # Every role's menu was followed, not only its landing page.
     assert all(len(urls) >= 5 for urls in reached.values()), reached
     assert any("/ranking/" in url for url in reached["staff"]), reached["staff"]
