@@ -22,10 +22,12 @@
       }
     });
     box.hidden = false;
-    new window.Chart(box.querySelector("canvas"), {
+    var canvas = box.querySelector("canvas");
+    canvas.dataset.drawn = "1";
+    new window.Chart(canvas, {
       type: "radar",
       data: {labels: figures.labels, datasets: figures.datasets},
-      options: {scales: {r: {min: 0, max: 4, ticks: {stepSize: 1}}}}
+      options: {maintainAspectRatio: false, scales: {r: {min: 0, max: 4, ticks: {stepSize: 1}}}}
     });
   }
 

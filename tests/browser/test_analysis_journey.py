@@ -186,6 +186,8 @@ def test_the_end_assessment_feedback_results_and_the_public_page(page, programme
     row = page.locator("#figures-table").get_by_role("row", name=re.compile("Digitālie rīki"))
     expect(row).to_contain_text("2,0")
     expect(row).to_contain_text("4,0")
+    # The radar chart of the same figures is drawn next to the table.
+    expect(page.locator('canvas#analysis-radar[data-drawn="1"]')).to_be_visible()
     page.get_by_role("link", name="Atsauksme par programmu").click()
     for name, value in [
         ("analysis", "4"),
