@@ -263,7 +263,10 @@ def recuse_on_joining(organisation, user):
     hold (in a cycle whose ranking is open) becomes a recusal, its scores dropped, as
     a member never reviews their own organisation. Returns the recused assignments."""
     assignments = list(
-        ReviewAssignment.objects.select_for_update()
+        # Only the assignments are locked: the cycle's settings are the nullable side
+        # of an outer join, which PostgreSQL does not lock.
+        ReviewAssignment.objects.select_for_update(of=("self",))
+        .select_related("application__cycle")
         .filter(member__user=user, application__organisation=organisation)
         .exclude(status=Status.RECUSED)
         .exclude(application__cycle__review_settings__finalised_at__isnull=False)
@@ -276,4 +279,6 @@ def recuse_on_joining(organisation, user):
         for score in assignment.scores.all():
             record_author(score, user).delete()
         record_author(assignment, user).save()
+    for cycle in {assignment.application.cycle for assignment in assignments}:
+        ranking_changed(cycle)
     return assignments
