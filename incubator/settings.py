@@ -190,6 +190,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str(
 # allauth's rate limits (signup, login, password reset, ...) stay on with their
 # defaults; they count in CACHES, so production needs a shared cache (Redis).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A code of the previous or next 30 seconds is accepted too: a code typed as it
+# changes, or a phone's clock a little off, is not refused. Each is accepted once.
+MFA_TOTP_TOLERANCE = 1
 # Staff and administrators must have an authenticator app (incubator/mfa.py).
 MFA_ADAPTER = "incubator.mfa.MFAAdapter"
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="NVO inkubators")
