@@ -26,7 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bench import scaled
+from bench import scaled, with_authenticator
 from bench.mentoring import _cycle, _organisations
 
 
@@ -171,5 +171,7 @@ def run(report):
     from incubator.models import PriorityField, User
 
     field = PriorityField.objects.order_by("order").first()
-    staff = User.objects.create(email="analysis-staff@bench.lv", is_staff=True, password="!")
+    staff = with_authenticator(
+        User.objects.create(email="analysis-staff@bench.lv", is_staff=True, password="!")
+    )
     measure(report, field, staff)

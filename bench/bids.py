@@ -27,7 +27,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bench import scaled
+from bench import scaled, with_authenticator
 from bench.mentoring import _cycle, _organisations
 
 LARGE = scaled(2000, 200)
@@ -123,7 +123,9 @@ def run(report):
 
     if not PriorityField.objects.exists():
         raise SystemExit("bench.bids: the priority fields (a migration) are missing")
-    staff = User.objects.create(email="bids-staff@bench.lv", is_staff=True, password="!")
+    staff = with_authenticator(
+        User.objects.create(email="bids-staff@bench.lv", is_staff=True, password="!")
+    )
     client = Client()
     client.force_login(staff)
     board = reverse("funding:bid_board")

@@ -31,7 +31,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bench import scaled
+from bench import scaled, with_authenticator
 
 _numbers = itertools.count(1)
 PDF = b"%PDF-1.4 " + os.urandom(20_000)
@@ -228,7 +228,9 @@ def measure_erasure_list(report, staff):
 def run(report):
     from incubator.models import User
 
-    staff = User.objects.create(email="privacy-staff@bench.lv", is_staff=True, password="!")
+    staff = with_authenticator(
+        User.objects.create(email="privacy-staff@bench.lv", is_staff=True, password="!")
+    )
     with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
         measure_export(report)
         measure_erasure_list(report, staff)
