@@ -634,7 +634,10 @@ class PlaceOfferAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ComputedRowsAdmin(admin.ModelAdmin):
+    """Rows the services compute from the scores (no history of their own): read here,
+    never added, changed or deleted."""
+
     def has_add_permission(self, request):
         return False
 
@@ -646,7 +649,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(RankedApplication)
-class RankedApplicationAdmin(ReadOnlyAdmin):
+class RankedApplicationAdmin(ComputedRowsAdmin):
     """The stored ranking, as the services keep it (read only)."""
 
     list_display = [
@@ -667,7 +670,7 @@ class RankedApplicationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RankingState)
-class RankingStateAdmin(ReadOnlyAdmin):
+class RankingStateAdmin(ComputedRowsAdmin):
     """Each cycle's stored ranking: the last change and the change it reflects."""
 
     list_display = ["cycle", "changed", "computed", "computed_at", "is_fresh"]
