@@ -63,6 +63,8 @@ def page(browser, live_server, settings, tmp_path, request):
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
+    # A file still on its way when the test ends (a font) is not fetched any more.
+    page.unroute_all(behavior="ignoreErrors")
     failed = getattr(request.node, "report_call", None)
     if failed is not None and failed.failed:
         # Keep what the browser showed, to see why it failed.
@@ -71,6 +73,43 @@ def page(browser, live_server, settings, tmp_path, request):
         page.screenshot(path=folder / f"{request.node.name}.png", full_page=True)
         (folder / f"{request.node.name}.html").write_text(page.content())
     context.close()
+
+
+STRICT_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@pytest.fixture
+def csp_violations(page):
+    """Every response of the portal served under a strict Content-Security-Policy (no
+    inline scripts, event handlers or styles, no eval); the violations the browser reports."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    reported = []
+
+    def under_policy(route):
+        try:
+            response = route.fetch()
+            route.fulfill(
+                response=response,
+                headers={**response.headers, "content-security-policy": STRICT_POLICY},
+            )
+        except PlaywrightError:
+            # The page moved on or closed while this response was on its way: nothing
+            # is shown from it, so there is nothing to put under the policy.
+            pass
+
+    page.route("**/*", under_policy)
+    page.on(
+        "console",
+        lambda message: (
+            reported.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return reported
 
 
 @pytest.fixture

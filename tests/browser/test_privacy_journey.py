@@ -19,31 +19,13 @@ from incubator.models import Membership
 from tests import factories
 
 from .conftest import sign_in, sign_out, text_of
-from .test_strict_csp import STRICT
 
 PDF = b"%PDF-1.4 statuti"
 
 
 @pytest.fixture
-def violations(page):
-    """Every response served under the strict Content-Security-Policy; the
-    violations the browser reports."""
-    reported = []
-
-    def under_policy(route):
-        response = route.fetch()
-        route.fulfill(
-            response=response, headers={**response.headers, "content-security-policy": STRICT}
-        )
-
-    page.route("**/*", under_policy)
-    page.on(
-        "console",
-        lambda message: (
-            reported.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    return reported
+def violations(csp_violations):
+    return csp_violations
 
 
 def test_a_leader_requests_and_downloads_a_copy_of_their_data(

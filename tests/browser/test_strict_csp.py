@@ -15,37 +15,12 @@ from cohorts.models import Deadline
 
 from .test_review_journey import sign_in
 
-STRICT = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
-
 
 @pytest.fixture
-def strict_page(page):
-    """The page, with every response of the portal served under the strict policy,
-    and the policy violations the browser reports."""
-    violations = []
-
-    def under_policy(route):
-        response = route.fetch()
-        route.fulfill(
-            response=response,
-            headers={**response.headers, "content-security-policy": STRICT},
-        )
-
-    page.route("**/*", under_policy)
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
+def strict_page(page, csp_violations):
+    """The page under the strict policy, the violations it reports; printing is recorded."""
     page.add_init_script("window.print = () => { window.printed = true; };")
-    yield page, violations
-    # A file still on its way when the test ends (a font) is not fetched any more.
-    page.unroute_all(behavior="ignoreErrors")
+    return page, csp_violations
 
 
 @pytest.fixture
