@@ -271,3 +271,21 @@ def test_staff_book_a_free_time_through_the_page_on_the_organisations_behalf(
     assert (consultation.organisation, consultation.booked_by) == (place.organisation, staff)
     told = {e.to for e in Email.objects.filter(key__endswith=":booked")}
     assert told == {mentor.user.email, applicant.email}
+
+
+def test_the_staff_told_of_an_accepted_mentor_are_sent_to_the_matching_page(
+    place, mentor, staff, applicant
+):
+    assignment = services.assign_mentor(place.cycle, place.organisation, mentor, by=staff)
+    services.accept_assignment(assignment, by=mentor.user)
+    told = {
+        e.to: e
+        for e in Email.objects.filter(key__startswith=f"mentor-assignment:{assignment.pk}:accepted")
+    }
+    programme = reverse("cohorts:my_programme")
+    matching = reverse("mentoring:matching", args=[place.cycle_id])
+    assert programme in told[applicant.email].text_body
+    assert "savu mentoru" in told[applicant.email].text_body
+    for body in (told[staff.email].text_body, told[staff.email].html_body):
+        assert matching in body
+        assert programme not in body and "savu mentoru" not in body
