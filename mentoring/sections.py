@@ -2,8 +2,9 @@
 (``incubator.sections``), registered in apps.py. Each loader takes every row of the
 page at once and loads in a constant number of queries.
 
-- *My programme*: the organisation's mentors, its consultations ahead, logs to
-  confirm and rate, its open action items, its requests waiting for an answer.
+- *My programme*: the organisation's mentors, its consultations ahead, those behind
+  it with their logs (to confirm and rate, or to read again), its open action items,
+  its requests waiting for an answer.
 - The cohort page (staff): each organisation's consultations held, hours, the next
   one, its mentors and open action items.
 - The staff's page of an application: the organisation's consultations in that
@@ -18,7 +19,7 @@ from cohorts.models import CohortMembership
 from incubator import sections
 from incubator.permissions import is_staff
 
-from .models import ActionItem, Consultation, ConsultationLog, ConsultationRequest, MentorAssignment
+from .models import ActionItem, Consultation, ConsultationRequest, MentorAssignment
 from .selectors.pages import CONSULTATION_RELATED, minutes_to_hours
 
 
@@ -55,14 +56,16 @@ def programme(user, places, now):
         by_pair[(consultation.cycle_id, consultation.organisation_id)]["upcoming"].append(
             consultation
         )
-    for log in (
-        ConsultationLog.objects.filter(_in_pairs(pairs, "consultation__"))
-        .filter(Q(confirmed_at__isnull=True) | Q(rating__isnull=True, outcome="held"))
-        .select_related("consultation__mentor__user", "consultation__topic")
-        .order_by("-consultation__starts_at")
+    # The consultations behind it (held, logged, or waiting for their log), latest
+    # first: each opens its log, to confirm and rate it, or to read it again.
+    for consultation in (
+        Consultation.objects.filter(_in_pairs(pairs))
+        .exclude(status=Consultation.Status.CANCELLED)
+        .filter(~Q(status=Consultation.Status.SCHEDULED) | Q(ends_at__lte=now))
+        .select_related(*CONSULTATION_RELATED, "log")
+        .order_by("-starts_at")
     ):
-        consultation = log.consultation
-        by_pair[(consultation.cycle_id, consultation.organisation_id)]["to_confirm"].append(log)
+        by_pair[(consultation.cycle_id, consultation.organisation_id)]["past"].append(consultation)
     for item in ActionItem.objects.filter(
         _in_pairs(pairs, "consultation__"),
         owner=ActionItem.Owner.ORGANISATION,
@@ -83,7 +86,7 @@ def programme(user, places, now):
             "place": place,
             "mentors": data["mentors"],
             "upcoming": data["upcoming"],
-            "to_confirm": data["to_confirm"],
+            "past": data["past"],
             "items": data["items"],
             "requests": data["requests"],
             "now": now,

@@ -289,3 +289,25 @@ def test_the_staff_told_of_an_accepted_mentor_are_sent_to_the_matching_page(
     for body in (told[staff.email].text_body, told[staff.email].html_body):
         assert matching in body
         assert programme not in body and "savu mentoru" not in body
+
+
+def test_my_programme_keeps_the_past_consultations_and_their_logs_within_reach(
+    client, place, assigned, mentor, applicant, moment
+):
+    done = _booked_in_the_past(place, mentor, applicant, moment(-9, 10))
+    services.save_log(done, by=mentor.user, outcome="held", minutes=45, summary="Par budžetu")
+    services.confirm_log(done, by=applicant)
+    services.rate(done, by=applicant, rating=4, comment="")
+    unlogged = _booked_in_the_past(place, mentor, applicant, moment(-2, 10))
+    called_off = _booked_in_the_past(place, mentor, applicant, moment(5, 10))
+    services.cancel_consultation(called_off, by=applicant, reason="Slimība")
+    client.force_login(applicant)
+    page = client.get(reverse("cohorts:my_programme")).content.decode()
+    section = page[page.index(f'id="mentoring-{place.pk}"') :]
+    section = section[: section.index("</section>")]
+    # Confirmed and rated, it still opens from the programme; so does the one whose
+    # log the mentor has yet to write. A cancelled one is not among them.
+    for consultation in (done, unlogged):
+        assert reverse("mentoring:consultation_detail", args=[consultation.pk]) in section
+    assert reverse("mentoring:consultation_detail", args=[called_off.pk]) not in section
+    assert "Iepriekšējās konsultācijas" in section and "Gaida atskaiti" in section
