@@ -311,3 +311,25 @@ def test_my_programme_keeps_the_past_consultations_and_their_logs_within_reach(
         assert reverse("mentoring:consultation_detail", args=[consultation.pk]) in section
     assert reverse("mentoring:consultation_detail", args=[called_off.pk]) not in section
     assert "Iepriekšējās konsultācijas" in section and "Gaida atskaiti" in section
+
+
+def test_an_expert_reaches_the_consultations_given_from_the_dashboard(
+    client, place, expert, applicant, moment
+):
+    # An expert has no organisations assigned: the dashboard is the way back to a log.
+    given = _booked_in_the_past(place, expert, applicant, moment(-6, 10))
+    services.save_log(given, by=expert.user, outcome="held", minutes=45, summary="Statūti")
+    services.rate(given, by=applicant, rating=5, comment="")
+    missed = _booked_in_the_past(place, expert, applicant, moment(-3, 10))
+    services.save_log(missed, by=expert.user, outcome="no_show", minutes=0)
+    called_off = _booked_in_the_past(place, expert, applicant, moment(4, 10))
+    services.cancel_consultation(called_off, by=applicant, reason="Slimība")
+    client.force_login(expert.user)
+    page = client.get(reverse("mentoring:dashboard")).content.decode()
+    section = page[page.index('id="past-heading"') :]
+    section = section[: section.index("</section>")]
+    assert "Iepriekšējās konsultācijas" in section
+    for consultation in (given, missed):
+        assert reverse("mentoring:consultation_detail", args=[consultation.pk]) in section
+    assert reverse("mentoring:consultation_detail", args=[called_off.pk]) not in section
+    assert "★ 5" in section and "Organizācija neieradās" in section

@@ -124,6 +124,11 @@ def loads(profile, cycles):
     return result
 
 
+# The latest consultations logged, on the mentor's dashboard; the earlier ones are on
+# each organisation's page.
+PAST_SHOWN = 10
+
+
 @dataclass
 class Dashboard:
     profile: object
@@ -131,6 +136,7 @@ class Dashboard:
     organisations: list = field(default_factory=list)
     upcoming: list = field(default_factory=list)
     to_log: list = field(default_factory=list)
+    past: list = field(default_factory=list)
     requests: list = field(default_factory=list)
     items: list = field(default_factory=list)
     loads: list = field(default_factory=list)
@@ -139,7 +145,8 @@ class Dashboard:
 def dashboard(profile, now=None):
     """The mentor's dashboard: assignments to answer, my organisations (with their
     consultations held, hours and the next one), consultations ahead, those still to
-    log, requests to answer, the action items I own, and my hours in each running
+    log, the latest ones logged (an expert reaches them only from here), requests to
+    answer, the action items I own, and my hours in each running
     cycle against my capacity."""
     now = now or timezone.now()
     mine = Consultation.objects.filter(mentor=profile)
@@ -175,6 +182,11 @@ def dashboard(profile, now=None):
         mine.filter(status=Consultation.Status.SCHEDULED, ends_at__lte=now)
         .select_related(*CONSULTATION_RELATED)
         .order_by("starts_at")
+    )
+    board.past = list(
+        mine.exclude(status__in=[Consultation.Status.SCHEDULED, Consultation.Status.CANCELLED])
+        .select_related(*CONSULTATION_RELATED, "log")
+        .order_by("-starts_at")[:PAST_SHOWN]
     )
     board.requests = list(
         ConsultationRequest.objects.filter(
