@@ -184,3 +184,52 @@ def test_no_glossary_term_is_left_in_english(po_path):
             if match and match.group(0).lower() not in latvian:
                 bad.append((entry.line, match.group(0), msgstr))
     assert bad == []
+
+
+BLOCK = re.compile(
+    r"\{% blocktrans(?:late)? (?P<tag>.*?)%\}(?P<body>.*?)\{% endblocktrans(?:late)? %\}", re.S
+)
+NOMINATIVE_DATE = re.compile(r'(\w+)=[\w.]+\|date:"(?:DATE|DATETIME)_FORMAT"')
+CASE_WORDS = ("no", "līdz", "uz", "kopš", "pirms", "pēc")
+
+
+def _msgid(body, trimmed):
+    body = body.split("{% plural %}")[0]
+    if trimmed:
+        body = " ".join(line.strip() for line in body.strip().splitlines() if line.strip())
+    return re.sub(r"\{\{ *(\w+) *\}\}", r"%(\1)s", body)
+
+
+def nominative_dates_in_sentences():
+    """(template, msgid, names): each translated block of a template that is given a
+    date in DATE_FORMAT or DATETIME_FORMAT, which Latvian prints in the nominative."""
+    found = []
+    for template in sorted(BASE.glob("**/templates/**/*.*")):
+        if ".venv" in template.parts or template.suffix not in {".html", ".txt"}:
+            continue
+        for block in BLOCK.finditer(template.read_text(encoding="utf-8")):
+            names = NOMINATIVE_DATE.findall(block.group("tag"))
+            if names:
+                msgid = _msgid(block.group("body"), "trimmed" in block.group("tag"))
+                found.append((template.relative_to(BASE), msgid, names))
+    return found
+
+
+def test_a_nominative_date_never_follows_a_preposition():
+    """“no 2027. gada 31. augusts” is wrong: after *no*, *līdz*, *uz*… a date needs its
+    case (the kernel's date filters); a date given as DATE_FORMAT stands after a label
+    and a colon, or in brackets (docs/glossary.md)."""
+    translations = {}
+    for po_path in CATALOGUES:
+        for entry in read(po_path):
+            translations.setdefault(entry.msgid, []).extend(entry.msgstrs)
+    checked, bad = 0, []
+    for template, msgid, names in nominative_dates_in_sentences():
+        for msgstr in translations.get(msgid, []):
+            checked += 1
+            for name in names:
+                words = "|".join(CASE_WORDS)
+                if re.search(rf"\b({words}) %\({name}\)s", msgstr, flags=re.IGNORECASE):
+                    bad.append((str(template), name, msgstr))
+    assert checked > 20  # the templates' blocks are found in the catalogues
+    assert bad == []

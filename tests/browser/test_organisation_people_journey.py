@@ -77,7 +77,7 @@ def test_the_leader_invites_two_colleagues_both_accept_and_one_leaves(page, mail
     page.get_by_label("E-pasts*", exact=True).fill("anna@kopienas-darzs.lv")
     page.get_by_label("Parole*", exact=True).fill(PASSWORD)
     page.get_by_label("Parole (vēlreiz)*", exact=True).fill(PASSWORD)
-    page.get_by_label("Esmu izlasījis privātuma paziņojumu").check()
+    page.get_by_label("Izlasīju privātuma paziņojumu").check()
     page.get_by_role("button", name="Reģistrēties").click()
     verification = mailbox()[-1]
     assert verification["To"] == "anna@kopienas-darzs.lv"
