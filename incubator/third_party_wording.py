@@ -14,7 +14,7 @@ CORRECTED = [
     # column headers, the kinds of change and its buttons.
     gettext_noop("Object"),
     gettext_noop("Date/time"),
-    gettext_noop("Comment"),
+    gettext_noop("Comment"),  # "Komentārs": the apps use the same word for their comments
     gettext_noop("Changed by"),
     gettext_noop("Change reason"),
     gettext_noop("Changes"),

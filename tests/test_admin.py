@@ -161,7 +161,7 @@ def test_an_admin_history_page_speaks_latvian(client, db):
     client.force_login(factories.AdminFactory())
     url = reverse("admin:incubator_organisation_history", args=[organisation.pk])
     html = client.get(url, headers={"accept-language": "lv"}).content.decode()
-    headers = ["Objekts", "Datums/laiks", "Darbība", "Mainīja", "Izmaiņu iemesls", "Izmaiņas"]
+    headers = ["Objekts", "Datums/laiks", "Komentārs", "Mainīja", "Izmaiņu iemesls", "Izmaiņas"]
     for header in headers:
         assert f'<th scope="col">{header}</th>' in html
     assert "Izveidots" in html and "Mainīts" in html

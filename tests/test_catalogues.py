@@ -27,6 +27,7 @@ class Entry:
     msgstrs: list
     flags: list
     line: int
+    context: str | None = None
 
 
 def _unescape(text):
@@ -53,7 +54,16 @@ def read(path):
                 fields[current] += _unescape(line[1:-1])
         if fields.get("msgid"):
             msgstrs = [value for key, value in fields.items() if key.startswith("msgstr")]
-            found.append(Entry(fields["msgid"], fields.get("msgid_plural"), msgstrs, flags, start))
+            found.append(
+                Entry(
+                    fields["msgid"],
+                    fields.get("msgid_plural"),
+                    msgstrs,
+                    flags,
+                    start,
+                    fields.get("msgctxt"),
+                )
+            )
     return found
 
 
@@ -233,3 +243,25 @@ def test_a_nominative_date_never_follows_a_preposition():
                     bad.append((str(template), name, msgstr))
     assert checked > 20  # the templates' blocks are found in the catalogues
     assert bad == []
+
+
+# The portal's own catalogue (LOCALE_PATHS) is read before every app's, so an app's
+# translation of a msgid the portal's catalogue also holds is never shown. These
+# msgids mean different things in the portal and in an app and need a context
+# (pgettext) in the code; any other difference is a slip in one of the catalogues.
+NEEDS_A_CONTEXT = {"What", "What happened", "Change", "Cancelled", "Decline", "to"}
+
+
+def test_an_app_never_translates_a_msgid_of_the_portal_catalogue_differently():
+    portal_path = BASE / "locale" / "lv" / "LC_MESSAGES" / "django.po"
+    portal = {(entry.context, entry.msgid): entry.msgstrs for entry in read(portal_path)}
+    clashes = [
+        (ids(po_path), entry.msgid, entry.msgstrs, portal[entry.context, entry.msgid])
+        for po_path in CATALOGUES
+        if po_path != portal_path
+        for entry in read(po_path)
+        if (entry.context, entry.msgid) in portal
+        and entry.msgstrs != portal[entry.context, entry.msgid]
+        and entry.msgid not in NEEDS_A_CONTEXT
+    ]
+    assert clashes == []
