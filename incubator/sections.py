@@ -188,12 +188,25 @@ def roles_of(user):
 
 
 def menu_for(user):
-    """The menu ``user`` sees (a ``Menu``)."""
-    groups = [Group(g.name, _text(g.label, user), _entries(g.name, user)) for g in roles_of(user)]
-    groups = [g for g in groups if g.entries]
+    """The menu ``user`` sees (a ``Menu``). A page that two of a person's roles offer
+    (a mentor who leads an organisation: both roles have *Analysis*) is shown once,
+    in the first of them."""
+    shown = set()
+    groups = []
+    for role in roles_of(user):
+        entries = _unseen(_entries(role.name, user), shown)
+        if entries:
+            groups.append(Group(role.name, _text(role.label, user), entries))
     staff = user is not None and user.is_authenticated and user.is_staff
     return Menu(
         primary=groups[0] if groups else None,
         others=groups[1:],
-        public=[] if staff else _entries(PUBLIC, user),
+        public=[] if staff else _unseen(_entries(PUBLIC, user), shown),
     )
+
+
+def _unseen(entries, shown):
+    """The ``entries`` whose page is not in ``shown`` yet; adds theirs to it."""
+    fresh = [entry for entry in entries if entry.url not in shown]
+    shown.update(entry.url for entry in fresh)
+    return fresh

@@ -152,3 +152,19 @@ def test_an_applications_admin_history_lists_its_answers_submission_and_decision
     assert [len(page.context["page_obj"].object_list) for page in pages] == [4, 4, 3]
     assert "Zaļā motivācija" in texts[0] and "admitted" in texts[0]
     assert "rejected" in texts[1] and "submitted" in texts[2] and "admitted" not in texts[2]
+
+
+def test_an_admin_history_page_speaks_latvian(client, db):
+    organisation = factories.OrganisationFactory(name="Biedrība Zaļā")
+    organisation.name = "Biedrība Zaļā Latvija"
+    organisation.save()
+    client.force_login(factories.AdminFactory())
+    url = reverse("admin:incubator_organisation_history", args=[organisation.pk])
+    html = client.get(url, headers={"accept-language": "lv"}).content.decode()
+    headers = ["Objekts", "Datums/laiks", "Komentārs", "Mainīja", "Izmaiņu iemesls", "Izmaiņas"]
+    for header in headers:
+        assert f'<th scope="col">{header}</th>' in html
+    assert "Izveidots" in html and "Mainīts" in html
+    assert "2 ieraksti" in " ".join(html.split())
+    for english in ("Date/time", "Changed by", "Change reason", "Created", "entries"):
+        assert english not in html

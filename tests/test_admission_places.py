@@ -85,7 +85,7 @@ def test_staff_see_the_numbers_and_override_from_the_page(client, three_scored, 
     page = response.content.decode()
     assert "Visas cikla vietas ir aizņemtas: uzņemtas 2 no 2." in page
     assert "Spēcīgs projekts" in page  # what staff typed is kept
-    assert "Pamatojums uzņemšanai pāri vietu skaitam" in page
+    assert "Pamatojums uzņemšanai virs vietu skaita" in page
     third.refresh_from_db()
     assert third.status == "submitted"
     response = client.post(

@@ -417,7 +417,7 @@ def test_a_partly_confirmed_source_says_so_and_a_historic_one_is_no_opportunity(
     historic = catalogue["historic"]
     page = client.get(reverse("funding:source_detail", args=[historic.pk])).content.decode()
     assert "Slēgts / vēsturisks" in page
-    assert "nav iespēja pieteikties" in page
+    assert "nav iespējams pieteikties" in page
     assert "Sekot avotam" not in page
     # Not on the month view nor in the feed, however close its call's deadline.
     month = client.get(reverse("funding:deadlines"), {"month": f"{at(5):%Y-%m}"}).content.decode()

@@ -146,7 +146,7 @@ def test_saving_a_search_from_the_catalogue(client, call):
     )
     assert response.status_code == 400
     assert response.context["search_form"].errors["name"] == [
-        "Jums jau ir saglabāta meklēšana ar šādu nosaukumu."
+        "Jums jau ir saglabāts meklējums ar šādu nosaukumu."
     ]
     assert response.context["form"].cleaned_data["field"] == "youth"
     response = client.post(reverse("funding:search_save"), {"name": "", "query": ""})

@@ -49,7 +49,7 @@ def test_staff_invite_a_new_expert_who_fills_in_the_profile(staff, expertise_tag
     assert not profile.user.has_usable_password()
     (invitation,) = Email.objects.filter(key__startswith=f"mentor-invitation:{profile.pk}:")
     assert invitation.sensitive and "/accounts/password/reset/key/" in invitation.text_body
-    assert invitation.subject == "Jūs esat uzaicināts uz inkubatoru kā eksperts"
+    assert invitation.subject == "Uzaicinājums kļūt par inkubatora ekspertu"
     # Incomplete, the profile is refused with each problem on its field.
     with pytest.raises(ValidationError) as refused:
         services.save_profile(

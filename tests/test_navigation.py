@@ -155,11 +155,21 @@ def test_a_mentor_who_leads_an_organisation_gets_both_roles_grouped(client, ment
     assert nav["applicant"] == [
         reverse("applications:dashboard"),
         reverse("cohorts:my_programme"),
-        reverse("analysis:home"),
     ]
     html = client.get(reverse("profile")).content.decode()
     assert ">Mana organizācija<" in html  # the group is named after the role
     assert sign_in(client, mentor_user).url == reverse("mentoring:dashboard")
+
+
+def test_a_mentor_who_leads_an_organisation_sees_analysis_once(client, mentor_user):
+    factories.OrganisationFactory(leader=mentor_user)
+    client.force_login(mentor_user)
+    everything = [href for hrefs in _nav(client).values() for href in hrefs]
+    assert everything.count(reverse("analysis:home")) == 1
+    assert reverse("analysis:home") in _nav(client)[""]  # in the role they land in
+    html = client.get(reverse("profile")).content.decode()
+    nav = html[html.index("navbar-nav me-auto") : html.index('name="language"')]
+    assert nav.count(">Analīze<") == 1
 
 
 def test_staff_on_the_committee_get_their_reviews_grouped(client, db):

@@ -62,7 +62,7 @@ def test_opening_the_review_page_again_and_again_writes_nothing(client, submitte
         assert _writes(queries.captured_queries) == []
         # The others are offered, with what reading them means, not shown.
         assert "2 citi šī pieteikuma vērtējumi ir iesniegti." in page
-        assert "Izlasīt pārējos vērtējumus un slēgt manu" in page
+        assert "Izlasīt pārējos vērtējumus un bloķēt manu" in page
         assert "Izcili" not in page and "Vāji" not in page
         assert reverse("applications:review_reopen", args=[submitted.pk]) in page
     submitted.refresh_from_db()
@@ -87,7 +87,7 @@ def test_reading_the_others_is_a_post_that_locks_the_review(client, submitted):
     client.post(reverse("applications:review_others", args=[submitted.pk]))
     submitted.refresh_from_db()
     assert submitted.others_seen_at == seen
-    with pytest.raises(Exception, match="izlasījis"):
+    with pytest.raises(Exception, match="izlasījāt"):
         services.reopen_review(submitted, by=reviewer)
 
 

@@ -194,7 +194,7 @@ def test_asking_twice_withdrawing_and_erasing_oneself(client, person):
     services.request_erasure(person.user)
     client.force_login(person.user)
     response = client.post(reverse("privacy:erasure_request"), {"note": "vēlreiz"}, follow=True)
-    assert "Jūs jau esat lūdzis dzēst savu kontu." in response.content.decode()
+    assert "Jūsu konta dzēšana jau ir pieprasīta." in response.content.decode()
     assert ErasureRequest.objects.filter(user=person.user).count() == 1
     client.post(reverse("privacy:erasure_withdraw"))
     assert ErasureRequest.objects.get(user=person.user).status == "withdrawn"

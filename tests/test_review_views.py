@@ -61,7 +61,7 @@ def scores_data(criteria, *values, action="save", **extra):
 
 def test_the_conflict_question_comes_before_the_application(client, reviewer, assignment):
     page = client.get(review_url(assignment)).content.decode()
-    assert "Vai Jums ir interešu konflikts" in page
+    assert "Vai jums ir interešu konflikts" in page
     assert "Motivācija" not in page  # the application opens after the answer
     assert 'name="score_' not in page
     response = client.post(
@@ -84,7 +84,7 @@ def test_declaring_a_conflict_without_a_reason_keeps_the_answer(client, reviewer
         {"has_conflict": "yes", "reason": "Esmu valdes loceklis"},
         follow=True,
     )
-    assert "atstatīts" in response.content.decode()
+    assert "atstatījāties" in response.content.decode()
     assignment.refresh_from_db()
     assert assignment.status == "recused"
     # Scoring after recusal: a clear message, nothing saved.
@@ -188,7 +188,7 @@ def test_a_reviewer_who_read_the_others_cannot_reopen_and_rewrite(
     assert "Citas domas" in page  # shown once the own review is in and they chose to ...
     assert review_url(assignment, "applications:review_reopen") not in page  # ... for good
     response = client.post(review_url(assignment, "applications:review_reopen"), follow=True)
-    assert "esat izlasījis" in response.content.decode()
+    assert "jau izlasījāt" in response.content.decode()
     assignment.refresh_from_db()
     assert assignment.status == "submitted" and assignment.others_seen_at is not None
     # Staff can reopen it for them (to correct a mistake), which the audit records.

@@ -198,7 +198,7 @@ def test_the_end_assessment_feedback_results_and_the_public_page(page, programme
     ]:
         page.locator(f'input[name="{name}"][value="{value}"]').check()
     page.get_by_label("Ko vēl vēlaties mums pastāstīt?").fill("Mentors palīdzēja ar budžetu.")
-    page.get_by_label("Rādīt manus vārdus darbiniekiem bez mana vārda").check()
+    page.get_by_label("Rādīt programmas darbiniekiem manu atbildi bez mana vārda").check()
     page.get_by_role("button", name="Nosūtīt atsauksmi").click()
     expect(page.get_by_text("Paldies par atsauksmi!")).to_be_visible()
     assert Feedback.objects.get().anonymous is True

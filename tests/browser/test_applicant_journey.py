@@ -32,7 +32,7 @@ def test_sign_up_apply_over_two_visits_attach_and_submit(page, mailbox, open_cal
     page.get_by_label("E-pasts*", exact=True).fill("ilze@kopienas-darzs.lv")
     page.get_by_label("Parole*", exact=True).fill(PASSWORD)
     page.get_by_label("Parole (vēlreiz)*", exact=True).fill(PASSWORD)
-    page.get_by_label("Esmu izlasījis privātuma paziņojumu").check()
+    page.get_by_label("Izlasīju privātuma paziņojumu").check()
     page.get_by_role("button", name="Reģistrēties").click()
     expect(page.get_by_role("heading", name="Apstipriniet savu e-pasta adresi")).to_be_visible()
 

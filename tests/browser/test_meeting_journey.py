@@ -70,7 +70,7 @@ def test_staff_schedule_a_participant_answers_and_the_reminder_arrives(page, mai
     expect(page.get_by_text("Atbildiet, vai ieradīsieties uz")).to_be_visible()
     next_meeting.get_by_label("Jā, ieradīsimies").check()
     next_meeting.get_by_label("Liene Bērziņa").check()
-    next_meeting.get_by_label("Citi dalībnieki vai komentārs").fill("Un viens brīvprātīgais")
+    next_meeting.get_by_label("Citi, kas ieradīsies, vai komentārs").fill("Un viens brīvprātīgais")
     next_meeting.get_by_role("button", name="Saglabāt atbildi").click()
     expect(next_meeting.get_by_text("Paldies, jūsu atbilde ir saglabāta.")).to_be_visible()
     expect(next_meeting).to_contain_text("Jūsu atbilde: Jā, ieradīsimies — Liene Bērziņa")

@@ -50,7 +50,7 @@ def test_the_leader_invites_two_colleagues_both_accept_and_one_leaves(page, mail
         expect(notice).to_be_visible()
         notices.append(notice.inner_text().replace(email, "…"))
     assert notices[0] == notices[1]
-    expect(people.get_by_text("Uzaicināts, vēl nav pieņēmis")).to_have_count(2)
+    expect(people.get_by_text("Uzaicināts, uzaicinājums vēl nav pieņemts")).to_have_count(2)
     expect(people).not_to_contain_text("Māris")
     expect(people).not_to_contain_text("Ozols")
     sign_out(page, "Ilze Kalniņa")
@@ -63,7 +63,7 @@ def test_the_leader_invites_two_colleagues_both_accept_and_one_leaves(page, mail
     page.get_by_role("button", name="Ieiet").click()
     expect(page.get_by_role("heading", name="Biedrība “Kopienas dārzs”")).to_be_visible()
     page.get_by_role("button", name="Pieņemt un pievienoties").click()
-    expect(page.get_by_text("Jūs esat pievienojies organizācijai")).to_be_visible()
+    expect(page.get_by_text("Jūs pievienojāties organizācijai")).to_be_visible()
     expect(page.get_by_role("heading", name="Biedrība “Kopienas dārzs”", level=1)).to_be_visible()
     sign_out(page, "Māris Ozols")
 
@@ -77,7 +77,7 @@ def test_the_leader_invites_two_colleagues_both_accept_and_one_leaves(page, mail
     page.get_by_label("E-pasts*", exact=True).fill("anna@kopienas-darzs.lv")
     page.get_by_label("Parole*", exact=True).fill(PASSWORD)
     page.get_by_label("Parole (vēlreiz)*", exact=True).fill(PASSWORD)
-    page.get_by_label("Esmu izlasījis privātuma paziņojumu").check()
+    page.get_by_label("Izlasīju privātuma paziņojumu").check()
     page.get_by_role("button", name="Reģistrēties").click()
     verification = mailbox()[-1]
     assert verification["To"] == "anna@kopienas-darzs.lv"
@@ -85,14 +85,14 @@ def test_the_leader_invites_two_colleagues_both_accept_and_one_leaves(page, mail
     page.goto(link)
     page.get_by_role("button", name="Apstiprināt").click()
     page.get_by_role("button", name="Pieņemt un pievienoties").click()
-    expect(page.get_by_text("Jūs esat pievienojies organizācijai")).to_be_visible()
+    expect(page.get_by_text("Jūs pievienojāties organizācijai")).to_be_visible()
     people = page.get_by_role("region", name="Cilvēki")
     expect(people.get_by_text("Māris Ozols")).to_be_visible()
-    expect(people.get_by_text("Uzaicināts, vēl nav pieņēmis")).to_have_count(0)
+    expect(people.get_by_text("Uzaicināts, uzaicinājums vēl nav pieņemts")).to_have_count(0)
 
     # Anna leaves again.
     people.get_by_role("button", name="Izstāties no organizācijas").click()
-    expect(page.get_by_text("Jūs esat izstājies no organizācijas")).to_be_visible()
+    expect(page.get_by_text("Jūs izstājāties no organizācijas")).to_be_visible()
     assert sorted(
         Membership.objects.filter(organisation=organisation).values_list("user__email", flat=True)
     ) == ["ilze@kopienas-darzs.lv", "maris@kopienas-darzs.lv"]

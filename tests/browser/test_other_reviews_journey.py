@@ -43,7 +43,7 @@ def test_the_reviewer_reads_the_others_only_by_pressing_the_button(page, reviewe
     page.get_by_role("link", name=re.compile("Biedrība “Kopienas dārzs”")).click()
     others = page.get_by_role("region", name="Pārējie vērtējumi")
     expect(others).to_contain_text("2 citi šī pieteikuma vērtējumi ir iesniegti.")
-    expect(others).to_contain_text("Jūsu vērtējums tiek slēgts")
+    expect(others).to_contain_text("jūsu vērtējums tiek bloķēts")
     expect(others).not_to_contain_text("Spēcīga komanda.")
 
     # A reload (or a prefetch) changes nothing: the review is still hers to reopen.
@@ -51,9 +51,9 @@ def test_the_reviewer_reads_the_others_only_by_pressing_the_button(page, reviewe
     expect(page.get_by_role("button", name="Atvērt manu vērtējumu no jauna")).to_be_visible()
     assert ReviewAssignment.objects.get(pk=reviewed.pk).others_seen_at is None
 
-    others.get_by_role("button", name="Izlasīt pārējos vērtējumus un slēgt manu").click()
+    others.get_by_role("button", name="Izlasīt pārējos vērtējumus un bloķēt manu").click()
     expect(others).to_contain_text("Spēcīga komanda.")
     expect(others).to_contain_text("Vājš budžets.")
     expect(page.get_by_role("button", name="Atvērt manu vērtējumu no jauna")).to_have_count(0)
-    expect(page.get_by_text("Jūs esat izlasījis pārējos vērtējumus", exact=False)).to_be_visible()
+    expect(page.get_by_text("Jūs jau izlasījāt pārējos vērtējumus", exact=False)).to_be_visible()
     assert ReviewAssignment.objects.get(pk=reviewed.pk).others_seen_at is not None

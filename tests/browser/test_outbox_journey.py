@@ -42,11 +42,11 @@ def test_staff_find_the_possibly_duplicated_emails(page, transactional_db):
     expect(rows.filter(has_text="juris@biedriba.lv")).to_contain_text("Iespējams, dublēts")
     expect(rows.filter(has_text="anna@biedriba.lv")).not_to_contain_text("Iespējams, dublēts")
 
-    page.get_by_label("Tikai iespējams dublētie").check()
+    page.get_by_label("Tikai iespējamie dublikāti").check()
     page.get_by_role("button", name="Atlasīt").click()
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("juris@biedriba.lv")
-    expect(page.get_by_label("Tikai iespējams dublētie")).to_be_checked()
+    expect(page.get_by_label("Tikai iespējamie dublikāti")).to_be_checked()
 
     page.get_by_role("link", name="Atgādinājums: termiņš").click()
     expect(page.get_by_role("heading", name="Atgādinājums: termiņš")).to_be_visible()
