@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applications.models import Application
 from cohorts.forms import DATETIME_WIDGET
@@ -276,7 +277,9 @@ class RescheduleForm(forms.Form):
 
 class LogForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("What happened"), choices=Consultation.OUTCOMES, widget=forms.RadioSelect
+        label=pgettext_lazy("the outcome of a consultation", "What happened"),
+        choices=Consultation.OUTCOMES,
+        widget=forms.RadioSelect,
     )
     minutes = forms.IntegerField(label=_("Actual length in minutes"), min_value=0, max_value=600)
     topics = TagsField(label=_("Topics"), queryset=ExpertiseTag.objects.none(), required=False)

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cohorts.models import CohortMembership
@@ -194,7 +195,11 @@ class BidStatusChange(models.Model):
         Bid, verbose_name=_("bid"), on_delete=models.CASCADE, related_name="status_changes"
     )
     from_status = models.CharField(_("from"), max_length=12, choices=Bid.Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, choices=Bid.Status.choices)
+    to_status = models.CharField(
+        pgettext_lazy("a change of status: the new status", "to"),
+        max_length=12,
+        choices=Bid.Status.choices,
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
