@@ -327,7 +327,8 @@ def _stored_field_counts(cycle):
         .order_by()
     )
     for row in decided:
-        counts[row["ranked__priority_field"]][row["status"]] = row["n"]
+        empty = {"n": 0, "admitted": 0, "waitlisted": 0}
+        counts.setdefault(row["ranked__priority_field"], empty)[row["status"]] = row["n"]
     return counts
 
 
