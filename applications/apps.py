@@ -29,10 +29,22 @@ class ApplicationsConfig(AppConfig):
         landing.register(landing.Home("applications:dashboard", lambda user: True, order=100))
 
 
-def has_an_organisation(user):
+def organisation_rows(user):
+    """The person's memberships of an organisation (None for staff: not their role)."""
     from incubator.models import Membership
 
-    return not user.is_staff and Membership.objects.filter(user=user).exists()
+    return None if user.is_staff else Membership.objects.filter(user=user)
+
+
+def has_an_organisation(user):
+    rows = organisation_rows(user)
+    return rows is not None and rows.exists()
+
+
+def committee_rows(user):
+    from .models import CommitteeMember
+
+    return CommitteeMember.objects.filter(user=user) if user.is_active else None
 
 
 def register_menu():
@@ -50,8 +62,17 @@ def register_menu():
         ),
     ]:
         sections.register_menu_item(item)
-    sections.register_menu_group(MenuGroup("reviewer", _("Evaluation committee"), is_reviewer, 30))
+    sections.register_menu_group(
+        MenuGroup("reviewer", _("Evaluation committee"), is_reviewer, 30, rows=committee_rows)
+    )
     # An organisation's people; a signed-in person with no other role starts here.
     sections.register_menu_group(
-        MenuGroup("applicant", _("My organisation"), has_an_organisation, 40, fallback=True)
+        MenuGroup(
+            "applicant",
+            _("My organisation"),
+            has_an_organisation,
+            40,
+            fallback=True,
+            rows=organisation_rows,
+        )
     )

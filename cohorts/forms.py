@@ -127,6 +127,17 @@ class ResponseForm(forms.Form):
         self.fields["attendees"].queryset = User.objects.filter(pk__in=[p.pk for p in people])
         self.fields["attendees"].choices = [(p.pk, p.display_name) for p in people]
 
+    def answer_choices(self):
+        """[(value, label, ticked)] of the answer, as the form stands (posted or
+        initial): the template writes the choices out without a widget's templates."""
+        chosen = str(self["answer"].value() or "")
+        return [(value, label, value == chosen) for value, label in self.fields["answer"].choices]
+
+    def attendee_choices(self):
+        """[(pk, name, ticked)] of the organisation's people, as the form stands."""
+        chosen = {str(pk) for pk in self["attendees"].value() or []}
+        return [(pk, name, str(pk) in chosen) for pk, name in self.fields["attendees"].choices]
+
     @classmethod
     def for_response(cls, response, people, **kwargs):
         initial = {}

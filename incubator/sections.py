@@ -45,6 +45,8 @@ The pages and their rows:
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.db.models import Exists
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,6 +111,11 @@ def attach(page, user, rows, now=None):
 # ``order``) is shown as plain entries; each further role they have is a menu of its
 # own, named after the role. A group marked ``fallback`` applies to a signed-in
 # person with no other role (a newcomer starts with their applications).
+#
+# A group whose role is the existence of some rows gives them as ``rows(user)`` (a
+# queryset, or None when the role cannot apply whatever the database holds), which
+# must answer as ``applies`` does: the menu then asks the database once for every such
+# role together, instead of a query per role on every page.
 
 PUBLIC = "public"
 STAFF = "staff"
@@ -123,6 +130,7 @@ class MenuGroup:
     applies: Callable  # applies(user) -> bool, for a signed-in user
     order: int = 50
     fallback: bool = False
+    rows: Callable | None = None  # rows(user) -> QuerySet or None: the role, as rows
 
 
 @dataclass(frozen=True)
@@ -174,16 +182,34 @@ def _entries(audience, user):
     return [Entry(_text(item.label, user), reverse(item.url_name)) for item in items]
 
 
+def _answers(user, groups):
+    """{group name: applies} of the groups given as rows, in one query for all."""
+    asked = {g.name: g.rows(user) for g in groups if g.rows is not None}
+    answers = dict.fromkeys(asked, False)
+    names = [name for name, rows in asked.items() if rows is not None]
+    if names:
+        exists = {f"role_{i}": Exists(asked[name]) for i, name in enumerate(names)}
+        found = get_user_model().objects.filter(pk=user.pk).annotate(**exists).values_list(*exists)
+        answers.update(zip(names, found.first() or [False] * len(names), strict=True))
+    return answers
+
+
 def roles_of(user):
-    """The menu groups that apply to ``user``, in order (each predicate asked once)."""
+    """The menu groups that apply to ``user``, in order (each predicate asked once;
+    those given as rows all in one query)."""
     if user is None or not user.is_authenticated:
         return []
     groups = sorted(_groups.values(), key=lambda g: (g.order, g.name))
-    found = [g for g in groups if not g.fallback and g.applies(user)]
+    answers = _answers(user, groups)
+
+    def applies(group):
+        return answers[group.name] if group.name in answers else group.applies(user)
+
+    found = [g for g in groups if not g.fallback and applies(g)]
     if not found:
         found = [g for g in groups if g.fallback]
     elif not user.is_staff:
-        found += [g for g in groups if g.fallback and g.applies(user)]
+        found += [g for g in groups if g.fallback and applies(g)]
     return sorted(found, key=lambda g: (g.order, g.name))
 
 

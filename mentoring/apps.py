@@ -33,13 +33,22 @@ class MentoringConfig(AppConfig):
             MenuItem("mentoring", _("Mentoring"), "mentoring:overview", STAFF, 40)
         )
         # The mentor's or expert's own pages, under their role.
-        menu.register_menu_group(MenuGroup("mentor", _mentor_or_expert, is_mentor, 20))
+        menu.register_menu_group(
+            MenuGroup("mentor", _mentor_or_expert, is_mentor, 20, rows=_profile_rows)
+        )
         for item in [
             MenuItem("my-mentoring", _("My mentoring"), "mentoring:dashboard", "mentor", 10),
             MenuItem("my-free-times", _("My free times"), "mentoring:availability", "mentor", 20),
             MenuItem("my-mentor-profile", _my_profile, "mentoring:profile", "mentor", 30),
         ]:
             menu.register_menu_item(item)
+
+
+def _profile_rows(user):
+    """The person's mentor or expert profile as rows, as ``is_mentor`` asks."""
+    from .models import MentorProfile
+
+    return MentorProfile.objects.filter(user=user, is_active=True) if user.is_active else None
 
 
 def _is_expert(user):

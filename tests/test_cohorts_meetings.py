@@ -4,6 +4,7 @@ answers (RSVP), attendance and its report."""
 import csv
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
@@ -656,3 +657,28 @@ def test_a_participants_meeting_page_runs_the_same_queries_for_one_or_four_organ
     page = client.get(url).content.decode()
     assert page.count("Saglabāt atbildi") == 4
     assert count_queries(lambda: client.get(url)) == one
+
+
+def test_a_refused_answer_comes_back_with_what_was_chosen_and_typed(
+    client, meeting, place, applicant, colleague
+):
+    stranger = factories.UserFactory()
+    client.force_login(applicant)
+    prefix = f"m{meeting.pk}"
+    response = client.post(
+        reverse("cohorts:rsvp", args=[meeting.pk, place.organisation_id]),
+        {
+            f"{prefix}-answer": "maybe",
+            f"{prefix}-attendees": [colleague.pk, stranger.pk],
+            f"{prefix}-note": "Ar diviem bērniem",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    boxes = dict(re.findall(r'<input type="(?:radio|checkbox)"[^>]*value="([^"]+)"([^>]*)>', page))
+    assert "checked" in boxes["maybe"] and "checked" not in boxes["yes"]
+    assert "checked" in boxes[str(colleague.pk)] and "checked" not in boxes[str(applicant.pk)]
+    assert str(stranger.pk) not in boxes
+    assert 'value="Ar diviem bērniem"' in page
+    assert f'id="id_{prefix}-attendees_error"' in page and "is-invalid" in page

@@ -196,3 +196,34 @@ def test_an_expert_sees_their_role_named(client, expertise_tags):
 def test_anonymous_visitors_see_the_public_entries_only(client, db):
     nav = _nav(client, reverse("home"))
     assert nav == {"": [reverse("funding:catalogue"), reverse("analysis:public")]}
+
+
+def test_every_role_given_as_rows_answers_as_its_predicate(db, reviewer, mentor_user, participant):
+    """The menu asks the rows of every role at once (incubator.sections): each must
+    answer as the role's predicate does, for every kind of person."""
+    from incubator import sections
+
+    staff = factories.StaffFactory()
+    factories.CommitteeMemberFactory(user=staff)
+    inactive = factories.UserFactory(is_active=False)
+    factories.CommitteeMemberFactory(user=inactive)
+    factories.OrganisationFactory(leader=mentor_user)
+    people = [reviewer, mentor_user, participant, staff, inactive, factories.UserFactory()]
+    groups = [g for g in sections._groups.values() if g.rows is not None]
+    assert {g.name for g in groups} >= {"reviewer", "mentor", "applicant"}
+    for person in people:
+        for group in groups:
+            rows = group.rows(person)
+            assert (rows is not None and rows.exists()) == bool(group.applies(person)), (
+                person.email,
+                group.name,
+            )
+
+
+def test_the_menu_asks_the_database_once_for_every_role(db, participant, django_assert_num_queries):
+    from incubator import sections
+
+    factories.CommitteeMemberFactory(user=participant)
+    with django_assert_num_queries(1):
+        menu = sections.menu_for(participant)
+    assert menu.primary.name == "reviewer" and [g.name for g in menu.others] == ["applicant"]

@@ -4,6 +4,7 @@ the admin's models, and the outbox's internal key kept out of the way."""
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
@@ -179,3 +180,17 @@ def test_a_meeting_outside_the_cycle_says_from_and_until_in_the_right_case(clien
     )
     page = response.content.decode()
     assert re.search(r"no \d{4}\. gada \d+\. \w+a līdz 2028\. gada 30\. jūnijam", page), page
+
+
+@pytest.mark.parametrize("language", ["lv", "en"])
+def test_decimals_write_a_figure_as_floatformat_does(language):
+    figures = [0, 1, 2.675, 2.345, 1 / 3, 2 / 3, 72.0, 68.125, 99.995, -0.001, 1e-7, 4.5, 1234.5]
+    figures += [Decimal("2.675"), Decimal("3"), 10]
+    with translation.override(language):
+        for places in (1, 2):
+            write = wording.decimals(places)
+            template = f"{{{{ value|floatformat:{places} }}}}"
+            assert [write(v) for v in figures] == [render(template, value=v) for v in figures]
+        assert wording.decimals(2)(None) == "—" and wording.decimals(1, empty="")(None) == ""
+    with translation.override("lv"):
+        assert wording.decimals(2)(2.675) == "2,68"

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+
+from incubator.models import PriorityField
+from incubator.wording import decimals
 
 from ..models import (
     Application,
@@ -82,6 +85,19 @@ def ranking_is_fresh(cycle):
 
 
 @dataclass
+class Written:
+    """A row's figures as the ranking page writes them, in the active language:
+    each mean, the total the ranking follows, the raw total, the spread ("—" for
+    none), and the total for its bar (unlocalised; None: no bar)."""
+
+    means: list
+    total: str
+    raw_total: str
+    spread: str
+    bar: str | None
+
+
+@dataclass
 class Row:
     """One application's line in the ranking."""
 
@@ -104,6 +120,7 @@ class Row:
     incomplete: bool = False
     eligibility_checked: bool = False
     cut_after: bool = False
+    written: Written | None = None
 
 
 @dataclass
@@ -226,7 +243,7 @@ def ranking_page(
     counts = _stored_field_counts(cycle) if fresh else _live_field_counts(cycle)
     count, page, window = _window(counts, field, page_number, per_page)
     if fresh:
-        fetched = _read(cycle, settings, criteria, window)
+        fetched = _read(cycle, settings, criteria, window, counts)
     else:
         fetched = _compute(cycle, settings, criteria, window)
     chosen, tied_at_cut = suggest(_candidates(fetched), cycle.places, quotas)
@@ -243,6 +260,7 @@ def ranking_page(
         tied_at_cut=tied_at_cut,
     )
     _mark_cut_line(rows, fetched, set(chosen), window)
+    _write_figures(rows, settings)
     return Ranking(
         cycle=cycle,
         settings=settings,
@@ -278,19 +296,40 @@ class _Window:
 
 
 def _stored_field_counts(cycle):
-    """{priority field id: {n, admitted, waitlisted}} of the ranked applications."""
-    status = "application__status"
-    return {
-        row["priority_field"]: row
-        for row in RankedApplication.objects.filter(cycle=cycle)
-        .values("priority_field")
-        .annotate(
-            n=Count("pk"),
-            admitted=Count("pk", filter=Q(**{status: Application.Status.ADMITTED})),
-            waitlisted=Count("pk", filter=Q(**{status: Application.Status.WAITLISTED})),
-        )
+    """{priority field id: {n, admitted, waitlisted}} of the ranked applications.
+    Positions run 1, 2, … within the cycle and within each field, so each count is
+    a last position, read by the index on the position (never all the rows); the
+    decisions are few, and read by the index on (cycle, status)."""
+    stored = RankedApplication.objects.filter(cycle=cycle)
+    last_in_field = (
+        stored.filter(priority_field=OuterRef("pk"))
+        .order_by("-field_position")
+        .values("field_position")[:1]
+    )
+    counts = {
+        pk: {"n": n, "admitted": 0, "waitlisted": 0}
+        for pk, n in PriorityField.objects.annotate(n=Subquery(last_in_field))
+        .filter(n__isnull=False)
+        .values_list("pk", "n")
         .order_by()
     }
+    total = stored.aggregate(n=Max("position"))["n"] or 0
+    if without_field := total - sum(row["n"] for row in counts.values()):
+        counts[None] = {"n": without_field, "admitted": 0, "waitlisted": 0}
+    decided = (
+        Application.objects.filter(
+            cycle=cycle,
+            status__in=[Application.Status.ADMITTED, Application.Status.WAITLISTED],
+            ranked__isnull=False,
+        )
+        .values("ranked__priority_field", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in decided:
+        empty = {"n": 0, "admitted": 0, "waitlisted": 0}
+        counts.setdefault(row["ranked__priority_field"], empty)[row["status"]] = row["n"]
+    return counts
 
 
 def _live_field_counts(cycle):
@@ -335,21 +374,37 @@ def _compute(cycle, settings, criteria, window):
     return _fetch(query.filter(in_page | shortlist), settings)
 
 
-def _read(cycle, settings, criteria, window):
+# What the page shows of a stored row's application and organisation.
+SHOWN = [
+    "application__status",
+    "application__priority_field",
+    "application__organisation",
+    "application__submitted_at",
+    "application__decision_published_at",
+    "application__organisation__name",
+]
+
+
+def _read(cycle, settings, criteria, window, counts):
     """Read: the page's applications and every field's shortlist, with their
-    figures, from the stored ranking (one query, by its indexes). One row more on
-    each side of the page shows whether its first or last row shares its total
-    with a row on the next page."""
+    figures, from the stored ranking (one query, by its indexes: the page by the
+    position, each shortlist by (field, position in the field), for the fields in
+    ``counts``). One row more on each side of the page shows whether its first or
+    last row shares its total with a row on the next page."""
     prefix = "normalised_" if settings.normalise_scores else ""
     position = f"{prefix}{window.position}"
     in_page = Q(**{f"{position}__gte": window.start, f"{position}__lte": window.end + 1})
     if window.field is not None:
         in_page &= Q(priority_field=window.field.pk)
-    shortlist = Q(**{f"{prefix}field_position__lte": cycle.places})
+    top = Q(**{f"{prefix}field_position__lte": cycle.places})
+    shortlist = Q(priority_field__in=[pk for pk in counts if pk is not None]) & top
+    if None in counts:
+        shortlist |= Q(priority_field__isnull=True) & top
     stored = (
         RankedApplication.objects.filter(cycle=cycle)
         .filter(in_page | shortlist)
         .select_related("application__organisation")
+        .only(*[f.name for f in RankedApplication._meta.concrete_fields], *SHOWN)
         .order_by()
     )
     return [_from_stored(row, settings, criteria, prefix) for row in stored]
@@ -428,6 +483,21 @@ def _mark_cut_line(rows, fetched, chosen, window):
         last = max(places)
         for row in rows:
             row.cut_after = row.position == last
+
+
+def _write_figures(rows, settings):
+    """Writes each row's figures for the page (``row.written``), in the active
+    language, as ``floatformat`` would: two decimals, one for the spread."""
+    two, one = decimals(2), decimals(1)
+    for row in rows:
+        ranked = row.normalised_total if settings.normalise_scores else row.total
+        row.written = Written(
+            means=[two(mean) for mean in row.means],
+            total=two(ranked),
+            raw_total=two(row.total),
+            spread=one(row.spread),
+            bar=None if ranked is None else str(ranked),
+        )
 
 
 def _summary(fields, counts, quotas, fetched, chosen):

@@ -63,6 +63,7 @@ def _ranking(request, cycle, *, query, decision_form=None, status=200):
         fields=fields,
     )
     decision_form = decision_form or BulkDecisionForm(cycle=cycle)
+    ticked = decision_form["applications"].value() or [] if decision_form.is_bound else []
     return render_review(
         request,
         "applications/review/ranking.html",
@@ -75,7 +76,8 @@ def _ranking(request, cycle, *, query, decision_form=None, status=200):
             "field": field,
             "query": f"field={field.pk}" if field else "",
             "decision_form": decision_form,
-            "picked": decision_form["applications"].value() or [] if decision_form.is_bound else [],
+            # The applications ticked in the form posted (pks), to tick them again.
+            "picked": {int(pk) for pk in ticked if str(pk).isdigit()},
             "ineligible": selectors.ineligible_applications(cycle),
             "places_chart": places_chart(result.summary),
         },

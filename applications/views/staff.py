@@ -39,8 +39,13 @@ def staff_list(request):
         )
         page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
         rows, totals, total = selectors.counts_by_field_and_status(cycle)
+        chosen_field = str(filterset.form["priority_field"].value() or "")
         context.update(
             filterset=filterset,
+            # The filter's choices, as chosen (the form is written out in the template).
+            chosen_status=filterset.form["status"].value() or "",
+            chosen_field=int(chosen_field) if chosen_field.isdigit() else None,
+            filter_fields=[field for field, _cells, _total in rows if field is not None],
             page=page,
             count_rows=rows,
             count_totals=totals,
