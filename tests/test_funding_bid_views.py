@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from funding.bids import services
+from funding.bids import selectors, services
 from funding.models import Bid, BidComment
 from incubator.notifications.models import Email
 
@@ -128,7 +128,9 @@ def test_staff_move_a_bid_on_the_board_with_htmx_and_see_the_figures(client, w):
     assert f'href="{reverse("funding:bid_detail", args=[bid.pk])}"' in html
     assert page.context["totals"]["started"] == 2
     assert page.context["totals"]["expected_eur"] == Decimal("4000")
-    columns = {status: [b.title for b in bids] for status, _label, bids in page.context["columns"]}
+    columns = {
+        status: [b.title for b in bids] for status, _label, bids, *_ in page.context["columns"]
+    }
     assert sorted(columns["idea"]) == ["Teātra vasara", "Zaļā skola"]
     assert all(columns[status] == [] for status in columns if status != "idea")
     response = client.post(
@@ -155,6 +157,38 @@ def test_staff_move_a_bid_on_the_board_with_htmx_and_see_the_figures(client, w):
     assert filtered.context["totals"]["started"] == 1
     filtered = client.get(board + "&funder=kultūr")
     assert filtered.context["totals"]["started"] == 1
+
+
+def test_each_column_of_the_board_shows_its_first_cards_and_more_on_request(client, w, monkeypatch):
+    monkeypatch.setattr(selectors, "PER_COLUMN", 2)
+    for day in (9, 3, 7, 5, 1):
+        _bid(w, title=f"Ideja {day}", deadline=at(30 + day))
+    submitted = _bid(w, title="Iesniegtais")
+    services.change_status(submitted, "submitted", by=w.owner)
+    client.force_login(w.staff)
+    board = reverse("funding:bid_board")
+    page = client.get(board, {"cycle": w.place.cycle_id})
+    columns = {status: rest for status, _label, *rest in page.context["columns"]}
+    ideas, count, more = columns["idea"]
+    assert [bid.title for bid in ideas] == ["Ideja 1", "Ideja 3"] and count == 5
+    assert more == f"{board}?cycle={w.place.cycle_id}&show_idea=4#col-idea"
+    assert [bid.title for bid in columns["submitted"][0]] == ["Iesniegtais"]
+    assert columns["submitted"][2] is None
+    html = page.content.decode()
+    assert "Rādīt vēl 2" in html and "Parādīti 2 no 5" in html and f'href="{more.replace("&", "&amp;")}"' in html
+    page = client.get(more)
+    ideas, count, more = {s: rest for s, _l, *rest in page.context["columns"]}["idea"]
+    assert [bid.title for bid in ideas] == ["Ideja 1", "Ideja 3", "Ideja 5", "Ideja 7"]
+    assert more.endswith("show_idea=6#col-idea")
+    # A move from the widened column comes back to it as it was.
+    assert page.context["here"].endswith("&show_idea=4")
+    page = client.get(board, {"cycle": w.place.cycle_id, "show_idea": "99"})
+    ideas, count, more = {s: rest for s, _l, *rest in page.context["columns"]}["idea"]
+    assert len(ideas) == 5 and more is None
+    for tampered in ("-3", "abc", "1", "9" * 30):
+        page = client.get(board, {"cycle": w.place.cycle_id, "show_idea": tampered})
+        assert page.status_code == 200
+        assert len(page.context["columns"][0][2]) in (2, 5)
 
 
 def test_the_board_exports_csv_and_xlsx(client, w):

@@ -256,6 +256,25 @@ def _board_query(request):
     return cycles, cycle, form
 
 
+def _columns(request, bids, query):
+    """The board's columns, each with the link showing PER_COLUMN more of its cards
+    (None when all are shown), and the board's own address as shown now."""
+    shown = selectors.shown_per_column(request.GET)
+    here = f"{request.path}?{urlencode({**query, **_shown_query(shown)})}"
+    columns = []
+    for status, label, bids_, count in selectors.columns(bids, shown):
+        more = None
+        if count > len(bids_) and len(bids_) < selectors.MAX_SHOWN:
+            wider = {**shown, status: len(bids_) + selectors.PER_COLUMN}
+            more = f"{request.path}?{urlencode({**query, **_shown_query(wider)})}#col-{status}"
+        columns.append((status, label, bids_, count, more))
+    return columns, here
+
+
+def _shown_query(shown):
+    return {f"show_{status}": number for status, number in shown.items()}
+
+
 @staff_required
 @require_GET
 def board(request):
@@ -266,12 +285,14 @@ def board(request):
         bids = selectors.board_bids(cycle, filters)
         totals, per_cohort = selectors.figures(bids)
         query = {"cycle": cycle.pk, **{k: getattr(v, "pk", v) for k, v in filters.items()}}
+        columns, here = _columns(request, bids, query)
         context.update(
-            columns=selectors.columns(bids),
+            columns=columns,
+            per_column=selectors.PER_COLUMN,
             totals=totals,
             per_cohort=per_cohort,
             query=urlencode(query),
-            here=f"{request.path}?{urlencode(query)}",
+            here=here,
             # A bid's pages are under this path ("<pk>/", "<pk>/status/"): built once,
             # not reversed for each card.
             bids_path=reverse("funding:bids"),
