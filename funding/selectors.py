@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from cohorts.models import CohortMembership
 from cohorts.selectors import memberships_of
 from incubator.models import Organisation
+from mentoring.models import MentorAssignment
 
 from . import areas, search
 from .models import (
@@ -596,6 +597,25 @@ def participating_organisations():
             dismissal_count=Count("funding_dismissals", distinct=True),
         )
         .order_by("name", "pk")
+    )
+
+
+def mentored_places(user):
+    """The cohort places (organisations still taking part or done) whose organisation
+    ``user`` mentors in that cycle (the assignment accepted): where they may
+    recommend funding."""
+    if not user.is_authenticated:
+        return CohortMembership.objects.none()
+    assigned = MentorAssignment.objects.filter(
+        mentor__user=user,
+        status=MentorAssignment.Status.ACCEPTED,
+        cycle_id=OuterRef("cycle_id"),
+        organisation_id=OuterRef("organisation_id"),
+    )
+    return (
+        CohortMembership.objects.filter(Exists(assigned), status__in=VISIBLE_PLACES)
+        .select_related("organisation", "cycle")
+        .order_by("-cycle__incubation_starts_on", "organisation__name", "pk")
     )
 
 

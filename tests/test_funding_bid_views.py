@@ -9,12 +9,14 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from funding import services as funding_services
 from funding.bids import selectors, services
-from funding.models import Bid, BidComment
+from funding.models import Bid, BidComment, Recommendation
 from incubator.notifications.models import Email
 
 from .bid_support import bid_world
@@ -175,7 +177,8 @@ def test_each_column_of_the_board_shows_its_first_cards_and_more_on_request(clie
     assert [bid.title for bid in columns["submitted"][0]] == ["Iesniegtais"]
     assert columns["submitted"][2] is None
     html = page.content.decode()
-    assert "Rādīt vēl 2" in html and "Parādīti 2 no 5" in html and f'href="{more.replace("&", "&amp;")}"' in html
+    assert "Rādīt vēl 2" in html and "Parādīti 2 no 5" in html
+    assert f'href="{more.replace("&", "&amp;")}"' in html
     page = client.get(more)
     ideas, count, more = {s: rest for s, _l, *rest in page.context["columns"]}["idea"]
     assert [bid.title for bid in ideas] == ["Ideja 1", "Ideja 3", "Ideja 5", "Ideja 7"]
@@ -335,3 +338,41 @@ def test_a_mentor_finds_the_bids_of_the_organisations_they_mentor(client, w):
     assert f'href="{reverse("funding:bids")}"' in catalogue
     html = client.get(reverse("funding:bids")).content.decode()
     assert "Pirmais" in html and "Citu projekts" not in html
+
+
+def test_the_assigned_mentor_recommends_funding_and_the_organisation_is_emailed(client, w):
+    call = w.call
+    sent_before = set(Email.objects.values_list("pk", flat=True))
+    client.force_login(w.mentor)
+    bids_page = client.get(reverse("funding:bids")).content.decode()
+    url = reverse("funding:place_recommend", args=[w.place.pk])
+    assert f'href="{url}"' in bids_page
+    assert reverse("funding:place_recommend", args=[w.other_place.pk]) not in bids_page
+    assert client.get(url).status_code == 200
+    # No note: the field is named, what was chosen is kept, nothing is sent.
+    response = client.post(url, {"source": w.source.pk, "call": call.pk, "note": " "})
+    assert response.status_code == 400
+    assert "note" in response.context["form"].errors
+    assert response.context["form"]["source"].value() == str(w.source.pk)
+    assert not Recommendation.objects.exists()
+    assert set(Email.objects.values_list("pk", flat=True)) == sent_before
+    response = client.post(url, {"source": w.source.pk, "call": call.pk, "note": "Der skolai."})
+    assert response.status_code == 302 and response.url == url
+    recommendation = Recommendation.objects.get()
+    assert (recommendation.place, recommendation.author) == (w.place, w.mentor)
+    told = set(Email.objects.exclude(pk__in=sent_before).values_list("to", flat=True))
+    assert told == {w.owner.email, w.colleague.email}
+    assert "Der skolai." in client.get(url).content.decode()
+    # The organisation sees it on its funding page.
+    client.force_login(w.owner)
+    (item,) = client.get(reverse("funding:mine")).context["organisations"]
+    assert item["recommendations"] == [recommendation]
+    # Another organisation's place is a 404 to the mentor, and the service refuses
+    # a mentor not assigned.
+    client.force_login(w.mentor)
+    other = reverse("funding:place_recommend", args=[w.other_place.pk])
+    assert client.get(other).status_code == 404
+    assert client.post(other, {"source": w.source.pk, "note": "x"}).status_code == 404
+    with pytest.raises(ValidationError):
+        funding_services.recommend(w.place, source=w.source, note="x", by=w.free_mentor)
+    assert Recommendation.objects.count() == 1

@@ -21,6 +21,7 @@ from incubator.permissions import staff_required
 from incubator.uploads import ACCEPT_ATTRIBUTE, serve_private_file
 
 from .. import permissions
+from .. import selectors as funding_selectors
 from ..bids import exports, selectors, services
 from ..bids.forms import (
     BidForm,
@@ -47,13 +48,14 @@ def _editable(request, pk):
 @require_GET
 def bid_list(request):
     """The bids of the user's organisations, and those of the organisations they
-    mentor."""
+    mentor (with a link to recommend funding to each)."""
     return render(
         request,
         "funding/bids/list.html",
         {
             "bids": selectors.bid_list(request.user),
             "places": list(selectors.own_places(request.user)),
+            "mentored": list(funding_selectors.mentored_places(request.user)),
         },
     )
 
