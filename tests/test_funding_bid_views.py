@@ -128,10 +128,13 @@ def test_staff_move_a_bid_on_the_board_with_htmx_and_see_the_figures(client, w):
     html = page.content.decode()
     assert f'action="{reverse("funding:bid_status", args=[bid.pk])}"' in html
     assert f'href="{reverse("funding:bid_detail", args=[bid.pk])}"' in html
+    assert "8\u00a0000,00 EUR · 50%" in html or "8 000,00 EUR · 50%" in html
+    assert ">Pārvietot “Zaļā skola” uz</label>" in html
+    assert "Vides fonds" in html and w.organisation.name in html
     assert page.context["totals"]["started"] == 2
     assert page.context["totals"]["expected_eur"] == Decimal("4000")
     columns = {
-        status: [b.title for b in bids] for status, _label, bids, *_ in page.context["columns"]
+        status: [b["title"] for b in bids] for status, _label, bids, *_ in page.context["columns"]
     }
     assert sorted(columns["idea"]) == ["Teātra vasara", "Zaļā skola"]
     assert all(columns[status] == [] for status in columns if status != "idea")
@@ -172,16 +175,16 @@ def test_each_column_of_the_board_shows_its_first_cards_and_more_on_request(clie
     page = client.get(board, {"cycle": w.place.cycle_id})
     columns = {status: rest for status, _label, *rest in page.context["columns"]}
     ideas, count, more = columns["idea"]
-    assert [bid.title for bid in ideas] == ["Ideja 1", "Ideja 3"] and count == 5
+    assert [bid["title"] for bid in ideas] == ["Ideja 1", "Ideja 3"] and count == 5
     assert more == f"{board}?cycle={w.place.cycle_id}&show_idea=4#col-idea"
-    assert [bid.title for bid in columns["submitted"][0]] == ["Iesniegtais"]
+    assert [bid["title"] for bid in columns["submitted"][0]] == ["Iesniegtais"]
     assert columns["submitted"][2] is None
     html = page.content.decode()
     assert "Rādīt vēl 2" in html and "Parādīti 2 no 5" in html
     assert f'href="{more.replace("&", "&amp;")}"' in html
     page = client.get(more)
     ideas, count, more = {s: rest for s, _l, *rest in page.context["columns"]}["idea"]
-    assert [bid.title for bid in ideas] == ["Ideja 1", "Ideja 3", "Ideja 5", "Ideja 7"]
+    assert [bid["title"] for bid in ideas] == ["Ideja 1", "Ideja 3", "Ideja 5", "Ideja 7"]
     assert more.endswith("show_idea=6#col-idea")
     # A move from the widened column comes back to it as it was.
     assert page.context["here"].endswith("&show_idea=4")

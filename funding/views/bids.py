@@ -23,6 +23,7 @@ from incubator.uploads import ACCEPT_ATTRIBUTE, serve_private_file
 from .. import permissions
 from .. import selectors as funding_selectors
 from ..bids import exports, selectors, services
+from ..bids.board import cards as board_cards
 from ..bids.forms import (
     BidForm,
     BoardFilterForm,
@@ -258,7 +259,7 @@ def _board_query(request):
     return cycles, cycle, form
 
 
-def _columns(request, bids, query):
+def _columns(request, bids, query, bids_path):
     """The board's columns, each with the link showing PER_COLUMN more of its cards
     (None when all are shown), and the board's own address as shown now."""
     shown = selectors.shown_per_column(request.GET)
@@ -269,7 +270,7 @@ def _columns(request, bids, query):
         if count > len(bids_) and len(bids_) < selectors.MAX_SHOWN:
             wider = {**shown, status: len(bids_) + selectors.PER_COLUMN}
             more = f"{request.path}?{urlencode({**query, **_shown_query(wider)})}#col-{status}"
-        columns.append((status, label, bids_, count, more))
+        columns.append((status, label, board_cards(bids_, bids_path), count, more))
     return columns, here
 
 
@@ -287,7 +288,10 @@ def board(request):
         bids = selectors.board_bids(cycle, filters)
         totals, per_cohort = selectors.figures(bids)
         query = {"cycle": cycle.pk, **{k: getattr(v, "pk", v) for k, v in filters.items()}}
-        columns, here = _columns(request, bids, query)
+        # A bid's pages are under this path ("<pk>/", "<pk>/status/"): built once,
+        # not reversed for each card.
+        bids_path = reverse("funding:bids")
+        columns, here = _columns(request, bids, query, bids_path)
         context.update(
             columns=columns,
             per_column=selectors.PER_COLUMN,
@@ -295,9 +299,6 @@ def board(request):
             per_cohort=per_cohort,
             query=urlencode(query),
             here=here,
-            # A bid's pages are under this path ("<pk>/", "<pk>/status/"): built once,
-            # not reversed for each card.
-            bids_path=reverse("funding:bids"),
         )
     return render(request, "funding/bids/board.html", context)
 
