@@ -7,7 +7,9 @@ status, with amounts, chances and the record of each submission. Prints:
     bid_board_queries_small: N   queries of the staff's board with 20 bids
     bid_board_queries_large: N   ... with 2,000 (target: equal)
     bid_board_ms: T              median time, in ms, of the board page (the full
-                                 Django request) with 2,000 bids
+                                 Django request) with 2,000 bids (each column shows
+                                 its first cards and a link to more; its count is
+                                 of all its bids)
     bid_figures_ms: T            median time, in ms, of the board's figures (totals
                                  and per cohort, in the database)
     bid_figures_db_over_python: R  those figures / the same figures counted in
@@ -134,6 +136,9 @@ def run(report):
     large = _seed(LARGE)
     url = f"{board}?cycle={large.pk}"
     report("bid_board_queries_large", _board_queries(client, url))
+    columns = client.get(url).context["columns"]
+    assert sum(count for *_rest, count, _more in columns) == LARGE
+    assert all(len(bids) <= selectors.PER_COLUMN for _s, _l, bids, *_rest in columns)
 
     def db_figures():
         return selectors.figures(selectors.board_bids(large))

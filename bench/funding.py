@@ -86,8 +86,8 @@ DOCUMENT = (
 )
 # The same database work as the page, written by hand: how many sources match the
 # search (its filters, and the text in either language through the search index),
-# the page's 20 with their next deadline, then their priority fields and their calls
-# ahead (from which the page tells which is open now or rolling).
+# the page's 20 with their next deadline and whether a call of theirs is open now or
+# rolling, then their priority fields.
 MATCHED = f"""
 FROM funding_fundingsource s
 WHERE s.verification <> 'historic'
@@ -110,15 +110,17 @@ PAGE_SQL = f"""
 SELECT s.id, s.name_lv, s.funder, s.kind, s.scope, s.amount_min, s.amount_max, s.verification,
        (SELECT MIN(c.deadline) FROM funding_fundingcall c
         WHERE c.source_id = s.id AND c.status <> 'closed' AND c.deadline > %(now)s)
-           AS next_deadline
+           AS next_deadline,
+       EXISTS (SELECT 1 FROM funding_fundingcall c
+               WHERE c.source_id = s.id AND c.status <> 'closed'
+                 AND (c.opens_at <= %(now)s OR (c.opens_at IS NULL AND c.status = 'open'))
+                 AND (c.deadline > %(now)s OR c.deadline IS NULL)) AS has_open_call,
+       EXISTS (SELECT 1 FROM funding_fundingcall c
+               WHERE c.source_id = s.id AND c.status <> 'closed' AND c.deadline IS NULL)
+           AS has_rolling_call
 {MATCHED}
 ORDER BY next_deadline ASC NULLS LAST, s.name_lv, s.id
 LIMIT {PER_PAGE}
-"""
-CALLS_SQL = """
-SELECT c.source_id, c.opens_at, c.deadline, c.status FROM funding_fundingcall c
-WHERE c.source_id = ANY(%(ids)s) AND c.status <> 'closed'
-  AND (c.deadline > %(now)s OR c.deadline IS NULL)
 """
 FIELDS_SQL = """
 SELECT f.fundingsource_id, p.id, p.code, p.name_lv, p.name_en
@@ -308,19 +310,21 @@ def run(report):
             ids = [row[0] for row in rows]
             cursor.execute(FIELDS_SQL, {"ids": ids})
             cursor.fetchall()
-            cursor.execute(CALLS_SQL, {"ids": ids, "now": now})
-            cursor.fetchall()
         return total, rows
 
     # The page shows what the SQL finds: the same sources, in the same order.
     response = page()
     total, rows = query()
-    shown = [source.pk for source in response.context["sources"]]
+    cards = response.context["cards"]
     assert response.context["page"].paginator.count == total, (
         response.context["page"].paginator.count,
         total,
     )
-    assert shown == [row[0] for row in rows], "page and SQL order the sources differently"
+    assert [card["pk"] for card in cards] == [row[0] for row in rows], (
+        "page and SQL order the sources differently"
+    )
+    flags = [(card["open_now"], card["rolling"]) for card in cards]
+    assert flags == [(row[-2], row[-1]) for row in rows], "page and SQL differ on open calls"
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN {COUNT_SQL}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())

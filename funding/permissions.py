@@ -8,11 +8,10 @@ from incubator.permissions import is_staff
 from mentoring.models import MentorAssignment
 
 
-def can_recommend(user, organisation):
-    """Staff recommend funding to any organisation taking part. A mentor will to the
-    organisations assigned to them, once mentoring assigns them: this is the one
-    place to add that."""
-    return is_staff(user)
+def can_recommend(user, place):
+    """Staff recommend funding to any organisation taking part; a mentor to the
+    organisation of ``place`` (a cohort place) when assigned to it in that cycle."""
+    return is_staff(user) or mentors_place(user, place)
 
 
 def is_member(user, organisation_id):

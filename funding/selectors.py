@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from cohorts.models import CohortMembership
 from cohorts.selectors import memberships_of
 from incubator.models import Organisation
+from mentoring.models import MentorAssignment
 
 from . import areas, search
 from .models import (
@@ -47,16 +48,6 @@ CROSS_CUTTING = "cross_cutting"
 # Legal forms of a legal person: a source open to "any legal person" admits them.
 LEGAL_PERSONS = {"association", "foundation", "religious", "social_enterprise", "municipality"}
 VISIBLE_PLACES = [CohortMembership.Status.ACTIVE, CohortMembership.Status.COMPLETED]
-# What the catalogue's list does not show (its detail page does).
-LONG_TEXTS = [
-    "description_lv",
-    "description_en",
-    "eligibility_note",
-    "scope_note",
-    "cofinancing_note",
-    "call_frequency",
-    "facts_sources",
-]
 
 
 # --- the catalogue ------------------------------------------------------------------
@@ -149,31 +140,34 @@ def with_deadlines(sources, now):
     )
 
 
-def mark_calls(sources, now):
-    """Sets ``has_open_call`` and ``has_rolling_call`` on sources fetched by
-    ``catalogue`` (from their prefetched calls ahead): no query."""
-    for source in sources:
-        calls = source.calls_ahead
-        source.has_open_call = any(call.state(now) == "open" for call in calls)
-        source.has_rolling_call = any(call.deadline is None for call in calls)
-    return sources
-
-
 def _name_order():
     language = (translation.get_language() or "lv")[:2]
     return "name_en" if language == "en" else "name_lv"
 
 
+# What the catalogue's list shows of a source (its detail page shows the rest).
+LISTED = [
+    "name_lv",
+    "name_en",
+    "funder",
+    "kind",
+    "scope",
+    "cross_cutting",
+    "amount_min",
+    "amount_max",
+    "verification",
+    "verification_note",
+]
+
+
 def catalogue(filters, now=None):
-    """The catalogue page's sources: filtered, with their next deadline, sorted by
-    deadline (soonest first, those without one last), name or relevance, with their
-    priority fields and calls ahead (two more queries for a page; ``mark_calls``
-    tells from these which have a call open now or a rolling one)."""
+    """The catalogue page's sources: filtered, with their next deadline and whether
+    a call is open now or rolling (``with_deadlines``), sorted by deadline (soonest
+    first, those without one last), name or relevance, with only the columns the
+    list shows (``field_ids`` reads their priority fields)."""
     now = now or timezone.now()
     by_relevance = filters.sort == "relevance" and bool(search.words(filters.q))
-    sources = catalogue_sources(filters, now, rank=by_relevance).annotate(
-        next_deadline=_next_deadline(now)
-    )
+    sources = with_deadlines(catalogue_sources(filters, now, rank=by_relevance), now)
     deadline = F("next_deadline").asc(nulls_last=True)
     if filters.sort == "name":
         order = [_name_order(), "pk"]
@@ -181,14 +175,17 @@ def catalogue(filters, now=None):
         order = [F("rank").desc(), deadline, "pk"]
     else:
         order = [deadline, _name_order(), "pk"]
-    ahead = FundingCall.objects.ahead(now).only("source_id", "opens_at", "deadline", "status")
-    return (
-        sources.order_by(*order)
-        .defer(*LONG_TEXTS)
-        .prefetch_related(
-            "priority_fields", Prefetch("calls", queryset=ahead, to_attr="calls_ahead")
-        )
-    )
+    return sources.order_by(*order).only(*LISTED)
+
+
+def field_ids(source_ids):
+    """{source id: [its priority fields' ids]} for the sources of a page (one query,
+    no model made of a row)."""
+    fields = {}
+    through = FundingSource.priority_fields.through.objects.filter(fundingsource_id__in=source_ids)
+    for source_id, field_id in through.values_list("fundingsource_id", "priorityfield_id"):
+        fields.setdefault(source_id, []).append(field_id)
+    return fields
 
 
 def public_sources():
@@ -600,6 +597,25 @@ def participating_organisations():
             dismissal_count=Count("funding_dismissals", distinct=True),
         )
         .order_by("name", "pk")
+    )
+
+
+def mentored_places(user):
+    """The cohort places (organisations still taking part or done) whose organisation
+    ``user`` mentors in that cycle (the assignment accepted): where they may
+    recommend funding."""
+    if not user.is_authenticated:
+        return CohortMembership.objects.none()
+    assigned = MentorAssignment.objects.filter(
+        mentor__user=user,
+        status=MentorAssignment.Status.ACCEPTED,
+        cycle_id=OuterRef("cycle_id"),
+        organisation_id=OuterRef("organisation_id"),
+    )
+    return (
+        CohortMembership.objects.filter(Exists(assigned), status__in=VISIBLE_PLACES)
+        .select_related("organisation", "cycle")
+        .order_by("-cycle__incubation_starts_on", "organisation__name", "pk")
     )
 
 

@@ -320,9 +320,9 @@ def organisation_people(organisation_ids):
 def recommend(place, *, source, call=None, note, by, now=None):
     """``by`` recommends ``source`` (or one of its calls) to the organisation of
     ``place``, with a note; its people are emailed. Staff may recommend to any
-    organisation taking part; whoever else ``permissions.can_recommend`` allows
-    (its mentor), to theirs."""
-    if not permissions.can_recommend(by, place.organisation):
+    organisation taking part; its assigned mentor (``permissions.can_recommend``)
+    to it."""
+    if not permissions.can_recommend(by, place):
         raise ValidationError(_("You cannot recommend funding to this organisation."))
     errors = {}
     note = (note or "").strip()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bids, catalogue, participant, staff
+from .views import bids, catalogue, mentor, participant, staff
 
 app_name = "funding"
 
@@ -30,6 +30,8 @@ urlpatterns = [
     ),
     # Bids: the organisation's people, its assigned mentors, staff
     path("funding/bids/", bids.bid_list, name="bids"),
+    # A mentor recommends funding to the organisation assigned to them
+    path("funding/places/<int:place_pk>/recommend/", mentor.recommend, name="place_recommend"),
     path("funding/places/<int:place_pk>/bids/new/", bids.bid_create, name="bid_create"),
     path("funding/bids/<int:pk>/", bids.bid_detail, name="bid_detail"),
     path("funding/bids/<int:pk>/edit/", bids.bid_edit, name="bid_edit"),

@@ -3,6 +3,7 @@ built twice without a change; and, on top of it, a sweep through every page each
 demo role can reach and every form on them with bad input, which must never end
 in a server error."""
 
+import datetime
 import re
 from html.parser import HTMLParser
 from io import StringIO
@@ -147,6 +148,21 @@ def test_the_demo_has_bids_in_every_status_and_figures_on_the_board(db, demo, cl
     assert len(per_cohort) >= 3
     assert client.login(email="staff@demo.lv", password=PASSWORD)
     assert client.get(reverse("funding:bid_board")).status_code == 200
+
+
+def test_the_demo_catalogue_has_its_sources_calls_around_today_and_recommendations(db, demo):
+    from funding.models import FundingCall, FundingSource, Recommendation
+
+    assert FundingSource.objects.count() == 25
+    now = timezone.now()
+    ahead = FundingCall.objects.ahead(now).of_opportunities()
+    # Deadlines placed relative to today: some open now, one closing within a month.
+    assert ahead.open_at(now).count() >= 3
+    assert ahead.filter(deadline__lte=now + datetime.timedelta(days=30)).exists()
+    assert FundingCall.objects.filter(deadline__lt=now).exists()
+    recommended = Recommendation.objects.values_list("place__organisation__name", flat=True)
+    assert len(set(recommended)) >= 3
+    assert "Biedrība “Zaļā Liepāja”" in set(recommended)
 
 
 def test_the_demo_pilot_has_its_analysis(db, demo):

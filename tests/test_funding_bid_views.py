@@ -9,12 +9,14 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from funding.bids import services
-from funding.models import Bid, BidComment
+from funding import services as funding_services
+from funding.bids import selectors, services
+from funding.models import Bid, BidComment, Recommendation
 from incubator.notifications.models import Email
 
 from .bid_support import bid_world
@@ -126,9 +128,14 @@ def test_staff_move_a_bid_on_the_board_with_htmx_and_see_the_figures(client, w):
     html = page.content.decode()
     assert f'action="{reverse("funding:bid_status", args=[bid.pk])}"' in html
     assert f'href="{reverse("funding:bid_detail", args=[bid.pk])}"' in html
+    assert "8\u00a0000,00 EUR · 50%" in html or "8 000,00 EUR · 50%" in html
+    assert ">Pārvietot “Zaļā skola” uz</label>" in html
+    assert "Vides fonds" in html and w.organisation.name in html
     assert page.context["totals"]["started"] == 2
     assert page.context["totals"]["expected_eur"] == Decimal("4000")
-    columns = {status: [b.title for b in bids] for status, _label, bids in page.context["columns"]}
+    columns = {
+        status: [b["title"] for b in bids] for status, _label, bids, *_ in page.context["columns"]
+    }
     assert sorted(columns["idea"]) == ["Teātra vasara", "Zaļā skola"]
     assert all(columns[status] == [] for status in columns if status != "idea")
     response = client.post(
@@ -155,6 +162,39 @@ def test_staff_move_a_bid_on_the_board_with_htmx_and_see_the_figures(client, w):
     assert filtered.context["totals"]["started"] == 1
     filtered = client.get(board + "&funder=kultūr")
     assert filtered.context["totals"]["started"] == 1
+
+
+def test_each_column_of_the_board_shows_its_first_cards_and_more_on_request(client, w, monkeypatch):
+    monkeypatch.setattr(selectors, "PER_COLUMN", 2)
+    for day in (9, 3, 7, 5, 1):
+        _bid(w, title=f"Ideja {day}", deadline=at(30 + day))
+    submitted = _bid(w, title="Iesniegtais")
+    services.change_status(submitted, "submitted", by=w.owner)
+    client.force_login(w.staff)
+    board = reverse("funding:bid_board")
+    page = client.get(board, {"cycle": w.place.cycle_id})
+    columns = {status: rest for status, _label, *rest in page.context["columns"]}
+    ideas, count, more = columns["idea"]
+    assert [bid["title"] for bid in ideas] == ["Ideja 1", "Ideja 3"] and count == 5
+    assert more == f"{board}?cycle={w.place.cycle_id}&show_idea=4#col-idea"
+    assert [bid["title"] for bid in columns["submitted"][0]] == ["Iesniegtais"]
+    assert columns["submitted"][2] is None
+    html = page.content.decode()
+    assert "Rādīt vēl 2" in html and "Parādīti 2 no 5" in html
+    assert f'href="{more.replace("&", "&amp;")}"' in html
+    page = client.get(more)
+    ideas, count, more = {s: rest for s, _l, *rest in page.context["columns"]}["idea"]
+    assert [bid["title"] for bid in ideas] == ["Ideja 1", "Ideja 3", "Ideja 5", "Ideja 7"]
+    assert more.endswith("show_idea=6#col-idea")
+    # A move from the widened column comes back to it as it was.
+    assert page.context["here"].endswith("&show_idea=4")
+    page = client.get(board, {"cycle": w.place.cycle_id, "show_idea": "99"})
+    ideas, count, more = {s: rest for s, _l, *rest in page.context["columns"]}["idea"]
+    assert len(ideas) == 5 and more is None
+    for tampered in ("-3", "abc", "1", "9" * 30):
+        page = client.get(board, {"cycle": w.place.cycle_id, "show_idea": tampered})
+        assert page.status_code == 200
+        assert len(page.context["columns"][0][2]) in (2, 5)
 
 
 def test_the_board_exports_csv_and_xlsx(client, w):
@@ -301,3 +341,41 @@ def test_a_mentor_finds_the_bids_of_the_organisations_they_mentor(client, w):
     assert f'href="{reverse("funding:bids")}"' in catalogue
     html = client.get(reverse("funding:bids")).content.decode()
     assert "Pirmais" in html and "Citu projekts" not in html
+
+
+def test_the_assigned_mentor_recommends_funding_and_the_organisation_is_emailed(client, w):
+    call = w.call
+    sent_before = set(Email.objects.values_list("pk", flat=True))
+    client.force_login(w.mentor)
+    bids_page = client.get(reverse("funding:bids")).content.decode()
+    url = reverse("funding:place_recommend", args=[w.place.pk])
+    assert f'href="{url}"' in bids_page
+    assert reverse("funding:place_recommend", args=[w.other_place.pk]) not in bids_page
+    assert client.get(url).status_code == 200
+    # No note: the field is named, what was chosen is kept, nothing is sent.
+    response = client.post(url, {"source": w.source.pk, "call": call.pk, "note": " "})
+    assert response.status_code == 400
+    assert "note" in response.context["form"].errors
+    assert response.context["form"]["source"].value() == str(w.source.pk)
+    assert not Recommendation.objects.exists()
+    assert set(Email.objects.values_list("pk", flat=True)) == sent_before
+    response = client.post(url, {"source": w.source.pk, "call": call.pk, "note": "Der skolai."})
+    assert response.status_code == 302 and response.url == url
+    recommendation = Recommendation.objects.get()
+    assert (recommendation.place, recommendation.author) == (w.place, w.mentor)
+    told = set(Email.objects.exclude(pk__in=sent_before).values_list("to", flat=True))
+    assert told == {w.owner.email, w.colleague.email}
+    assert "Der skolai." in client.get(url).content.decode()
+    # The organisation sees it on its funding page.
+    client.force_login(w.owner)
+    (item,) = client.get(reverse("funding:mine")).context["organisations"]
+    assert item["recommendations"] == [recommendation]
+    # Another organisation's place is a 404 to the mentor, and the service refuses
+    # a mentor not assigned.
+    client.force_login(w.mentor)
+    other = reverse("funding:place_recommend", args=[w.other_place.pk])
+    assert client.get(other).status_code == 404
+    assert client.post(other, {"source": w.source.pk, "note": "x"}).status_code == 404
+    with pytest.raises(ValidationError):
+        funding_services.recommend(w.place, source=w.source, note="x", by=w.free_mentor)
+    assert Recommendation.objects.count() == 1

@@ -293,6 +293,20 @@ def test_the_deadline_reminder_goes_to_the_organisations_people(w):
     assert told == {w.owner.pk, w.colleague.pk}
 
 
+def test_a_person_who_opted_out_of_reminders_gets_no_bid_deadline_reminder(w):
+    import time_machine
+
+    from incubator.notifications import services as notifications
+
+    w.colleague.optional_reminders = False
+    w.colleague.save(update_fields=["optional_reminders"])
+    bid = _bid(w, deadline=at(10, 23, 59))
+    with time_machine.travel(at(7, 23, 59) + datetime.timedelta(minutes=1), tick=False):
+        notifications.dispatch(grace=datetime.timedelta(0), synchronous=True)
+    told = Email.objects.filter(key__startswith=f"{services.BID_SOURCE}:{bid.pk}:")
+    assert set(told.values_list("recipient_id", flat=True)) == {w.owner.pk}
+
+
 def test_the_admin_saves_a_bid_through_the_services(client, w):
     from django.urls import reverse
 

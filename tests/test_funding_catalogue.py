@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from icalendar import Calendar
 
 from funding import selectors, services
 from funding.models import FundingCall, FundingSource, LegalForm, Municipality, Region
 from funding.selectors import Filters
+from incubator.models import PriorityField
 from tests import factories
 
 from .funding_support import at, source
@@ -405,6 +406,40 @@ def test_the_catalogue_page_is_public_and_filters(client, catalogue):
     assert response.status_code == 200
     assert response.context["form"].errors["amount"]
     assert [s.name_lv for s in response.context["sources"]] == ["Jauniešu iniciatīvu fonds"]
+
+
+def test_each_card_of_the_list_shows_what_the_source_offers(client, catalogue):
+    FundingSource.objects.filter(pk=catalogue["youth"].pk).update(
+        verification="partial", verification_note="summas"
+    )
+    catalogue["social"].priority_fields.add(PriorityField.objects.get(code="culture"))
+    response = client.get(reverse("funding:catalogue"), {"sort": "name", "show_historic": "1"})
+    cards = {card["pk"]: card for card in response.context["cards"]}
+    culture = cards[catalogue["culture"].pk]
+    deadline = catalogue["culture"].calls.get().deadline
+    assert culture["url"] == reverse("funding:source_detail", args=[catalogue["culture"].pk])
+    assert culture["kind"] == "Grants" and culture["scope"] == "Plānošanas reģions"
+    assert culture["amounts"] == "500–5\u00a0000 EUR"
+    assert culture["deadline"] == formats.date_format(
+        timezone.localtime(deadline), "DATETIME_FORMAT"
+    )
+    assert culture["closes_soon"] and culture["open_now"] and not culture["rolling"]
+    youth = cards[catalogue["youth"].pk]
+    assert youth["partial"] and youth["rolling"] and youth["open_now"] and not youth["deadline"]
+    social = cards[catalogue["social"].pk]
+    assert not social["open_now"] and not social["closes_soon"] and social["cross_cutting"]
+    # Priority fields in their own order, named in the page's language.
+    order = list(PriorityField.objects.filter(code__in=["social", "culture"]))
+    assert social["fields"] == [field.name_lv for field in order]
+    assert cards[catalogue["historic"].pk]["historic"]
+    html = response.content.decode()
+    assert f'<a href="{culture["url"]}">Kurzemes kultūras programma</a>' in html
+    assert "Daļēji apstiprināts: summas" in html and "Pastāvīga pieteikšanās" in html
+    assert f"Termiņš {culture['deadline']}" in html
+    english = client.get("/en" + reverse("funding:catalogue"), {"q": "youth"})
+    (card,) = english.context["cards"]
+    assert card["name"] == "Youth initiatives fund" and card["kind"] == "Grant"
+    assert card["url"] == f"/en/funding/sources/{catalogue['youth'].pk}/"
 
 
 def test_a_partly_confirmed_source_says_so_and_a_historic_one_is_no_opportunity(client, catalogue):

@@ -108,6 +108,12 @@ CASES = {
     "funding:bid_document_add": ("post", _bid_args, _upload, bid_editors(302)),
     "funding:bid_document": ("get", _document_args, None, bid_readers(200)),
     "funding:bid_document_delete": ("post", _document_args, {}, bid_editors(302)),
+    "funding:place_recommend": (
+        "get",
+        lambda w: [w.place.pk],
+        None,
+        roles(404, assigned_mentor=200, staff=200, admin=200),
+    ),
     "funding:bid_board": ("get", lambda w: [], None, staff_only(200)),
     "funding:bid_export_csv": ("get", lambda w: [], None, staff_only(200)),
     "funding:bid_export_xlsx": ("get", lambda w: [], None, staff_only(200)),

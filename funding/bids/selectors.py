@@ -5,16 +5,22 @@ all computed in the database in a constant number of queries."""
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     Sum,
+    Value,
+    When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 
 from cohorts.models import Cohort, CohortMembership
 from incubator.models import Cycle, Membership
@@ -123,18 +129,57 @@ def board_bids(cycle, filters=None):
     return bids
 
 
-def columns(bids):
-    """[(status value, label, [bids])] one per status, in the pipeline's order. Each
-    bid carries ``moves``, the statuses it may go to (labels looked up once)."""
+PER_COLUMN = 20
+MAX_SHOWN = 1000
+
+
+def columns(bids, shown=None):
+    """[(status value, label, [bids], how many bids it has)] one per status, in the
+    pipeline's order, each with its first cards (soonest deadline first): as many
+    as ``shown`` asks for that status, else PER_COLUMN. Two queries whatever the
+    number of bids (the counts, then the cards: numbered within their column in
+    the database). Each bid carries ``moves``, the statuses it may go to (labels
+    looked up once)."""
+    shown = shown or {}
+    counts = dict(bids.order_by().values_list("status").annotate(Count("pk")))
+    limits = Case(
+        *[When(status=status, then=Value(number)) for status, number in shown.items()],
+        default=Value(PER_COLUMN),
+        output_field=IntegerField(),
+    )
+    order = [F("deadline").asc(nulls_last=True), F("pk").asc()]
+    cards = (
+        bids.select_related(*BID_RELATED)
+        .annotate(
+            position=Window(RowNumber(), partition_by=[F("status")], order_by=order),
+            shown_in_column=limits,
+        )
+        .filter(position__lte=F("shown_in_column"))
+        .order_by(*order)
+    )
     by_status = {value: [] for value in Bid.Status.values}
     moves = {
         status.value: [(to.value, str(to.label)) for to in Bid.TRANSITIONS[status]]
         for status in Bid.Status
     }
-    for bid in bids.select_related(*BID_RELATED).order_by("deadline", "pk"):
+    for bid in cards:
         bid.moves = moves[bid.status]
         by_status[bid.status].append(bid)
-    return [(status.value, status.label, by_status[status.value]) for status in Bid.Status]
+    return [
+        (status.value, status.label, by_status[status.value], counts.get(status.value, 0))
+        for status in Bid.Status
+    ]
+
+
+def shown_per_column(data):
+    """{status: how many cards to show} from ``show_<status>=N`` in ``data`` (a
+    QueryDict): more than PER_COLUMN, at most MAX_SHOWN; anything else is ignored."""
+    shown = {}
+    for status in Bid.Status.values:
+        text = data.get(f"show_{status}", "")
+        if text.isdigit() and int(text) > PER_COLUMN:
+            shown[status] = min(int(text), MAX_SHOWN)
+    return shown
 
 
 def _expected():

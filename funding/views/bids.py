@@ -21,7 +21,9 @@ from incubator.permissions import staff_required
 from incubator.uploads import ACCEPT_ATTRIBUTE, serve_private_file
 
 from .. import permissions
+from .. import selectors as funding_selectors
 from ..bids import exports, selectors, services
+from ..bids.board import cards as board_cards
 from ..bids.forms import (
     BidForm,
     BoardFilterForm,
@@ -47,13 +49,14 @@ def _editable(request, pk):
 @require_GET
 def bid_list(request):
     """The bids of the user's organisations, and those of the organisations they
-    mentor."""
+    mentor (with a link to recommend funding to each)."""
     return render(
         request,
         "funding/bids/list.html",
         {
             "bids": selectors.bid_list(request.user),
             "places": list(selectors.own_places(request.user)),
+            "mentored": list(funding_selectors.mentored_places(request.user)),
         },
     )
 
@@ -256,6 +259,25 @@ def _board_query(request):
     return cycles, cycle, form
 
 
+def _columns(request, bids, query, bids_path):
+    """The board's columns, each with the link showing PER_COLUMN more of its cards
+    (None when all are shown), and the board's own address as shown now."""
+    shown = selectors.shown_per_column(request.GET)
+    here = f"{request.path}?{urlencode({**query, **_shown_query(shown)})}"
+    columns = []
+    for status, label, bids_, count in selectors.columns(bids, shown):
+        more = None
+        if count > len(bids_) and len(bids_) < selectors.MAX_SHOWN:
+            wider = {**shown, status: len(bids_) + selectors.PER_COLUMN}
+            more = f"{request.path}?{urlencode({**query, **_shown_query(wider)})}#col-{status}"
+        columns.append((status, label, board_cards(bids_, bids_path), count, more))
+    return columns, here
+
+
+def _shown_query(shown):
+    return {f"show_{status}": number for status, number in shown.items()}
+
+
 @staff_required
 @require_GET
 def board(request):
@@ -266,15 +288,17 @@ def board(request):
         bids = selectors.board_bids(cycle, filters)
         totals, per_cohort = selectors.figures(bids)
         query = {"cycle": cycle.pk, **{k: getattr(v, "pk", v) for k, v in filters.items()}}
+        # A bid's pages are under this path ("<pk>/", "<pk>/status/"): built once,
+        # not reversed for each card.
+        bids_path = reverse("funding:bids")
+        columns, here = _columns(request, bids, query, bids_path)
         context.update(
-            columns=selectors.columns(bids),
+            columns=columns,
+            per_column=selectors.PER_COLUMN,
             totals=totals,
             per_cohort=per_cohort,
             query=urlencode(query),
-            here=f"{request.path}?{urlencode(query)}",
-            # A bid's pages are under this path ("<pk>/", "<pk>/status/"): built once,
-            # not reversed for each card.
-            bids_path=reverse("funding:bids"),
+            here=here,
         )
     return render(request, "funding/bids/board.html", context)
 

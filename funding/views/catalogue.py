@@ -21,10 +21,9 @@ from incubator.site import absolute
 
 from .. import selectors
 from ..calendar import call_event
+from ..cards import cards
 from ..forms import CatalogueFilterForm, SavedSearchForm
 from ..models import LegalForm
-from ..selectors import SOON
-from ..templatetags.funding import amount_range
 
 PER_PAGE = 20
 
@@ -32,18 +31,16 @@ PER_PAGE = 20
 def catalogue_page(request, data, search_form=None, status=200):
     """The catalogue for the filter in ``data`` (a QueryDict); ``search_form``: the
     "save this search" form, bound when it came back with an error."""
+    priority_fields = list(PriorityField.objects.all())
     form = CatalogueFilterForm(
-        data or None,
-        priority_fields=list(PriorityField.objects.all()),
-        legal_forms=list(LegalForm.objects.all()),
+        data or None, priority_fields=priority_fields, legal_forms=list(LegalForm.objects.all())
     )
     form.is_valid()  # an invalid value is shown with its error and left out
     filters = form.filters()
     now = timezone.now()
     page = Paginator(selectors.catalogue(filters, now), PER_PAGE).get_page(data.get("page"))
-    for source in selectors.mark_calls(page.object_list, now):
-        source.amounts = amount_range(source)
-        source.closes_soon = bool(source.next_deadline and source.next_deadline <= now + SOON)
+    sources = list(page.object_list)
+    field_ids = selectors.field_ids([source.pk for source in sources])
     query = form.query()
     followed_sources, _calls = selectors.followed_ids(request.user)
     if search_form is None and request.user.is_authenticated:
@@ -56,7 +53,8 @@ def catalogue_page(request, data, search_form=None, status=200):
             "selects": [form[name] for name in ("field", "legal_form", "scope", "kind", "sort")],
             "checks": [form[name] for name in ("open_now", "closing_soon", "show_historic")],
             "page": page,
-            "sources": page.object_list,
+            "sources": sources,
+            "cards": cards(sources, field_ids, priority_fields, now),
             "query": urlencode(query),
             "filtered": bool(set(query) - {"sort"}),
             "followed_sources": followed_sources,

@@ -2,7 +2,8 @@
 bad amount first comes back with its message and what was typed), asks its mentor
 for a review; the mentor, from the email, comments with a marked-up file; the
 participant marks the bid submitted and then awarded with an amount; staff see the
-EUR awarded on the board, and move another bid by dragging its card."""
+EUR awarded on the board, and move another bid by dragging its card. The mentor
+recommends a source to the organisation, whose leader is emailed and reads it."""
 
 import re
 from decimal import Decimal
@@ -11,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from funding.bids import services
-from funding.models import Bid
+from funding.models import Bid, FundingSource
 from incubator.models import User
 from tests import factories
 from tests.bid_support import assign
@@ -155,3 +156,30 @@ def test_staff_move_bids_on_the_board_by_keyboard_and_by_dragging(strict_page, p
     )
     assert set(Bid.objects.values_list("status", flat=True)) == {"rejected", "withdrawn"}
     assert violations == []
+
+
+def test_the_mentor_recommends_funding_and_the_organisation_reads_it(page, mailbox, people):
+    leader, place = people["leader"], people["place"]
+    organisation = place.organisation.name
+    sign_in(page, "edgars@mentori.lv")
+    page.goto("/funding/bids/")
+    page.get_by_role("link", name=f"Ieteikt finansējumu: {organisation}").click()
+    page.get_by_label("Finansējuma avots").select_option(label="Vides izglītības fonds")
+    page.get_by_role("button", name="Ieteikt", exact=True).click()
+    # No note: its message, the source still chosen.
+    expect(page.locator("#error_1_id_note")).to_be_visible()
+    fund = FundingSource.objects.get(name_lv="Vides izglītības fonds")
+    expect(page.get_by_label("Finansējuma avots")).to_have_value(str(fund.pk))
+    page.get_by_label("Piezīme organizācijai").fill("Der jūsu skolu programmai.")
+    page.get_by_role("button", name="Ieteikt", exact=True).click()
+    expect(page.get_by_text(f"Ieteikts organizācijai {organisation}")).to_be_visible()
+    expect(page.get_by_role("region", name="Ieteikts")).to_contain_text(
+        "Der jūsu skolu programmai."
+    )
+    sign_out(page, "Edgars Krūmiņš")
+
+    told = [m for m in mailbox() if m["To"] == leader.email][-1]
+    assert "Vides izglītības fonds" in told["Subject"]
+    sign_in(page, leader.email)
+    page.goto("/funding/mine/")
+    expect(page.get_by_text("Der jūsu skolu programmai.")).to_be_visible()
