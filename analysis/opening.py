@@ -45,13 +45,16 @@ def tell_opened(assessment):
 def open_baseline(application, today=None):
     """Opens the baseline self-assessment of an admitted application's organisation
     in its cycle. Returns the assessment, or None when the application is not (or
-    no longer) admitted."""
+    no longer) admitted or its cycle is over."""
     from .services import ensure_instrument
 
     application = Application.objects.select_related("cycle", "organisation").get(pk=application.pk)
+    cycle = application.cycle
     if application.status != Application.Status.ADMITTED:
         return None
-    cycle = application.cycle
+    if cycle.incubation_ends_on < (today or timezone.localdate()):
+        # Admitted to a cycle that is over (a record entered late): nothing to answer.
+        return None
     found = Assessment.objects.filter(
         cycle=cycle, organisation_id=application.organisation_id, kind=Assessment.Kind.BASELINE
     ).first()
