@@ -193,14 +193,17 @@ def agree(request, pk):
 def _place_context(request, place, **extra):
     figures = selectors.results(place)
     may_write = selectors.may_agree(request.user, place.cycle_id, place.organisation_id)
+    recommendations = follow_up.with_follow_up(selectors.recommendations_qs(place))
     is_member = selectors.is_member(request.user, place.organisation_id)
     return {
         "place": place,
         "figures": figures,
         "kinds": Assessment.Kind.choices,
-        "recommendations": follow_up.with_follow_up(selectors.recommendations_qs(place)),
+        "recommendations": recommendations,
         "may_write": may_write,
-        **(_follow_up_forms(request, place) if may_write else {}),
+        "has_consultations": _follow_up_forms(request, place, recommendations, extra)
+        if may_write
+        else False,
         "is_member": is_member,
         "recommendation_form": extra.pop("recommendation_form", None)
         or RecommendationForm(areas=selectors.areas_of_cycle(place.cycle_id)),
@@ -209,18 +212,36 @@ def _place_context(request, place, **extra):
     }
 
 
-def _follow_up_forms(request, place):
-    """The forms that turn a recommendation into action items and funding links (the
-    same choices for every recommendation of the page)."""
+def _follow_up_forms(request, place, recommendations, extra):
+    """Gives each recommendation the forms that turn it into action items and funding
+    links (their fields' ids its own; a refused form shown again on its own
+    recommendation). Says whether there is a consultation to keep items with."""
     consultations = list(
         follow_up.item_consultations(place.cycle_id, place.organisation_id, request.user)
     )
     sources, calls = follow_up.funding_choices()
-    return {
-        "item_form": ActionItemForm(consultations=consultations),
-        "has_consultations": bool(consultations),
-        "funding_form": FundingLinkForm(sources=list(sources), calls=list(calls)),
-    }
+    sources, calls = list(sources), list(calls)
+    failed_of = extra.pop("failed_of", None)
+    failed_item, failed_funding = (
+        extra.pop("failed_item_form", None),
+        extra.pop("failed_funding_form", None),
+    )
+    for row in recommendations:
+        auto_id = follow_up_id(row.pk)
+        row.item_form = (failed_of == row.pk and failed_item) or ActionItemForm(
+            consultations=consultations, auto_id=auto_id
+        )
+        row.funding_form = (failed_of == row.pk and failed_funding) or FundingLinkForm(
+            sources=sources, calls=calls, auto_id=auto_id
+        )
+        row.item_form_open = failed_of == row.pk and failed_item is not None
+        row.funding_form_open = failed_of == row.pk and failed_funding is not None
+    return bool(consultations)
+
+
+def follow_up_id(pk):
+    """The ids of the fields of a recommendation's follow-up forms."""
+    return f"id_r{pk}_%s"
 
 
 @require_GET
@@ -442,7 +463,9 @@ def recommendation_action_item(request, pk):
     consultations = follow_up.item_consultations(
         place.cycle_id, place.organisation_id, request.user
     )
-    form = ActionItemForm(request.POST, consultations=consultations)
+    form = ActionItemForm(
+        request.POST, consultations=consultations, auto_id=follow_up_id(recommendation.pk)
+    )
     if form.is_valid():
         try:
             follow_up.add_action_item(recommendation, by=request.user, **form.cleaned_data)
@@ -473,7 +496,9 @@ def recommendation_funding(request, pk):
             messages.success(request, _("The funding link is removed."))
         return _back_to(place, recommendation)
     sources, calls = follow_up.funding_choices()
-    form = FundingLinkForm(request.POST, sources=sources, calls=calls)
+    form = FundingLinkForm(
+        request.POST, sources=sources, calls=calls, auto_id=follow_up_id(recommendation.pk)
+    )
     if form.is_valid():
         try:
             follow_up.link_funding(recommendation, by=request.user, **form.cleaned_data)
