@@ -152,6 +152,18 @@ def test_a_mentor_keeps_items_with_their_own_consultations_only(
     assert not experts_consultation.action_items.exists()
 
 
+def test_each_recommendations_forms_have_fields_of_their_own(
+    client, place, assigned, recommendation, held, staff
+):
+    second = services.add_recommendation(
+        place, by=staff, topic="positioning", area=None, text="Otrs", priority=2
+    )
+    page = _results(client, assigned.mentor.user, place)
+    for pk in (recommendation.pk, second.pk):
+        for field in ("description", "consultation", "source", "call"):
+            assert page.count(f'id="id_r{pk}_{field}"') == 1
+
+
 def test_without_a_consultation_the_page_says_how_to_get_one(
     client, place, assigned, recommendation
 ):
