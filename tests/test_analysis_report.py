@@ -241,3 +241,14 @@ def test_the_end_assessment_staff_open_is_emailed_and_reminded(place, staff, app
         "before-2d",
     }
     assert Email.objects.filter(key=f"assessment:{end.pk}:opened:user:{applicant.pk}").exists()
+
+
+def test_my_programme_and_the_staffs_application_page_lead_to_the_report(
+    client, record, applicant, staff
+):
+    url = reverse("analysis:report", args=[record.pk])
+    client.force_login(applicant)
+    assert url in client.get(reverse("cohorts:my_programme")).content.decode()
+    client.force_login(staff)
+    page = client.get(reverse("applications:staff_detail", args=[record.application_id]))
+    assert url in page.content.decode()
