@@ -138,7 +138,7 @@ class AgreedScoreAdmin(ShownOnly, SimpleHistoryAdmin):
 @admin.register(Recommendation)
 class RecommendationAdmin(ShownOnly, SimpleHistoryAdmin):
     list_display = ["organisation", "cycle", "subject", "priority", "status", "created_at"]
-    list_filter = ["cycle", "status", "priority", "topic"]
+    list_filter = ["cycle", "status", "priority", "topic", "expertise"]
     search_fields = ["organisation__name", "text"]
 
 

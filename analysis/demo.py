@@ -4,11 +4,16 @@ recorded by their mentor), eight have their end assessment too, and each has
 recommendations in different states. Idempotent: an organisation whose baseline has
 answers is left as it is."""
 
-from cohorts.models import CohortMembership
-from incubator.models import Cycle, Membership
-from mentoring.models import MentorAssignment
+import datetime
 
-from . import services
+from django.utils import timezone
+
+from cohorts.models import CohortMembership
+from funding.models import FundingSource
+from incubator.models import Cycle, Membership
+from mentoring.models import ExpertiseTag, MentorAssignment
+
+from . import follow_up, services
 from .models import Assessment, Feedback, Question, Recommendation
 
 ENDS = 8  # organisations whose end assessment is answered
@@ -78,7 +83,59 @@ def _agree(assessment, questions, by, index, lift):
     services.record_agreed(assessment, scores, by=by)
 
 
-def _recommend(place, by, leader, index):
+# The expertise each recommendation suggests (codes of the seeded taxonomy).
+EXPERTISE = {
+    "fundraising": "fundraising",
+    "communication": "communication",
+    "sustainability": "accounting",
+    "positioning": "strategy",
+    "governance": "law",
+}
+ACTION_ITEMS = {
+    "fundraising": ("Sagatavot biedru naudas nolikumu valdes sēdei", "organisation", 14),
+    "communication": (
+        "Uzrakstīt vienu teikumu par organizāciju un saskaņot to valdē",
+        "organisation",
+        10,
+    ),
+    "sustainability": ("Aprēķināt trīs mēnešu izdevumus un rezerves mērķi", "organisation", 21),
+    "positioning": ("Sarunāt tikšanos ar pašvaldības jaunatnes lietu speciālistu", "mentor", 7),
+    "governance": ("Atsūtīt interešu konflikta noteikumu paraugu", "mentor", 5),
+}
+
+
+def _lead_somewhere(recommendation, code, by, staff, index):
+    """The recommendation's follow-up: the expertise it suggests, an action item of
+    the organisation's latest consultation and, for money matters, a source of the
+    catalogue (with its next call)."""
+    recommendation.expertise = ExpertiseTag.objects.filter(code=EXPERTISE.get(code)).first()
+    recommendation.save(update_fields=["expertise", "updated_at"])
+    consultation = (
+        follow_up.item_consultations(recommendation.cycle_id, recommendation.organisation_id, by)
+        .filter(status="held")
+        .first()
+    )
+    if consultation is not None:
+        description, owner, days = ACTION_ITEMS[code]
+        follow_up.add_action_item(
+            recommendation,
+            consultation=consultation.pk,
+            description=description,
+            owner=owner,
+            due_on=timezone.localdate() + datetime.timedelta(days=days),
+            by=by,
+        )
+    if code in ("fundraising", "sustainability"):
+        sources, calls = follow_up.funding_choices()
+        call = calls.order_by("deadline", "pk")[index % 3 : index % 3 + 1].first()
+        source = call.source if call else sources.exclude(kind=FundingSource.Kind.LOAN).first()
+        if source is not None:
+            follow_up.link_funding(
+                recommendation, source=source.pk, call=call.pk if call else None, by=staff
+            )
+
+
+def _recommend(place, by, leader, index, staff=None):
     areas = {a.code: a for a in services.current_instrument(place.cycle).areas.all()}
     for n in range(3):
         code, priority, text, status, reason = RECOMMENDATIONS[(index + n) % len(RECOMMENDATIONS)]
@@ -91,6 +148,8 @@ def _recommend(place, by, leader, index):
             text=text,
             priority=priority,
         )
+        if staff is not None:
+            _lead_somewhere(recommendation, code, by, staff, index)
         if status != "new":
             services.set_recommendation_status(
                 recommendation, status=status, reason=reason, by=leader
@@ -167,7 +226,9 @@ def seed(demo):
             questions = _answer(end, leader, index, 1)
             _agree(end, questions, by, index, 1)
         if not Recommendation.objects.filter(cycle=cycle, organisation=place.organisation).exists():
-            _recommend(place, by, leader, index)
+            # The demo applicant's organisation (the first) has a complete record: its
+            # recommendations lead to action items, funding and experts.
+            _recommend(place, by, leader, index, staff=demo.staff if index < 3 else None)
         made += 1
     _feedback(places, cycle)
     demo.log.append(

@@ -1,6 +1,10 @@
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from mentoring.models import ActionItem, ExpertiseTag
 
 from .models import Assessment, Recommendation
 
@@ -36,10 +40,60 @@ class RecommendationForm(forms.Form):
         coerce=int,
         initial=Recommendation.Priority.MEDIUM,
     )
+    expertise = forms.ModelChoiceField(
+        label=_("Expertise that would help"),
+        queryset=ExpertiseTag.objects.filter(is_active=True),
+        required=False,
+        help_text=_("The organisation is shown the experts and mentors who have it."),
+    )
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas
+
+
+class ActionItemForm(forms.Form):
+    """A recommendation turned into an action item of one of the organisation's
+    consultations."""
+
+    description = forms.CharField(label=_("What to do"), max_length=300)
+    owner = forms.ChoiceField(
+        label=_("Who does it"),
+        choices=ActionItem.Owner.choices,
+        initial=ActionItem.Owner.ORGANISATION,
+    )
+    due_on = forms.DateField(
+        label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    consultation = forms.TypedChoiceField(
+        label=_("Agreed at the consultation"),
+        coerce=int,
+        help_text=_("The action item is kept with it, among the consultation's action items."),
+    )
+
+    def __init__(self, *args, consultations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultation"].choices = [
+            (c.pk, f"{_day(c.starts_at)} · {c.mentor.name}") for c in consultations
+        ]
+
+
+def _day(moment):
+    return date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT")
+
+
+class FundingLinkForm(forms.Form):
+    source = forms.TypedChoiceField(label=_("Funding source"), coerce=int)
+    call = forms.TypedChoiceField(
+        label=_("Call (optional)"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, sources, calls, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "—")] + [(s.pk, s.name) for s in sources]
+        self.fields["call"].choices = [("", "—")] + [
+            (c.pk, f"{c.source.name}: {c.title}") for c in calls
+        ]
 
 
 class StatusForm(forms.Form):

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from funding.models import FundingCall, FundingSource
 from incubator.models import Cycle, Localised, Organisation
+from mentoring.models import ActionItem, ExpertiseTag
 
 LEVELS = (1, 2, 3, 4)
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
@@ -327,6 +329,26 @@ class Recommendation(models.Model):
         _("status"), max_length=15, choices=Status.choices, default=Status.NEW
     )
     reason = models.TextField(_("reason"), blank=True)
+    expertise = models.ForeignKey(
+        ExpertiseTag,
+        verbose_name=_("expertise that would help"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The organisation is shown the experts and mentors who have it."),
+    )
+    # What the recommendation led to: action items (kept with the consultation at
+    # which they were agreed, reminded by mentoring) and funding from the catalogue.
+    action_items = models.ManyToManyField(
+        ActionItem, verbose_name=_("action items"), blank=True, related_name="+"
+    )
+    funding_sources = models.ManyToManyField(
+        FundingSource, verbose_name=_("funding sources"), blank=True, related_name="+"
+    )
+    funding_calls = models.ManyToManyField(
+        FundingCall, verbose_name=_("funding calls"), blank=True, related_name="+"
+    )
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("written by"),

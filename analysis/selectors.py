@@ -287,14 +287,18 @@ def _chart(areas):
     return {"labels": [str(row["area"].name) for row in areas], "datasets": datasets}
 
 
-def recommendations_of(place):
-    return list(
+def recommendations_qs(place):
+    return (
         Recommendation.objects.filter(
             cycle_id=place.cycle_id, organisation_id=place.organisation_id
         )
         .select_related("area")
         .order_by("priority", "created_at")
     )
+
+
+def recommendations_of(place):
+    return list(recommendations_qs(place))
 
 
 def areas_of_cycle(cycle_id):

@@ -13,7 +13,7 @@ from incubator import services as kernel_services
 from incubator.models import Invitation, Membership
 from incubator.notifications import services as notifications
 
-from . import reminders
+from . import opening, reminders
 from .default_instrument import AREAS
 from .models import (
     LEVELS,
@@ -138,11 +138,12 @@ def open_assessments(cycle, *, kind, by, due_on=None):
         )
     ]
     Assessment.objects.bulk_create(new)
-    if due_on is not None:
-        for assessment in Assessment.objects.filter(
-            cycle=cycle, kind=kind, organisation_id__in=[a.organisation_id for a in new]
-        ):
+    for assessment in Assessment.objects.filter(
+        cycle=cycle, kind=kind, organisation_id__in=[a.organisation_id for a in new]
+    ).select_related("organisation", "cycle"):
+        if due_on is not None:
             reminders.schedule(assessment)
+        opening.tell_opened(assessment)
     return len(new)
 
 
@@ -285,7 +286,7 @@ def record_agreed(assessment, scores, *, by):
 
 
 @transaction.atomic
-def add_recommendation(place, *, by, topic, area, text, priority):
+def add_recommendation(place, *, by, topic, area, text, priority, expertise=None):
     """A recommendation to ``place``'s organisation, tied to an area of its instrument
     or to a wider topic."""
     errors = {}
@@ -310,6 +311,7 @@ def add_recommendation(place, *, by, topic, area, text, priority):
         area=area,
         text=text.strip(),
         priority=priority,
+        expertise=expertise,
         written_by=by,
     )
     recommendation._history_user = by

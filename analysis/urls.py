@@ -22,6 +22,17 @@ urlpatterns = [
         views.recommendation_status,
         name="recommendation_status",
     ),
+    path(
+        "analysis/recommendations/<int:pk>/action-items/",
+        views.recommendation_action_item,
+        name="recommendation_action_item",
+    ),
+    path(
+        "analysis/recommendations/<int:pk>/funding/",
+        views.recommendation_funding,
+        name="recommendation_funding",
+    ),
+    path("analysis/places/<int:pk>/report/", views.report, name="report"),
     path("results/", views.public, name="public"),
     path("results/<int:cycle_pk>/", views.public, name="public_cycle"),
     path("analysis/staff/", views.overview, name="overview"),

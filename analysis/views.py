@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -13,10 +14,12 @@ from incubator.forms import message_of, put_errors_on
 from incubator.models import Cycle
 from incubator.permissions import staff_required
 
-from . import exports, selectors, services
+from . import exports, follow_up, selectors, services
 from . import public as public_results
 from .forms import (
+    ActionItemForm,
     FeedbackForm,
+    FundingLinkForm,
     InviteForm,
     OpenForm,
     RecommendationForm,
@@ -25,6 +28,7 @@ from .forms import (
     posted_scores,
 )
 from .models import Assessment
+from .report import organisation_report as org_report
 
 
 @require_GET
@@ -189,19 +193,55 @@ def agree(request, pk):
 def _place_context(request, place, **extra):
     figures = selectors.results(place)
     may_write = selectors.may_agree(request.user, place.cycle_id, place.organisation_id)
+    recommendations = follow_up.with_follow_up(selectors.recommendations_qs(place))
     is_member = selectors.is_member(request.user, place.organisation_id)
     return {
         "place": place,
         "figures": figures,
         "kinds": Assessment.Kind.choices,
-        "recommendations": selectors.recommendations_of(place),
+        "recommendations": recommendations,
         "may_write": may_write,
+        "has_consultations": _follow_up_forms(request, place, recommendations, extra)
+        if may_write
+        else False,
         "is_member": is_member,
         "recommendation_form": extra.pop("recommendation_form", None)
         or RecommendationForm(areas=selectors.areas_of_cycle(place.cycle_id)),
         "status_form": StatusForm(),
         **extra,
     }
+
+
+def _follow_up_forms(request, place, recommendations, extra):
+    """Gives each recommendation the forms that turn it into action items and funding
+    links (their fields' ids its own; a refused form shown again on its own
+    recommendation). Says whether there is a consultation to keep items with."""
+    consultations = list(
+        follow_up.item_consultations(place.cycle_id, place.organisation_id, request.user)
+    )
+    sources, calls = follow_up.funding_choices()
+    sources, calls = list(sources), list(calls)
+    failed_of = extra.pop("failed_of", None)
+    failed_item, failed_funding = (
+        extra.pop("failed_item_form", None),
+        extra.pop("failed_funding_form", None),
+    )
+    for row in recommendations:
+        auto_id = follow_up_id(row.pk)
+        row.item_form = (failed_of == row.pk and failed_item) or ActionItemForm(
+            consultations=consultations, auto_id=auto_id
+        )
+        row.funding_form = (failed_of == row.pk and failed_funding) or FundingLinkForm(
+            sources=sources, calls=calls, auto_id=auto_id
+        )
+        row.item_form_open = failed_of == row.pk and failed_item is not None
+        row.funding_form_open = failed_of == row.pk and failed_funding is not None
+    return bool(consultations)
+
+
+def follow_up_id(pk):
+    """The ids of the fields of a recommendation's follow-up forms."""
+    return f"id_r{pk}_%s"
 
 
 @require_GET
@@ -388,3 +428,95 @@ def feedback(request, pk):
         {"place": place, "form": form, "given": given},
         status=400 if form.errors else 200,
     )
+
+
+# --- what a recommendation leads to, and the organisation's report ----------------------
+
+
+def _writable_recommendation(request, pk):
+    """The recommendation (another party's is a 404), for staff or the organisation's
+    mentor (its people: 403), and its organisation's place."""
+    recommendation = get_object_or_404(selectors.recommendations_for(request.user), pk=pk)
+    if not selectors.may_agree(
+        request.user, recommendation.cycle_id, recommendation.organisation_id
+    ):
+        raise PermissionDenied
+    place = get_object_or_404(
+        selectors.places_for(request.user),
+        cycle_id=recommendation.cycle_id,
+        organisation_id=recommendation.organisation_id,
+    )
+    return recommendation, place
+
+
+def _back_to(place, recommendation):
+    return redirect(
+        f"{reverse('analysis:results', args=[place.pk])}#recommendation-{recommendation.pk}"
+    )
+
+
+@require_POST
+def recommendation_action_item(request, pk):
+    """Staff or the mentor turn a recommendation into an action item of one of the
+    organisation's consultations (owner, due date; reminded by mentoring)."""
+    recommendation, place = _writable_recommendation(request, pk)
+    consultations = follow_up.item_consultations(
+        place.cycle_id, place.organisation_id, request.user
+    )
+    form = ActionItemForm(
+        request.POST, consultations=consultations, auto_id=follow_up_id(recommendation.pk)
+    )
+    if form.is_valid():
+        try:
+            follow_up.add_action_item(recommendation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            put_errors_on(form, error)
+        else:
+            messages.success(request, _("The action item is added."))
+            return _back_to(place, recommendation)
+    return render(
+        request,
+        "analysis/results.html",
+        _place_context(request, place, failed_of=recommendation.pk, failed_item_form=form),
+        status=400,
+    )
+
+
+@require_POST
+def recommendation_funding(request, pk):
+    """Staff or the mentor link a funding source (and a call) of the catalogue to a
+    recommendation, or take one off (``remove``)."""
+    recommendation, place = _writable_recommendation(request, pk)
+    if request.POST.get("remove"):
+        try:
+            follow_up.unlink_funding(recommendation, source=request.POST["remove"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, message_of(error))
+        else:
+            messages.success(request, _("The funding link is removed."))
+        return _back_to(place, recommendation)
+    sources, calls = follow_up.funding_choices()
+    form = FundingLinkForm(
+        request.POST, sources=sources, calls=calls, auto_id=follow_up_id(recommendation.pk)
+    )
+    if form.is_valid():
+        try:
+            follow_up.link_funding(recommendation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            put_errors_on(form, error)
+        else:
+            messages.success(request, _("The funding is linked."))
+            return _back_to(place, recommendation)
+    return render(
+        request,
+        "analysis/results.html",
+        _place_context(request, place, failed_of=recommendation.pk, failed_funding_form=form),
+        status=400,
+    )
+
+
+@require_GET
+def report(request, pk):
+    """The organisation's printable report for the cycle."""
+    place = get_object_or_404(selectors.places_for(request.user), pk=pk)
+    return render(request, "analysis/report.html", {"report": org_report(place)})

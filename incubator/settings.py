@@ -199,6 +199,9 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="NVO inkubators")
 # Invitations (to an organisation, the evaluation committee, the mentors) one person
 # may send in 24 hours, all kinds together (incubator/quota.py).
 INVITATIONS_PER_DAY = env.int("INVITATIONS_PER_DAY", default=60)
+# Days an admitted organisation has to answer its baseline self-assessment, counted
+# from its admission or from the start of the incubation, whichever is later.
+ANALYSIS_BASELINE_DAYS = env.int("ANALYSIS_BASELINE_DAYS", default=21)
 
 # --- Internationalisation ---------------------------------------------------------
 

@@ -71,6 +71,10 @@ def test_the_analysis_pages_do_not_grow_with_the_cycle(pages, place, staff):
     baseline, count = pages
     grow(place.cycle, place.cohort.priority_field, staff, organisations=2)
     _respondents(baseline, 1)
+    # One recommendation from the start: with none, its links are not even looked up.
+    services.add_recommendation(
+        place, by=staff, topic="communication", area=None, text="Vēstījums", priority=3
+    )
     small = count()
     grow(place.cycle, place.cohort.priority_field, staff, organisations=12)
     _respondents(baseline, 3)

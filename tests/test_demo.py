@@ -185,6 +185,14 @@ def test_the_demo_pilot_has_its_analysis(db, demo):
     )
     assert {a.kind for a in own if a.agreed_at} == {"baseline", "end"}
     assert Feedback.objects.filter(cycle=pilot).count() == 9
+    # Its recommendations lead somewhere: action items, funding and experts; so its
+    # report prints a complete record.
+    mine = Recommendation.objects.filter(
+        cycle=pilot, organisation__memberships__user__email="applicant@demo.lv"
+    )
+    assert mine.filter(action_items__isnull=False).exists()
+    assert mine.filter(funding_sources__isnull=False).exists()
+    assert mine.filter(expertise__isnull=False).exists()
 
 
 class _Forms(HTMLParser):

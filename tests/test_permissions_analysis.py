@@ -8,8 +8,11 @@ Another party's assessment, results or recommendation is a 404; a page of a role
 person does not have there (the organisation agreeing its own scores, the mentor
 answering for it), a 403."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from analysis import services
 from analysis.models import Assessment, Invitee, Recommendation
@@ -50,6 +53,19 @@ def extend(world):
     world.recommendation = services.add_recommendation(
         place, by=staff, topic="communication", area=None, text="Vienots vēstījums", priority=1
     )
+    # A consultation of the organisation with its mentor, for the recommendation's
+    # action items; a source and a call of the catalogue for its funding.
+    world.consultation = mentoring_services.log_ad_hoc(
+        place,
+        mentor,
+        starts_at=timezone.now() - datetime.timedelta(days=2),
+        mode="online",
+        by=mentor.user,
+        outcome="held",
+        minutes=60,
+        summary="Analīzes saruna",
+    ).consultation
+    world.call = factories.FundingCallFactory()
 
 
 world = role_matrix.world_fixture(extend)
@@ -105,6 +121,23 @@ CASES = {
         {"status": "accepted"},
         its_people(403, owner=302),
     ),
+    "analysis:recommendation_action_item": (
+        "post",
+        lambda w: [w.recommendation.pk],
+        lambda w: {
+            "description": "Uzrakstīt komunikācijas plānu",
+            "owner": "organisation",
+            "consultation": w.consultation.pk,
+        },
+        its_people(302, owner=403),
+    ),
+    "analysis:recommendation_funding": (
+        "post",
+        lambda w: [w.recommendation.pk],
+        lambda w: {"source": w.call.source_id, "call": w.call.pk},
+        its_people(302, owner=403),
+    ),
+    "analysis:report": ("get", lambda w: [w.place.pk], None, its_people(200)),
     "analysis:public": ("get", lambda w: [], None, everyone(200, anonymous=200)),
     "analysis:public_cycle": (
         "get",
@@ -132,6 +165,18 @@ REDIRECTS = {
         to=_results,
         done=lambda w, role: Recommendation.objects.filter(
             pk=w.recommendation.pk, status="accepted"
+        ).exists(),
+    ),
+    "analysis:recommendation_action_item": Redirect(
+        to=lambda w, role: _results(w) + f"#recommendation-{w.recommendation.pk}",
+        done=lambda w, role: Recommendation.objects.filter(
+            pk=w.recommendation.pk, action_items__description="Uzrakstīt komunikācijas plānu"
+        ).exists(),
+    ),
+    "analysis:recommendation_funding": Redirect(
+        to=lambda w, role: _results(w) + f"#recommendation-{w.recommendation.pk}",
+        done=lambda w, role: Recommendation.objects.filter(
+            pk=w.recommendation.pk, funding_calls=w.call.pk
         ).exists(),
     ),
     "analysis:overview": Redirect(

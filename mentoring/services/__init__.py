@@ -30,6 +30,7 @@ from .booking import (
 )
 from .logs import (
     FILES_PER_CONSULTATION,
+    add_action_item,
     add_file,
     confirm_log,
     delete_file,
@@ -68,6 +69,7 @@ __all__ = [
     "REQUEST_SOURCE",
     "accept_assignment",
     "accept_request",
+    "add_action_item",
     "add_file",
     "add_slot",
     "assign_mentor",

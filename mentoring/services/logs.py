@@ -208,6 +208,41 @@ def rate(consultation, *, by, rating, comment="", now=None):
 
 
 @transaction.atomic
+def add_action_item(consultation, *, description, owner, due_on=None, by, now=None):
+    """One more action item of ``consultation`` (one that was not cancelled), agreed
+    after it (from a recommendation of the analysis, say): reminded the day before it
+    is due like the log's own items. A due date is today or later."""
+    now = now or timezone.now()
+    consultation = Consultation.objects.select_for_update(of=("self",)).get(pk=consultation.pk)
+    errors = {}
+    if consultation.is_cancelled:
+        errors["consultation"] = _("Choose a consultation that was not cancelled.")
+    description = (description or "").strip()
+    if not description:
+        errors["description"] = _("Say what is to be done.")
+    if owner not in ActionItem.Owner.values:
+        errors["owner"] = _("Say who does it.")
+    if due_on is not None and due_on < timezone.localdate(now):
+        errors["due_on"] = _("The due date cannot be in the past.")
+    if errors:
+        raise ValidationError(errors)
+    if consultation.action_items.count() >= ITEMS_PER_CONSULTATION:
+        raise ValidationError(
+            _("A consultation can have at most %(limit)d action items.")
+            % {"limit": ITEMS_PER_CONSULTATION}
+        )
+    item = ActionItem.objects.create(
+        consultation=consultation,
+        description=description[:300],
+        owner=owner,
+        due_on=due_on,
+        created_at=now,
+    )
+    schedule_action_item_reminder(item, now)
+    return item
+
+
+@transaction.atomic
 def set_done(item, *, by, done=True, now=None):
     now = now or timezone.now()
     item = ActionItem.objects.select_for_update().get(pk=item.pk)

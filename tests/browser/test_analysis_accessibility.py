@@ -46,9 +46,17 @@ def analysed(transactional_db, priority_fields, expertise_tags):
                 reverse("analysis:home"),
                 reverse("analysis:assessment", args=[baseline.pk]),
                 reverse("analysis:results", args=[place.pk]),
+                reverse("analysis:report", args=[place.pk]),
             ],
         ),
-        ("mentor", lambda place, baseline: [reverse("analysis:agree", args=[baseline.pk])]),
+        (
+            "mentor",
+            lambda place, baseline: [
+                reverse("analysis:agree", args=[baseline.pk]),
+                # With the forms that turn each recommendation into action items and funding.
+                reverse("analysis:results", args=[place.pk]),
+            ],
+        ),
         (
             "staff",
             lambda place, baseline: [
