@@ -3,6 +3,7 @@ an organisation's agreed (else self-assessed) score is low, with its reason, in 
 number of queries that does not grow with the cycle. And every link of a mentor's
 analysis home page opens for that mentor."""
 
+import importlib
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from analysis import needs, services
+from analysis.default_instrument import EXPERTISE
 from analysis.models import AgreedScore, Area, Assessment, Question
 from bench.analysis import grow
 from mentoring.models import ExpertiseTag
@@ -171,3 +173,15 @@ def test_staff_change_an_answered_areas_expertise_but_not_its_name(client, basel
     assert response.status_code == 200
     assert "vairs nevar mainīt" in response.content.decode()
     assert Area.objects.get(pk=area.pk).name_lv == area.name_lv
+
+
+def test_the_data_migration_gives_existing_areas_their_expertise(baseline):
+    from django.apps import apps
+
+    migration = importlib.import_module("analysis.migrations.0003_area_expertise_tags")
+    assert migration.EXPERTISE == EXPERTISE
+    Area.expertise_tags.through.objects.all().delete()
+    migration.link(apps, None)
+    people = Area.objects.get(instrument=baseline.instrument, code="people")
+    assert [t.code for t in people.expertise_tags.all()] == ["volunteers"]
+    assert Area.expertise_tags.through.objects.count() == sum(map(len, EXPERTISE.values()))
