@@ -37,6 +37,9 @@ class NotFrozenForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk and set(self.changed_data) <= {"expertise_tags"}:
+            # Which expertise helps an area changes no answer: allowed when frozen.
+            return cleaned
         instrument = cleaned.get("instrument") or getattr(cleaned.get("area"), "instrument", None)
         if instrument is None and self.instance.pk:
             instrument = (
@@ -89,6 +92,7 @@ class AreaAdmin(admin.ModelAdmin):
     list_display = ["name_lv", "name_en", "code", "instrument", "order"]
     list_filter = ["instrument__cycle"]
     search_fields = ["name_lv", "name_en", "code"]
+    filter_horizontal = ["expertise_tags"]
     inlines = [QuestionInline]
 
 

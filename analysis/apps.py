@@ -10,11 +10,13 @@ class AnalysisConfig(AppConfig):
     def ready(self):
         from incubator import sections as registry
         from incubator.notifications import reminders as engine
+        from mentoring.selectors import matching
 
-        from . import receivers, reminders, sections
+        from . import needs, receivers, reminders, sections
 
         sections.register()
         receivers.connect()
+        matching.register_needs(needs.assessment_needs)
         engine.register(reminders.AssessmentReminders())
         # An organisation's people and mentors: the organisations' analysis.
         for group in ("applicant", "mentor"):

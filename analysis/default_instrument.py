@@ -3,7 +3,22 @@ each, every level (1 just starting, 2 developing, 3 established, 4 strong) with 
 short descriptor in Latvian and English, and a hint of what would help. Written for
 this portal in plain words; ``services.ensure_instrument`` copies it into a cycle.
 
-Each question: (text, (level 1, 2, 3, 4), hint), each of them a (lv, en) pair."""
+Each question: (text, (level 1, 2, 3, 4), hint), each of them a (lv, en) pair.
+
+``EXPERTISE``: per area, the codes of the mentors' expertise tags that help an
+organisation weak in it (mentor matching); staff edit them per area in the admin."""
+
+EXPERTISE = {
+    "governance": ["governance", "law"],
+    "strategy": ["strategy"],
+    "finance": ["accounting"],
+    "fundraising": ["fundraising", "project-applications"],
+    "projects": ["project-applications"],
+    "people": ["volunteers"],
+    "communication": ["communication"],
+    "partnerships": ["strategy", "social-enterprise"],
+    "digital": ["digital"],
+}
 
 AREAS = [
     (

@@ -53,6 +53,16 @@ class Area(Localised, models.Model):
     name_lv = models.CharField(_("name (Latvian)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    expertise_tags = models.ManyToManyField(
+        "mentoring.ExpertiseTag",
+        verbose_name=_("expertise that helps"),
+        blank=True,
+        related_name="areas",
+        help_text=_(
+            "An organisation whose score in this area is low is matched with mentors "
+            "who have this expertise."
+        ),
+    )
 
     class Meta:
         verbose_name = _("area")

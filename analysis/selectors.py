@@ -123,10 +123,18 @@ def home_places(user):
         Q(pk__in=[]) | _pairs_condition((p.cycle_id, p.organisation_id) for p in places)
     ):
         assessments[(assessment.cycle_id, assessment.organisation_id)][assessment.kind] = assessment
+    own = set(
+        Membership.objects.filter(
+            user=user, organisation_id__in=[p.organisation_id for p in places]
+        ).values_list("organisation_id", flat=True)
+    )
     for place in places:
         found = assessments[(place.cycle_id, place.organisation_id)]
         place.baseline = found.get(Assessment.Kind.BASELINE)
         place.end = found.get(Assessment.Kind.END)
+        # The organisation's people answer; anyone else listed here (its mentor,
+        # staff) may agree the scores.
+        place.answers = place.organisation_id in own
     return places
 
 

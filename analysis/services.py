@@ -14,7 +14,7 @@ from incubator.models import Invitation, Membership
 from incubator.notifications import services as notifications
 
 from . import opening, reminders
-from .default_instrument import AREAS
+from .default_instrument import AREAS, EXPERTISE
 from .models import (
     LEVELS,
     AgreedScore,
@@ -52,7 +52,22 @@ def ensure_instrument(cycle):
             Question(area=area, order=order, **_question_fields(question))
             for order, question in enumerate(questions, start=1)
         )
+    _link_expertise(instrument)
     return instrument
+
+
+def _link_expertise(instrument):
+    """Gives the default instrument's areas the expertise tags that help them."""
+    from mentoring.models import ExpertiseTag
+
+    tags = {t.code: t.pk for t in ExpertiseTag.objects.all()}
+    Through = Area.expertise_tags.through
+    Through.objects.bulk_create(
+        Through(area_id=area.pk, expertisetag_id=tags[code])
+        for area in instrument.areas.all()
+        for code in EXPERTISE.get(area.code, [])
+        if code in tags
+    )
 
 
 def _question_fields(question):
@@ -102,6 +117,7 @@ def new_version(instrument):
             Question(area=new_area, **{name: getattr(q, name) for name in QUESTION_FIELDS})
             for q in area.questions.all()
         )
+        new_area.expertise_tags.set(area.expertise_tags.all())
     return copy
 
 

@@ -175,7 +175,9 @@ def matching(cycle):
     ids = [p.organisation_id for p in places]
     for provider in _needs_providers:
         for organisation_id, extra in provider(cycle, ids).items():
-            needs[organisation_id].update(extra)
+            wanted = needs[organisation_id]
+            for code, reason in extra.items():
+                wanted[code] = f"{wanted[code]}; {reason}" if code in wanted else reason
     rows = []
     for place in places:
         own = assignments[place.organisation_id]
