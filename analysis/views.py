@@ -13,7 +13,8 @@ from incubator.forms import message_of, put_errors_on
 from incubator.models import Cycle
 from incubator.permissions import staff_required
 
-from . import exports, selectors, services
+from . import exports, results_exports, selectors, services
+from . import figures as programme_figures
 from . import public as public_results
 from .forms import (
     FeedbackForm,
@@ -313,12 +314,14 @@ def dashboard(request, cycle_pk):
     scores, baseline to end), how far the assessments are, what became of the
     recommendations. Every figure is a table; the change is exportable."""
     cycle = get_object_or_404(Cycle, pk=cycle_pk)
+    figures = programme_figures.Figures(cycle)
     return render(
         request,
         "analysis/staff/dashboard.html",
         {
             "cycle": cycle,
             "cycles": selectors.staff_cycles(),
+            "sections": programme_figures.sections(figures),
             "capacity": selectors.capacity_change(cycle.pk),
             "progress": selectors.assessment_progress(cycle.pk),
             "states": selectors.recommendation_states(cycle.pk),
@@ -338,6 +341,48 @@ def export_csv(request, cycle_pk):
 @require_GET
 def export_xlsx(request, cycle_pk):
     return exports.as_xlsx(get_object_or_404(Cycle, pk=cycle_pk))
+
+
+def _results_table(cycle_pk, table):
+    cycle = get_object_or_404(Cycle, pk=cycle_pk)
+    try:
+        return cycle, programme_figures.Figures(cycle).table(table.replace("-", "_"))
+    except KeyError:
+        raise Http404 from None
+
+
+@staff_required
+@require_GET
+def results_csv(request, cycle_pk, table):
+    """One table of the results dashboard as CSV."""
+    return results_exports.as_csv(*_results_table(cycle_pk, table))
+
+
+@staff_required
+@require_GET
+def results_xlsx(request, cycle_pk, table):
+    """One table of the results dashboard as XLSX."""
+    return results_exports.as_xlsx(*_results_table(cycle_pk, table))
+
+
+@staff_required
+@require_GET
+def programme_report(request, cycle_pk):
+    """The end-of-cycle programme report for the funder: the dashboard's figures and
+    charts as a document to print or save as PDF (A4)."""
+    cycle = get_object_or_404(Cycle, pk=cycle_pk)
+    figures = programme_figures.Figures(cycle)
+    return render(
+        request,
+        "analysis/staff/programme_report.html",
+        {
+            "cycle": cycle,
+            "sections": programme_figures.sections(figures),
+            "headline": programme_figures.headline(figures),
+            "ended": figures.ended,
+            "today": figures.today,
+        },
+    )
 
 
 # --- the public results page -----------------------------------------------------------

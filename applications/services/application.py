@@ -31,8 +31,10 @@ DRAFT_FIELDS = [
     "participants",
     "meeting_availability",
     "data_consent",
+    "listing_consent",
 ]
-REQUIRED_TO_SUBMIT = DRAFT_FIELDS
+# Being listed on the public results page is optional.
+REQUIRED_TO_SUBMIT = [name for name in DRAFT_FIELDS if name != "listing_consent"]
 
 
 def _moment(value):
