@@ -22,6 +22,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from applications.models import Application
 from applications.selectors.figures import is_ineligible
@@ -595,8 +596,8 @@ class Figures:
             chart=_chart(
                 [r[0] for r in rows],
                 [
-                    (_("Baseline"), [r[3] for r in rows], "baseline"),
-                    (_("End"), [r[4] for r in rows], "end"),
+                    (pgettext("assessment", "Baseline"), [r[3] for r in rows], "baseline"),
+                    (pgettext("assessment", "End"), [r[4] for r in rows], "end"),
                 ],
                 horizontal=True,
                 max=4,
@@ -633,9 +634,9 @@ class Figures:
         columns = [
             (_("Priority field"), TEXT),
             (_("Bids started"), NUMBER),
-            (_("Submitted"), NUMBER),
-            (_("Awarded"), NUMBER),
-            (_("Rejected"), NUMBER),
+            (pgettext("bids", "Submitted"), NUMBER),
+            (pgettext("bids", "Awarded"), NUMBER),
+            (pgettext("bids", "Rejected"), NUMBER),
             (_("Success rate (%)"), PERCENT),
             (_("EUR requested"), MONEY),
             (_("EUR awarded"), MONEY),
