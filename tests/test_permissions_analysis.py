@@ -117,6 +117,14 @@ CASES = {
     "analysis:dashboard": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
     "analysis:export_csv": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
     "analysis:export_xlsx": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
+    "analysis:results_csv": ("get", lambda w: [w.place.cycle_id, "funnel"], None, staff_only(200)),
+    "analysis:results_xlsx": (
+        "get",
+        lambda w: [w.place.cycle_id, "hours-mentors"],
+        None,
+        staff_only(200),
+    ),
+    "analysis:programme_report": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
 }
 
 REDIRECTS = {
