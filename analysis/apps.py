@@ -11,9 +11,10 @@ class AnalysisConfig(AppConfig):
         from incubator import sections as registry
         from incubator.notifications import reminders as engine
 
-        from . import reminders, sections
+        from . import listing, reminders, sections
 
         sections.register()
+        listing.register()
         engine.register(reminders.AssessmentReminders())
         # An organisation's people and mentors: the organisations' analysis.
         for group in ("applicant", "mentor"):

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format, get_format, number_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -40,6 +42,14 @@ from . import selectors
 CHART_ROWS = 40
 
 TEXT, NUMBER, HOURS, MEAN, PERCENT, MONEY = "text", "number", "hours", "mean", "percent", "money"
+
+
+@dataclass
+class Place:
+    organisation_id: int
+    label: str
+    cohort_id: int
+    field: str
 
 
 @dataclass
@@ -76,32 +86,52 @@ class Table:
         return [kind for _label, kind in self.columns]
 
     def cells(self):
-        """Every row as the page shows it (formatted here: a template per cell would
-        cost more than the figures' queries)."""
+        """Every row as the page shows it."""
+        separator = get_format("DECIMAL_SEPARATOR")
         kinds = self.kinds
         return [
-            [shown(value, kind) for value, kind in zip(row, kinds, strict=True)]
+            [shown(value, kind, separator) for value, kind in zip(row, kinds, strict=True)]
             for row in self.rows
         ]
 
     def total_cells(self):
         if not self.total:
             return []
-        return [shown(value, kind) for value, kind in zip(self.total, self.kinds, strict=True)]
+        separator = get_format("DECIMAL_SEPARATOR")
+        return [
+            shown(value, kind, separator)
+            for value, kind in zip(self.total, self.kinds, strict=True)
+        ]
+
+    def body(self):
+        """The table's rows as HTML (every cell escaped). Laid out here rather than in
+        the template: a template's loop over a thousand organisations' cells would
+        cost more than all the figures' queries together."""
+        return mark_safe(
+            "".join(
+                f'<tr><th scope="row" class="fw-normal">{escape(row[0])}</th>'
+                + "".join(f"<td>{escape(cell)}</td>" for cell in row[1:])
+                + "</tr>"
+                for row in self.cells()
+            )
+        )
 
 
-DECIMALS = {MEAN: 2, HOURS: 1, MONEY: 2}
+DECIMALS = {MEAN: 2, HOURS: 1}
 
 
-def shown(value, kind):
+def shown(value, kind, separator=None):
     """A cell as the page shows it, in the reader's language (— when there is none)."""
     if value is None:
         return "—"
-    if kind == TEXT:
-        return value
+    if kind in (TEXT, NUMBER):
+        return str(value)
     if kind == PERCENT:
-        return f"{number_format(value)}\u00a0%"
-    return number_format(value, DECIMALS.get(kind), force_grouping=kind == MONEY)
+        return f"{value}\u00a0%"
+    if kind == MONEY:
+        return number_format(value, 2, force_grouping=True)
+    separator = separator or get_format("DECIMAL_SEPARATOR")
+    return f"{value:.{DECIMALS[kind]}f}".replace(".", separator)
 
 
 def _percent(part, whole):
@@ -165,13 +195,31 @@ class Figures:
 
     @property
     def places(self):
-        """The cycle's places (every status), with organisation and field."""
+        """The cycle's places (every status) as plain rows: organisation id, the
+        label it is listed under, cohort id and field name. Rows, not model instances:
+        a cycle may have a thousand of them."""
         if self._places is None:
-            self._places = list(
-                CohortMembership.objects.filter(cycle=self.cycle)
-                .select_related("organisation", "cohort__priority_field")
-                .order_by("cohort__priority_field__order", "organisation__name")
-            )
+            names = {f.pk: f.name for f in self.fields}
+            left = CohortMembership.Status.LEFT
+            self._places = [
+                Place(
+                    organisation_id,
+                    _("%(name)s (left)") % {"name": name} if status == left else name,
+                    cohort_id,
+                    names.get(field_id, ""),
+                )
+                for organisation_id, name, status, cohort_id, field_id in (
+                    CohortMembership.objects.filter(cycle=self.cycle)
+                    .order_by("cohort__priority_field__order", "organisation__name")
+                    .values_list(
+                        "organisation_id",
+                        "organisation__name",
+                        "status",
+                        "cohort_id",
+                        "cohort__priority_field_id",
+                    )
+                )
+            ]
         return self._places
 
     @property
@@ -179,12 +227,6 @@ class Figures:
         if self._fields is None:
             self._fields = list(PriorityField.objects.order_by("order", "code"))
         return self._fields
-
-    def _place_label(self, place):
-        name = place.organisation.name
-        if place.status == CohortMembership.Status.LEFT:
-            return _("%(name)s (left)") % {"name": name}
-        return name
 
     # --- the funnel ----------------------------------------------------------------
 
@@ -349,8 +391,8 @@ class Figures:
             present = found.get("present", 0)
             rows.append(
                 [
-                    self._place_label(place),
-                    place.cohort.priority_field.name,
+                    place.label,
+                    place.field,
                     expected,
                     present,
                     found.get("excused", 0),
@@ -531,8 +573,8 @@ class Figures:
             row = found.get(place.organisation_id, {})
             rows.append(
                 [
-                    self._place_label(place),
-                    place.cohort.priority_field.name,
+                    place.label,
+                    place.field,
                     row.get("count", 0),
                     minutes_to_hours(row.get("minutes")),
                 ]

@@ -52,4 +52,5 @@ urlpatterns = [
         views.programme_report,
         name="programme_report",
     ),
+    path("analysis/places/<int:pk>/listing/", views.listing, name="listing"),
 ]

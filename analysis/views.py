@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from applications import services as application_services
 from incubator.forms import message_of, put_errors_on
 from incubator.models import Cycle
 from incubator.permissions import staff_required
@@ -322,10 +323,8 @@ def dashboard(request, cycle_pk):
             "cycle": cycle,
             "cycles": selectors.staff_cycles(),
             "sections": programme_figures.sections(figures),
-            "capacity": selectors.capacity_change(cycle.pk),
             "progress": selectors.assessment_progress(cycle.pk),
             "states": selectors.recommendation_states(cycle.pk),
-            "feedback": selectors.feedback_figures(cycle.pk),
             "is_public": cycle.incubation_starts_on <= timezone.localdate(),
         },
     )
@@ -383,6 +382,25 @@ def programme_report(request, cycle_pk):
             "today": figures.today,
         },
     )
+
+
+@require_POST
+def listing(request, pk):
+    """The organisation's leader lists its name on the public results page, or not."""
+    place = get_object_or_404(selectors.places_for(request.user), pk=pk)
+    if not selectors.is_leader(request.user, place.organisation_id) or not place.application_id:
+        raise PermissionDenied
+    consent = bool(request.POST.get("consent"))
+    application_services.set_listing_consent(place.application, consent=consent, by=request.user)
+    if consent:
+        messages.success(
+            request, _("Your organisation's name is listed on the public results page.")
+        )
+    else:
+        messages.success(
+            request, _("Your organisation's name is no longer listed on the public results page.")
+        )
+    return redirect("cohorts:my_programme")
 
 
 # --- the public results page -----------------------------------------------------------

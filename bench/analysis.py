@@ -290,10 +290,8 @@ def _dashboard_over_sql(client, cycle, rounds):
 
     with CaptureQueriesContext(connection) as captured:
         figures.Figures(cycle).tables()
-        selectors.capacity_change(cycle.pk)
         selectors.assessment_progress(cycle.pk)
         selectors.recommendation_states(cycle.pk)
-        selectors.feedback_figures(cycle.pk)
     statements = [query["sql"] for query in captured.captured_queries]
 
     def bare():

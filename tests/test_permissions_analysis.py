@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from analysis import services
 from analysis.models import Assessment, Invitee, Recommendation
+from applications.models import Application
 from incubator.models import Cycle
 from mentoring import services as mentoring_services
 
@@ -125,6 +126,12 @@ CASES = {
         staff_only(200),
     ),
     "analysis:programme_report": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
+    "analysis:listing": (
+        "post",
+        lambda w: [w.place.pk],
+        {"consent": "1"},
+        its_people(403, owner=302),
+    ),
 }
 
 REDIRECTS = {
@@ -140,6 +147,12 @@ REDIRECTS = {
         to=_results,
         done=lambda w, role: Recommendation.objects.filter(
             pk=w.recommendation.pk, status="accepted"
+        ).exists(),
+    ),
+    "analysis:listing": Redirect(
+        to=lambda w, role: reverse("cohorts:my_programme"),
+        done=lambda w, role: Application.objects.filter(
+            cohort_membership__pk=w.place.pk, listing_consent=True
         ).exists(),
     ),
     "analysis:overview": Redirect(

@@ -449,3 +449,14 @@ def add_attachment(application, uploaded, *, by):
 def delete_attachment(attachment, *, by):
     _require_draft(_lock(attachment.application))
     delete_document(attachment)
+
+
+def set_listing_consent(application, *, consent, by):
+    """Whether the organisation's name may be listed on the programme's public results
+    page once it is admitted. Asked on the application form and changed later by the
+    organisation's leader (also after the decision); kept in the application's history."""
+    application = Application.objects.get(pk=application.pk)
+    application.listing_consent = bool(consent)
+    application._history_user = by
+    application.save(update_fields=["listing_consent", "updated_at"])
+    return application
