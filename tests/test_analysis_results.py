@@ -245,3 +245,43 @@ def test_the_consent_is_asked_on_the_application_form_and_optional(db, client, a
     from applications.services import missing_items
 
     assert missing_items(Application.objects.get(pk=application.pk)) == []
+
+
+def test_the_leader_lists_the_organisation_from_my_programme(world):
+    client = Client()
+    client.force_login(world.leaders["B"])
+    page = client.get(reverse("cohorts:my_programme")).content.decode()
+    assert "netiek publicēts" in page
+    url = reverse("analysis:listing", args=[world.places["B"].pk])
+    assert url in page
+    response = client.post(url, {"consent": "1"})
+    assert response.status_code == 302 and response.url == reverse("cohorts:my_programme")
+    application = Application.objects.get(pk=world.places["B"].application_id)
+    assert application.listing_consent is True
+    assert application.history.first().history_user == world.leaders["B"]
+    public_page = Client().get(reverse("analysis:public_cycle", args=[world.cycle.pk]))
+    assert "Biedrība “B kopiena”" in public_page.content.decode()
+    client.post(url, {"consent": ""})
+    assert Application.objects.get(pk=application.pk).listing_consent is False
+
+
+def test_a_member_who_is_not_the_leader_cannot_change_the_listing(world):
+    from incubator.models import Membership
+
+    from . import factories
+
+    colleague = factories.UserFactory(email="kolege@biedriba.lv")
+    Membership.objects.create(organisation=world.organisations["A"], user=colleague)
+    client = Client()
+    client.force_login(colleague)
+    response = client.post(reverse("analysis:listing", args=[world.places["A"].pk]), {})
+    assert response.status_code == 403
+    assert Application.objects.get(pk=world.places["A"].application_id).listing_consent is True
+
+
+def test_the_consent_shows_in_the_staff_application(world):
+    client = Client()
+    client.force_login(world.staff)
+    application = Application.objects.get(pk=world.places["A"].application_id)
+    page = client.get(reverse("applications:staff_detail", args=[application.pk])).content.decode()
+    assert "Piekrišana publicēšanai publiskajā rezultātu lapā" in page
