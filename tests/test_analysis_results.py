@@ -285,3 +285,11 @@ def test_the_consent_shows_in_the_staff_application(world):
     application = Application.objects.get(pk=world.places["A"].application_id)
     page = client.get(reverse("applications:staff_detail", args=[application.pk])).content.decode()
     assert "Piekrišana publicēšanai publiskajā rezultātu lapā" in page
+
+
+def test_names_in_the_tables_are_escaped(staff_client, world):
+    from incubator.models import Organisation
+
+    Organisation.objects.filter(pk=world.organisations["A"].pk).update(name="A <b>kopiena</b>")
+    page = staff_client.get(reverse("analysis:dashboard", args=[world.cycle.pk])).content.decode()
+    assert "A &lt;b&gt;kopiena&lt;/b&gt;" in page and "<b>kopiena</b>" not in page
