@@ -456,6 +456,8 @@ def set_listing_consent(application, *, consent, by):
     page once it is admitted. Asked on the application form and changed later by the
     organisation's leader (also after the decision); kept in the application's history."""
     application = Application.objects.get(pk=application.pk)
+    if application.listing_consent == bool(consent):
+        return application  # unchanged: no new line in its history
     application.listing_consent = bool(consent)
     application._history_user = by
     application.save(update_fields=["listing_consent", "updated_at"])
