@@ -12,9 +12,10 @@ class AnalysisConfig(AppConfig):
         from incubator.notifications import reminders as engine
         from mentoring.selectors import matching
 
-        from . import needs, receivers, reminders, sections
+        from . import listing, needs, receivers, reminders, sections
 
         sections.register()
+        listing.register()
         receivers.connect()
         matching.register_needs(needs.assessment_needs)
         engine.register(reminders.AssessmentReminders())

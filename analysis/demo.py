@@ -184,6 +184,20 @@ def _feedback(places, cycle):
         )
 
 
+def _listing(places, by):
+    """Most organisations (not all) agreed to be named on the public results page:
+    every fifth did not."""
+    from applications import services as application_services
+
+    for index, place in enumerate(places):
+        if place.application_id is None:
+            continue
+        leader = place.organisation.memberships.order_by("-role", "created_at").first()
+        application_services.set_listing_consent(
+            place.application, consent=index % 5 != 4, by=leader.user if leader else by
+        )
+
+
 def seed(demo):
     for cycle in Cycle.objects.filter(instruments__isnull=True):
         services.ensure_instrument(cycle)
@@ -231,6 +245,7 @@ def seed(demo):
             _recommend(place, by, leader, index, staff=demo.staff if index < 3 else None)
         made += 1
     _feedback(places, cycle)
+    _listing(places, demo.staff)
     demo.log.append(
         f"Analysis: {len(places)} baselines in the pilot cycle ({made} answered now), "
         f"{Recommendation.objects.filter(cycle=cycle).count()} recommendations"

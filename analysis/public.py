@@ -2,11 +2,12 @@
 figure that stands for fewer than ``MIN_ORGANISATIONS`` organisations (it could point
 at one). Every figure is counted in the database, in a fixed number of queries."""
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from applications.models import Application, Criterion
 from cohorts.models import CohortMembership
+from funding.bids.models import Bid, BidStatusChange
 from incubator.models import Cycle, PriorityField
 from mentoring.models import Consultation
 from mentoring.selectors.pages import minutes_to_hours
@@ -51,6 +52,39 @@ def _fields(cycle):
     return rows
 
 
+def listed(cycle):
+    """The cycle's organisations whose application consented to their name being
+    listed here (those that left are not), by field and name."""
+    return list(
+        CohortMembership.objects.filter(cycle=cycle, application__listing_consent=True)
+        .exclude(status=CohortMembership.Status.LEFT)
+        .select_related("organisation", "cohort__priority_field")
+        .order_by("cohort__priority_field__order", "organisation__name")
+    )
+
+
+def bids(cycle):
+    """Bids submitted and awarded and the EUR raised, each shown only when it stands
+    for enough organisations. One query."""
+    submitted = Q(
+        Exists(BidStatusChange.objects.filter(bid=OuterRef("pk"), to_status=Bid.Status.SUBMITTED))
+    )
+    awarded = Q(status=Bid.Status.AWARDED)
+    found = Bid.objects.filter(place__cycle=cycle).aggregate(
+        submitted=Count("pk", filter=submitted),
+        submitting=Count("place", filter=submitted, distinct=True),
+        awarded=Count("pk", filter=awarded),
+        winning=Count("place", filter=awarded, distinct=True),
+        raised=Sum("amount_awarded", filter=awarded),
+    )
+    enough_awarded = shown(found["winning"]) is not None
+    return {
+        "submitted": found["submitted"] if shown(found["submitting"]) else None,
+        "awarded": found["awarded"] if enough_awarded else None,
+        "raised": found["raised"] if enough_awarded else None,
+    }
+
+
 def figures(cycle):
     organisations = (
         CohortMembership.objects.filter(cycle=cycle)
@@ -83,6 +117,8 @@ def figures(cycle):
         if shown(recommendations["organisations"]) and recommendations["total"]
         else None,
         "capacity": capacity,
+        "bids": bids(cycle),
+        "listed": listed(cycle),
         "satisfaction": round(float(satisfaction["overall"]), 1)
         if shown(satisfaction["count"])
         else None,

@@ -48,4 +48,20 @@ urlpatterns = [
         views.export_xlsx,
         name="export_xlsx",
     ),
+    path(
+        "analysis/staff/cycles/<int:cycle_pk>/results/<slug:table>.csv",
+        views.results_csv,
+        name="results_csv",
+    ),
+    path(
+        "analysis/staff/cycles/<int:cycle_pk>/results/<slug:table>.xlsx",
+        views.results_xlsx,
+        name="results_xlsx",
+    ),
+    path(
+        "analysis/staff/cycles/<int:cycle_pk>/report/",
+        views.programme_report,
+        name="programme_report",
+    ),
+    path("analysis/places/<int:pk>/listing/", views.listing, name="listing"),
 ]

@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from applications import services as application_services
 from incubator.forms import message_of, put_errors_on
 from incubator.models import Cycle
 from incubator.permissions import staff_required
 
-from . import exports, follow_up, selectors, services
+from . import exports, follow_up, results_exports, selectors, services
+from . import figures as programme_figures
 from . import public as public_results
 from .forms import (
     ActionItemForm,
@@ -353,16 +355,16 @@ def dashboard(request, cycle_pk):
     scores, baseline to end), how far the assessments are, what became of the
     recommendations. Every figure is a table; the change is exportable."""
     cycle = get_object_or_404(Cycle, pk=cycle_pk)
+    figures = programme_figures.Figures(cycle)
     return render(
         request,
         "analysis/staff/dashboard.html",
         {
             "cycle": cycle,
             "cycles": selectors.staff_cycles(),
-            "capacity": selectors.capacity_change(cycle.pk),
+            "sections": programme_figures.sections(figures),
             "progress": selectors.assessment_progress(cycle.pk),
             "states": selectors.recommendation_states(cycle.pk),
-            "feedback": selectors.feedback_figures(cycle.pk),
             "is_public": cycle.incubation_starts_on <= timezone.localdate(),
         },
     )
@@ -378,6 +380,67 @@ def export_csv(request, cycle_pk):
 @require_GET
 def export_xlsx(request, cycle_pk):
     return exports.as_xlsx(get_object_or_404(Cycle, pk=cycle_pk))
+
+
+def _results_table(cycle_pk, table):
+    cycle = get_object_or_404(Cycle, pk=cycle_pk)
+    try:
+        return cycle, programme_figures.Figures(cycle).table(table.replace("-", "_"))
+    except KeyError:
+        raise Http404 from None
+
+
+@staff_required
+@require_GET
+def results_csv(request, cycle_pk, table):
+    """One table of the results dashboard as CSV."""
+    return results_exports.as_csv(*_results_table(cycle_pk, table))
+
+
+@staff_required
+@require_GET
+def results_xlsx(request, cycle_pk, table):
+    """One table of the results dashboard as XLSX."""
+    return results_exports.as_xlsx(*_results_table(cycle_pk, table))
+
+
+@staff_required
+@require_GET
+def programme_report(request, cycle_pk):
+    """The end-of-cycle programme report for the funder: the dashboard's figures and
+    charts as a document to print or save as PDF (A4)."""
+    cycle = get_object_or_404(Cycle, pk=cycle_pk)
+    figures = programme_figures.Figures(cycle)
+    return render(
+        request,
+        "analysis/staff/programme_report.html",
+        {
+            "cycle": cycle,
+            "sections": programme_figures.sections(figures),
+            "headline": programme_figures.headline(figures),
+            "ended": figures.ended,
+            "today": figures.today,
+        },
+    )
+
+
+@require_POST
+def listing(request, pk):
+    """The organisation's leader lists its name on the public results page, or not."""
+    place = get_object_or_404(selectors.places_for(request.user), pk=pk)
+    if not selectors.is_leader(request.user, place.organisation_id) or not place.application_id:
+        raise PermissionDenied
+    consent = bool(request.POST.get("consent"))
+    application_services.set_listing_consent(place.application, consent=consent, by=request.user)
+    if consent:
+        messages.success(
+            request, _("Your organisation's name is listed on the public results page.")
+        )
+    else:
+        messages.success(
+            request, _("Your organisation's name is no longer listed on the public results page.")
+        )
+    return redirect("cohorts:my_programme")
 
 
 # --- the public results page -----------------------------------------------------------

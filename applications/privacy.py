@@ -67,6 +67,7 @@ def _application(application, archive):
         **{field: getattr(application, field) for field in ANSWERS},
         "meeting_availability": application.meeting_availability,
         "data_consent": application.data_consent,
+        "listing_consent": application.listing_consent,
         "created_at": application.created_at,
         "submitted_at": application.submitted_at,
         "attachments": [

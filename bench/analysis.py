@@ -12,13 +12,17 @@ Figures:
     analysis_results_over_figures   the results page's time over its figures' queries alone
     results_queries_10              queries of the results dashboard, 10 organisations
     results_queries_1000            the same with 1,000 (must be equal)
+    results_public_queries_10       queries of the public results page, 10 organisations
+    results_public_queries_1000     the same with 1,000 (must be equal)
     results_page_over_sql           the dashboard's time over the bare SQL of its figures,
                                     at 1,000 organisations (target: at most 2)
 
 ``grow`` is also what the query-count tests use.
 """
 
+import datetime
 import time
+from decimal import Decimal
 
 from django.db import connection
 from django.test import Client
@@ -104,6 +108,137 @@ def grow(cycle, field, staff, *, organisations, recommendations=2, end=True):
     return new
 
 
+def add_programme(cycle, organisations, staff):
+    """Gives ``organisations`` (taking part in ``cycle``) the rest of a programme's
+    record: a submitted and admitted application (most consenting to be listed), three
+    joint meetings held with their attendance, two consultations held and logged, a
+    submitted bid (every third awarded) and end-of-cycle feedback. Bulk inserts."""
+    from analysis.models import Feedback
+    from applications.models import Application
+    from bench.mentoring import _profiles
+    from cohorts.models import Attendance, CohortMembership, JointMeeting
+    from funding.bids.models import Bid, BidStatusChange
+    from incubator.models import Membership
+    from mentoring.models import Consultation, ConsultationLog
+
+    now = timezone.now()
+    places = {
+        p.organisation_id: p
+        for p in CohortMembership.objects.filter(cycle=cycle, organisation__in=organisations)
+    }
+    applications = Application.objects.bulk_create(
+        [
+            Application(
+                cycle=cycle,
+                organisation=o,
+                priority_field=o.priority_field,
+                status="admitted",
+                submitted_at=now - datetime.timedelta(days=60),
+                decision_published_at=now - datetime.timedelta(days=45),
+                published_decision="admitted",
+                data_consent=True,
+                listing_consent=i % 5 != 0,
+            )
+            for i, o in enumerate(organisations)
+        ]
+    )
+    for application in applications:
+        places[application.organisation_id].application = application
+    CohortMembership.objects.bulk_update(places.values(), ["application"])
+    meetings = list(JointMeeting.objects.filter(cycle=cycle, cohort__isnull=True))
+    if not meetings:
+        meetings = JointMeeting.objects.bulk_create(
+            [
+                JointMeeting(
+                    cycle=cycle,
+                    title=f"Kopīgā tikšanās {n}",
+                    place="Liepāja",
+                    starts_at=now - datetime.timedelta(days=30 - 10 * n),
+                    ends_at=now - datetime.timedelta(days=30 - 10 * n, hours=-3),
+                    created_by=staff,
+                )
+                for n in range(3)
+            ]
+        )
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                meeting=m,
+                organisation=o,
+                status=("present", "present", "excused", "absent")[(i + n) % 4],
+                people=1 + i % 2 if (i + n) % 4 < 2 else 0,
+                recorded_by=staff,
+            )
+            for i, o in enumerate(organisations)
+            for n, m in enumerate(meetings)
+        ]
+    )
+    mentors = _profiles(max(1, len(organisations) // 5))
+    # One after another (90 minutes apart): no mentor's consultations overlap.
+    first = now - datetime.timedelta(days=160)
+    consultations = Consultation.objects.bulk_create(
+        [
+            Consultation(
+                cycle=cycle,
+                organisation=o,
+                mentor=mentors[i % len(mentors)],
+                starts_at=first + datetime.timedelta(minutes=90 * (2 * i + n)),
+                ends_at=first + datetime.timedelta(minutes=90 * (2 * i + n) + 60),
+                mode="online",
+                status="held",
+                booked_by=staff,
+            )
+            for i, o in enumerate(organisations)
+            for n in range(2)
+        ]
+    )
+    ConsultationLog.objects.bulk_create(
+        [
+            ConsultationLog(consultation=c, outcome="held", minutes=45 + 15 * (i % 3))
+            for i, c in enumerate(consultations)
+        ]
+    )
+    bids = Bid.objects.bulk_create(
+        [
+            Bid(
+                place=places[o.pk],
+                funder="Pašvaldība",
+                title=f"Projekts {i}",
+                amount_requested=Decimal(2000 + 500 * (i % 4)),
+                status="awarded" if i % 3 == 0 else "submitted",
+                amount_awarded=Decimal(1500 + 500 * (i % 4)) if i % 3 == 0 else None,
+                created_by=staff,
+            )
+            for i, o in enumerate(organisations)
+        ]
+    )
+    BidStatusChange.objects.bulk_create(
+        [BidStatusChange(bid=b, from_status="drafting", to_status="submitted") for b in bids]
+    )
+    leaders = dict(
+        Membership.objects.filter(organisation__in=organisations, role="leader").values_list(
+            "organisation_id", "user_id"
+        )
+    )
+    Feedback.objects.bulk_create(
+        [
+            Feedback(
+                cycle=cycle,
+                organisation=o,
+                analysis=3 + i % 3,
+                consultations=4 + i % 2,
+                meetings=2 + i % 4,
+                funding_help=3 + i % 3,
+                overall=4 + i % 2,
+                comment="Noderīgi." if i % 4 == 0 else "",
+                anonymous=i % 8 == 0,
+                given_by_id=leaders.get(o.pk),
+            )
+            for i, o in enumerate(organisations)
+        ]
+    )
+
+
 def _queries(client, url):
     client.get(url)  # warm up
     with CaptureQueriesContext(connection) as queries:
@@ -128,7 +263,7 @@ def measure(report, field, staff):
     largest = scaled(1000, 100)
     for count in (10, largest):
         cycle = _cycle()
-        grow(cycle, field, staff, organisations=count)
+        add_programme(cycle, grow(cycle, field, staff, organisations=count), staff)
         place = CohortMembership.objects.filter(cycle=cycle).first()
         size = count
         report(
@@ -139,6 +274,8 @@ def measure(report, field, staff):
         report(f"analysis_results_queries_{size}", _queries(client, results))
         dashboard = reverse("analysis:dashboard", args=[cycle.pk])
         report(f"results_queries_{size}", _queries(client, dashboard))
+        public = reverse("analysis:public_cycle", args=[cycle.pk])
+        report(f"results_public_queries_{size}", _queries(client, public))
     rounds = scaled(20, 3)
     page = _timed(lambda: client.get(results), rounds)
     sql = _timed(lambda: selectors.results(place), rounds)
@@ -149,10 +286,10 @@ def measure(report, field, staff):
 def _dashboard_over_sql(client, cycle, rounds):
     """The dashboard's time over the time of the SQL its figures run, captured from
     the selectors and run again bare."""
-    from analysis import selectors
+    from analysis import figures, selectors
 
     with CaptureQueriesContext(connection) as captured:
-        selectors.capacity_change(cycle.pk)
+        figures.Figures(cycle).tables()
         selectors.assessment_progress(cycle.pk)
         selectors.recommendation_states(cycle.pk)
     statements = [query["sql"] for query in captured.captured_queries]

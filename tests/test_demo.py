@@ -195,6 +195,26 @@ def test_the_demo_pilot_has_its_analysis(db, demo):
     assert mine.filter(expertise__isnull=False).exists()
 
 
+def test_the_demo_pilot_has_believable_programme_results(db, demo, client):
+    from analysis import public
+    from analysis.figures import Figures
+    from applications.models import Application
+    from incubator.models import Cycle
+
+    pilot = Cycle.objects.get(name__contains="pilot")
+    consenting = Application.objects.filter(cycle=pilot, cohort_membership__isnull=False)
+    assert 6 <= consenting.filter(listing_consent=True).count() < consenting.count()
+    tables = Figures(pilot).tables()
+    assert tables["funnel"].total[3] == 11
+    assert tables["attendance_meetings"].rows and tables["hours_mentors"].rows
+    assert tables["bids"].total[3] >= 1 and tables["satisfaction"].extra["count"] == 9
+    figures = public.figures(pilot)
+    assert figures["satisfaction"] and figures["hours"]
+    assert len(figures["listed"]) == consenting.filter(listing_consent=True).count()
+    page = client.get(f"/results/{pilot.pk}/").content.decode()
+    assert all(p.organisation.name in page for p in figures["listed"])
+
+
 class _Forms(HTMLParser):
     """The POST forms of a page: their action and their fields (hidden ones with
     the value the page gave them); and the choices of its filter (GET) forms, as

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from analysis import services
 from analysis.models import Assessment, Invitee, Recommendation
+from applications.models import Application
 from incubator.models import Cycle
 from mentoring import services as mentoring_services
 
@@ -150,6 +151,20 @@ CASES = {
     "analysis:dashboard": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
     "analysis:export_csv": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
     "analysis:export_xlsx": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
+    "analysis:results_csv": ("get", lambda w: [w.place.cycle_id, "funnel"], None, staff_only(200)),
+    "analysis:results_xlsx": (
+        "get",
+        lambda w: [w.place.cycle_id, "hours-mentors"],
+        None,
+        staff_only(200),
+    ),
+    "analysis:programme_report": ("get", lambda w: [w.place.cycle_id], None, staff_only(200)),
+    "analysis:listing": (
+        "post",
+        lambda w: [w.place.pk],
+        {"consent": "1"},
+        its_people(403, owner=302),
+    ),
 }
 
 REDIRECTS = {
@@ -177,6 +192,12 @@ REDIRECTS = {
         to=lambda w, role: _results(w) + f"#recommendation-{w.recommendation.pk}",
         done=lambda w, role: Recommendation.objects.filter(
             pk=w.recommendation.pk, funding_calls=w.call.pk
+        ).exists(),
+    ),
+    "analysis:listing": Redirect(
+        to=lambda w, role: reverse("cohorts:my_programme"),
+        done=lambda w, role: Application.objects.filter(
+            cohort_membership__pk=w.place.pk, listing_consent=True
         ).exists(),
     ),
     "analysis:overview": Redirect(

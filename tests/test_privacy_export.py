@@ -83,6 +83,8 @@ def test_the_copy_holds_profile_organisations_applications_reviews_and_more(
     assert set(applications) == {person.admitted.pk, person.draft.pk, person.submitted.pk}
     assert applications[person.draft.pk]["motivation"] == "Vēlamies augt."
     assert applications[person.admitted.pk]["status"] == "admitted"
+    # Whether the organisation agreed to be named on the public results page.
+    assert applications[person.admitted.pk]["listing_consent"] is False
     files = applications[person.submitted.pk]["attachments"]
     assert [f["name"] for f in files] == ["statuti.pdf", "logo.png"]
     assert archive.read(files[0]["file"]) == PDF

@@ -34,11 +34,19 @@ class ApplicationForm(forms.ModelForm):
                 "I agree that the personal data in this application is processed to "
                 "evaluate it and to run the incubation programme."
             ),
+            "listing_consent": _(
+                "We agree that our organisation's name is listed on the public results "
+                "page if admitted."
+            ),
         }
         help_texts = {
             "participants": _("Names, roles and how much time each can give."),
             "project_idea": _("A few sentences are enough: the problem, the idea, who benefits."),
             "data_consent": notice.link(),
+            "listing_consent": _(
+                "Optional. Only the name is shown, with the programme's figures as a whole; "
+                "the organisation's leader can change this later on My programme."
+            ),
         }
         widgets = {
             "motivation": forms.Textarea(attrs={"rows": 4}),

@@ -72,6 +72,11 @@ class Application(models.Model):
     data_consent = models.BooleanField(
         _("consent to the processing of personal data"), default=False
     )
+    # Optional: whether the organisation's name may be listed on the public results
+    # page once it is admitted (analysis/public.py lists only these).
+    listing_consent = models.BooleanField(
+        _("consent to be listed on the public results page"), default=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

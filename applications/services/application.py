@@ -31,8 +31,10 @@ DRAFT_FIELDS = [
     "participants",
     "meeting_availability",
     "data_consent",
+    "listing_consent",
 ]
-REQUIRED_TO_SUBMIT = DRAFT_FIELDS
+# Being listed on the public results page is optional.
+REQUIRED_TO_SUBMIT = [name for name in DRAFT_FIELDS if name != "listing_consent"]
 
 
 def _moment(value):
@@ -447,3 +449,16 @@ def add_attachment(application, uploaded, *, by):
 def delete_attachment(attachment, *, by):
     _require_draft(_lock(attachment.application))
     delete_document(attachment)
+
+
+def set_listing_consent(application, *, consent, by):
+    """Whether the organisation's name may be listed on the programme's public results
+    page once it is admitted. Asked on the application form and changed later by the
+    organisation's leader (also after the decision); kept in the application's history."""
+    application = Application.objects.get(pk=application.pk)
+    if application.listing_consent == bool(consent):
+        return application  # unchanged: no new line in its history
+    application.listing_consent = bool(consent)
+    application._history_user = by
+    application.save(update_fields=["listing_consent", "updated_at"])
+    return application

@@ -4,7 +4,8 @@
    <canvas data-chart="places-chart-data" role="img" aria-label="…"></canvas>
 
    The JSON holds {"labels": [...], "series": [{"label": ..., "data": [...],
-   "tone": "filled" | "remaining" | a status}], "horizontal": true, "stacked": true}.
+   "tone": "filled" | "remaining" | a status}], "horizontal": true, "stacked": true,
+   "max": 4} (max: the value axis's end, for a scale such as 1–4).
    Every chart repeats figures that the page also gives as a table or text, so the
    canvas is an image with a label, and nothing is lost without JavaScript. */
 (function () {
@@ -18,7 +19,16 @@
     admitted: "#198754",
     waitlisted: "#fd7e14",
     rejected: "#dc3545",
-    withdrawn: "#6c757d"
+    withdrawn: "#6c757d",
+    eligible: "#0dcaf0",
+    completed: "#20c997",
+    present: "#198754",
+    excused: "#fd7e14",
+    absent: "#dc3545",
+    baseline: "#adb5bd",
+    end: "#0a58ca",
+    requested: "#6c757d",
+    awarded: "#198754"
   };
   var OTHERS = ["#6f42c1", "#20c997", "#0dcaf0", "#ffc107"];
 
@@ -32,6 +42,11 @@
     }
     var figures = JSON.parse(source.textContent);
     canvas.dataset.drawn = "1";
+    var values = { stacked: !!figures.stacked, beginAtZero: true, ticks: { precision: 0 } };
+    var labels = { stacked: !!figures.stacked, beginAtZero: true, ticks: { precision: 0 } };
+    if (figures.max) {
+      values.max = figures.max;
+    }
     new window.Chart(canvas, {
       type: "bar",
       data: {
@@ -55,10 +70,7 @@
           legend: { position: "bottom", labels: { boxWidth: 12, font: { size: 11 } } },
           tooltip: { enabled: true }
         },
-        scales: {
-          x: { stacked: !!figures.stacked, beginAtZero: true, ticks: { precision: 0 } },
-          y: { stacked: !!figures.stacked, beginAtZero: true, ticks: { precision: 0 } }
-        }
+        scales: figures.horizontal ? { x: values, y: labels } : { x: labels, y: values }
       }
     });
   }

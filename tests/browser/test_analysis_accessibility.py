@@ -62,6 +62,7 @@ def analysed(transactional_db, priority_fields, expertise_tags):
             lambda place, baseline: [
                 reverse("analysis:cycle", args=[place.cycle_id]),
                 reverse("analysis:dashboard", args=[place.cycle_id]),
+                reverse("analysis:programme_report", args=[place.cycle_id]),
             ],
         ),
         (None, lambda place, baseline: [reverse("analysis:public")]),
