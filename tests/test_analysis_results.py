@@ -188,7 +188,7 @@ def test_the_programme_report_reads_as_a_document(staff_client, world):
     assert response.status_code == 200
     assert "Starpposma pārskats par programmu" in page
     assert "Inkubators 2027" in page
-    assert "6 organizācijas pieteicās" in page
+    assert "Ciklam pieteicās 6 organizācijas" in page
     assert "data-print" in page
     assert "css/results.css" in page
     # The funder's copy names nobody who gave feedback, and has no export buttons.

@@ -48,7 +48,7 @@ def test_staff_read_the_results_and_a_visitor_the_public_page(page, csp_violatio
 
     page.get_by_role("link", name="Programmas pārskats finansētājam").click()
     expect(page.get_by_role("heading", name="Starpposma pārskats par programmu")).to_be_visible()
-    expect(page.get_by_text("6 organizācijas pieteicās ciklam")).to_be_visible()
+    expect(page.get_by_text("Ciklam pieteicās 6 organizācijas")).to_be_visible()
     expect(page.get_by_role("heading", name="5. Piesaistītais finansējums")).to_be_visible()
     page.get_by_role("button", name="Drukāt vai saglabāt kā PDF").click()
     assert page.evaluate("window.printed") is True
