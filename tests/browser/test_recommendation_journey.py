@@ -119,6 +119,6 @@ def test_the_mentor_turns_recommendations_into_work_and_the_participant_prints_t
         expect(page.get_by_role("heading", name=re.compile(section))).to_be_visible()
     expect(page.locator("article.report")).to_contain_text("Uzrakstīt teikumu un saskaņot valdē")
     expect(page.locator("article.report")).to_contain_text("Pieņemts")
-    page.get_by_role("button", name="Drukāt vai saglabāt PDF").click()
+    page.get_by_role("button", name="Drukāt vai saglabāt kā PDF").click()
     assert page.evaluate("window.printed") is True
     assert csp_violations == []
