@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from incubator.admin_widgets import RelationFieldsMixin
+
 from . import services
 from .models import (
     AgreedScore,
@@ -54,21 +56,21 @@ class NotFrozenForm(forms.ModelForm):
         return cleaned
 
 
-class AreaInline(admin.TabularInline):
+class AreaInline(RelationFieldsMixin, admin.TabularInline):
     model = Area
     form = NotFrozenForm
     extra = 0
     show_change_link = True
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(RelationFieldsMixin, admin.StackedInline):
     model = Question
     form = NotFrozenForm
     extra = 0
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(admin.ModelAdmin):
+class InstrumentAdmin(RelationFieldsMixin, admin.ModelAdmin):
     list_display = ["cycle", "version", "frozen", "created_at"]
     list_filter = ["cycle"]
     search_fields = ["cycle__name"]
@@ -87,7 +89,7 @@ class InstrumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(RelationFieldsMixin, admin.ModelAdmin):
     form = NotFrozenForm
     list_display = ["name_lv", "name_en", "code", "instrument", "order"]
     list_filter = ["instrument__cycle"]
@@ -97,7 +99,7 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(RelationFieldsMixin, admin.ModelAdmin):
     form = NotFrozenForm
     list_display = ["text_lv", "area", "order"]
     list_filter = ["area__instrument__cycle", "area__code"]
@@ -105,20 +107,20 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(RelationFieldsMixin, admin.ModelAdmin):
     list_display = ["organisation", "cycle", "kind", "instrument", "opened_at", "agreed_at"]
     list_filter = ["cycle", "kind"]
     search_fields = ["organisation__name"]
     raw_id_fields = ["organisation", "instrument"]
 
 
-class AnswerInline(ShownOnly, admin.TabularInline):
+class AnswerInline(RelationFieldsMixin, ShownOnly, admin.TabularInline):
     model = Answer
     extra = 0
 
 
 @admin.register(Response)
-class ResponseAdmin(ShownOnly, admin.ModelAdmin):
+class ResponseAdmin(RelationFieldsMixin, ShownOnly, admin.ModelAdmin):
     list_display = ["respondent", "assessment", "started_at", "submitted_at"]
     list_filter = ["assessment__cycle", "assessment__kind"]
     search_fields = ["respondent__email", "assessment__organisation__name"]
@@ -126,28 +128,28 @@ class ResponseAdmin(ShownOnly, admin.ModelAdmin):
 
 
 @admin.register(Invitee)
-class InviteeAdmin(ShownOnly, admin.ModelAdmin):
+class InviteeAdmin(RelationFieldsMixin, ShownOnly, admin.ModelAdmin):
     list_display = ["email", "assessment", "invited_at"]
     list_filter = ["assessment__cycle"]
     search_fields = ["email", "assessment__organisation__name"]
 
 
 @admin.register(AgreedScore)
-class AgreedScoreAdmin(ShownOnly, SimpleHistoryAdmin):
+class AgreedScoreAdmin(RelationFieldsMixin, ShownOnly, SimpleHistoryAdmin):
     list_display = ["assessment", "question", "score", "recorded_by", "recorded_at"]
     list_filter = ["assessment__cycle", "assessment__kind", "score"]
     search_fields = ["assessment__organisation__name", "comment"]
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ShownOnly, SimpleHistoryAdmin):
+class RecommendationAdmin(RelationFieldsMixin, ShownOnly, SimpleHistoryAdmin):
     list_display = ["organisation", "cycle", "subject", "priority", "status", "created_at"]
     list_filter = ["cycle", "status", "priority", "topic", "expertise"]
     search_fields = ["organisation__name", "text"]
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(ShownOnly, admin.ModelAdmin):
+class FeedbackAdmin(RelationFieldsMixin, ShownOnly, admin.ModelAdmin):
     list_display = ["organisation", "cycle", "overall", "anonymous", "given_at"]
     list_filter = ["cycle", "overall", "anonymous"]
     search_fields = ["organisation__name", "comment"]
