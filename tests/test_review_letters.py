@@ -165,7 +165,15 @@ def test_staff_read_the_letters_then_send_them_from_the_pages(
         response = client.post(send, data, follow=True)
         client.post(send, data, follow=True)  # a second click: nothing new
     assert "ceļā" in response.content.decode()
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == [applicant.email]
+    assert [email.to for email in Email.objects.filter(key__contains=":letter:")] == [
+        applicant.email
+    ]
+    # Admitted, the organisation is also told that its baseline self-assessment is open.
+    to_applicant = Email.objects.filter(to=applicant.email)
+    assert sorted(email.key.split(":")[0] for email in to_applicant) == [
+        "application",
+        "assessment",
+    ]
 
     client.force_login(applicant)
     dashboard = client.get(reverse("applications:dashboard")).content.decode()
