@@ -48,7 +48,7 @@ def dashboard_organisations(user):
                 ),
             )
         )
-        .annotate(attachment_count=Count("attachments"))
+        .annotate(attachment_count=attachment_count())
     )
     return organisations_for(user).prefetch_related(
         Prefetch("applications", queryset=applications.order_by("-cycle__call_opens_at"))
