@@ -49,14 +49,18 @@ def programme(user, places, now):
     # One query for the consultations ahead (scheduled, not yet over; soonest first)
     # and those behind it (held, logged, or waiting for their log; latest first):
     # each of those opens its log, to confirm and rate it, or to read it again.
+    # Their cycle and organisation are the place's, not read again.
+    place_of = {(place.cycle_id, place.organisation_id): place for place in places}
     past = []
     for consultation in (
         Consultation.objects.filter(_in_pairs(pairs))
         .exclude(status=Consultation.Status.CANCELLED)
-        .select_related(*CONSULTATION_RELATED, "log")
+        .select_related("mentor__user", "topic", "log")
         .order_by("starts_at", "pk")
     ):
         pair = (consultation.cycle_id, consultation.organisation_id)
+        consultation.cycle = place_of[pair].cycle
+        consultation.organisation = place_of[pair].organisation
         if consultation.status == Consultation.Status.SCHEDULED and consultation.ends_at > now:
             by_pair[pair]["upcoming"].append(consultation)
         else:

@@ -80,6 +80,7 @@ def _peers(places):
             cohort_id__in={p.cohort_id for p in places}, status__in=VISIBLE
         )
         .select_related("organisation")
+        .only("cohort_id", "organisation__name")
         .order_by("organisation__name")
     ):
         peers.setdefault(peer.cohort_id, []).append(peer.organisation)
