@@ -135,6 +135,16 @@ if _SQLITE:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# With a shared cache (Redis in production), a signed-in request reads its session from
+# the cache instead of the database; sessions are still written to the database, so a
+# cache restart signs no one out. Not with the per-process default: a session ended in
+# one worker would live on in another's memory.
+_SHARED_CACHE = "locmem" not in CACHES["default"]["BACKEND"]
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if _SHARED_CACHE
+    else "django.contrib.sessions.backends.db"
+)
 
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Uploaded files are never served by URL: every download goes through a view

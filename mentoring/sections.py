@@ -46,26 +46,27 @@ def programme(user, places, now):
         by_pair[(assignment.cycle_id, assignment.organisation_id)]["mentors"].append(
             assignment.mentor
         )
-    for consultation in (
-        Consultation.objects.filter(
-            _in_pairs(pairs), status=Consultation.Status.SCHEDULED, ends_at__gt=now
-        )
-        .select_related(*CONSULTATION_RELATED)
-        .order_by("starts_at")
-    ):
-        by_pair[(consultation.cycle_id, consultation.organisation_id)]["upcoming"].append(
-            consultation
-        )
-    # The consultations behind it (held, logged, or waiting for their log), latest
-    # first: each opens its log, to confirm and rate it, or to read it again.
+    # One query for the consultations ahead (scheduled, not yet over; soonest first)
+    # and those behind it (held, logged, or waiting for their log; latest first):
+    # each of those opens its log, to confirm and rate it, or to read it again.
+    # Their cycle and organisation are the place's, not read again.
+    place_of = {(place.cycle_id, place.organisation_id): place for place in places}
+    past = []
     for consultation in (
         Consultation.objects.filter(_in_pairs(pairs))
         .exclude(status=Consultation.Status.CANCELLED)
-        .filter(~Q(status=Consultation.Status.SCHEDULED) | Q(ends_at__lte=now))
-        .select_related(*CONSULTATION_RELATED, "log")
-        .order_by("-starts_at")
+        .select_related("mentor__user", "topic", "log")
+        .order_by("starts_at", "pk")
     ):
-        by_pair[(consultation.cycle_id, consultation.organisation_id)]["past"].append(consultation)
+        pair = (consultation.cycle_id, consultation.organisation_id)
+        consultation.cycle = place_of[pair].cycle
+        consultation.organisation = place_of[pair].organisation
+        if consultation.status == Consultation.Status.SCHEDULED and consultation.ends_at > now:
+            by_pair[pair]["upcoming"].append(consultation)
+        else:
+            past.append((pair, consultation))
+    for pair, consultation in reversed(past):
+        by_pair[pair]["past"].append(consultation)
     for item in ActionItem.objects.filter(
         _in_pairs(pairs, "consultation__"),
         owner=ActionItem.Owner.ORGANISATION,

@@ -136,6 +136,30 @@ def test_staff_move_from_the_cohort_page(client, place, staff, youth):
     assert place.cohort == other
 
 
+def test_the_cohort_page_writes_out_each_rows_forms_as_their_views_read_them(
+    client, place, staff, youth
+):
+    """Each organisation's forms on the cohort page: the move offers the cycle's other
+    cohorts (not its own) under the name the move view reads; the status form shows
+    its status and reason; and what the page offers, posted back, moves it."""
+    other = Cohort.objects.create(cycle=place.cycle, priority_field=youth)
+    CohortMembership.objects.filter(pk=place.pk).update(reason="Pārcelšanās <uz> Rīgu")
+    client.force_login(staff)
+    page = client.get(reverse("cohorts:cohort_detail", args=[place.cohort_id])).content.decode()
+    move = re.search(rf'<select name="move{place.pk}-cohort".*?</select>', page, re.S).group()
+    offered = re.findall(r'<option value="(\d+)"', move)
+    assert offered == [str(other.pk)]
+    status = re.search(rf'<select name="status{place.pk}-status".*?</select>', page, re.S).group()
+    assert re.search(r'<option value="active" selected>', status)
+    assert "Pārcelšanās &lt;uz&gt; Rīgu</textarea>" in page
+    response = client.post(
+        reverse("cohorts:membership_move", args=[place.pk]), {f"move{place.pk}-cohort": offered[0]}
+    )
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert place.cohort == other
+
+
 def test_the_cohort_page_lists_members_with_their_contact_people(client, place, applicant, staff):
     client.force_login(staff)
     page = client.get(reverse("cohorts:cohort_detail", args=[place.cohort_id])).content.decode()

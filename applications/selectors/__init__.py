@@ -2,6 +2,7 @@
 
 from .application import (
     applications_for,
+    count_filtered,
     counts_by_field_and_status,
     dashboard_organisations,
     offers_for,
@@ -56,6 +57,7 @@ __all__ = [
     "assignments_for",
     "committee",
     "conflicts",
+    "count_filtered",
     "counts_by_field_and_status",
     "criteria",
     "dashboard_organisations",

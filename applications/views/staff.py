@@ -37,8 +37,15 @@ def staff_list(request):
         filterset = StaffApplicationFilter(
             request.GET, queryset=selectors.staff_applications(cycle)
         )
-        page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
         rows, totals, total = selectors.counts_by_field_and_status(cycle)
+        paginator = Paginator(filterset.qs, 25)
+        form = filterset.form
+        if form.is_valid() and not form.cleaned_data.get("q"):
+            # Without search text, the count is in the table of counts already.
+            paginator.count = selectors.count_filtered(
+                rows, form.cleaned_data.get("status"), form.cleaned_data.get("priority_field")
+            )
+        page = paginator.get_page(request.GET.get("page"))
         chosen_field = str(filterset.form["priority_field"].value() or "")
         context.update(
             filterset=filterset,

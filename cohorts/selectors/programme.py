@@ -3,12 +3,12 @@
 import copy
 import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from incubator.models import Membership
 
-from ..models import CohortMembership, Deadline, MeetingResponse
+from ..models import CohortMembership, Deadline, JointMeeting, MeetingResponse
 from .access import VISIBLE, deadlines_for, meetings_for, memberships_of
 
 
@@ -29,11 +29,12 @@ def programme_for(user, now=None):
 
 
 def _meetings(user, places):
-    """The meetings of the places' cycles the user may see, each with the answers
-    of the user's organisations (``own_responses``) and its materials."""
-    return list(
-        meetings_for(user)
-        .filter(cycle_id__in={p.cycle_id for p in places})
+    """The meetings of the places' cycles the user may see (those for everyone in the
+    cycle or for their cohort, as ``meetings_for``), each with the answers of the
+    user's organisations (``own_responses``) and its materials; their cohorts are
+    the places' own, not read again."""
+    meetings = list(
+        JointMeeting.objects.filter(_for_places(places))
         .prefetch_related(
             "materials",
             Prefetch(
@@ -46,12 +47,29 @@ def _meetings(user, places):
         )
         .order_by("starts_at")
     )
+    return _with_cohorts(meetings, places)
 
 
 def _deadlines(user, places):
-    return list(
-        deadlines_for(user).filter(cycle_id__in={p.cycle_id for p in places}).order_by("due_at")
+    deadlines = list(
+        deadlines_for(user).select_related(None).filter(_for_places(places)).order_by("due_at")
     )
+    return _with_cohorts(deadlines, places)
+
+
+def _for_places(places):
+    """Meetings or deadlines for everyone in the places' cycles or for their cohorts."""
+    return Q(cycle_id__in={p.cycle_id for p in places}, cohort__isnull=True) | Q(
+        cohort_id__in={p.cohort_id for p in places}
+    )
+
+
+def _with_cohorts(items, places):
+    cohorts = {p.cohort_id: p.cohort for p in places}
+    for item in items:
+        if item.cohort_id is not None:
+            item.cohort = cohorts[item.cohort_id]
+    return items
 
 
 def _peers(places):
@@ -62,6 +80,7 @@ def _peers(places):
             cohort_id__in={p.cohort_id for p in places}, status__in=VISIBLE
         )
         .select_related("organisation")
+        .only("cohort_id", "organisation__name")
         .order_by("organisation__name")
     ):
         peers.setdefault(peer.cohort_id, []).append(peer.organisation)

@@ -58,22 +58,17 @@ def cohort_detail(request, pk):
     members = list(selectors.cohort_members(cohort, staff=staff))
     meetings = list(selectors.meetings_of_cycle(cohort.cycle, cohort=cohort))
     held = selectors.meetings_held(cohort.cycle, cohort, now) if staff else None
-    if staff:
-        cohorts = list(cohort.cycle.cohorts.select_related("priority_field"))
-        for member in members:
-            member.move_form = MoveForm(
-                membership=member, cohorts=cohorts, prefix=f"move{member.pk}"
-            )
-            member.status_form = MembershipStatusForm(
-                initial={"status": member.status, "reason": member.reason},
-                prefix=f"status{member.pk}",
-            )
+    # Each row's forms to move an organisation or change its status are written out
+    # in the template (as MoveForm and MembershipStatusForm read them), from the
+    # cycle's cohorts and the statuses: no form objects per row.
     return render(
         request,
         "cohorts/cohort_detail.html",
         {
             "cohort": cohort,
             "members": members,
+            "cohorts": list(cohort.cycle.cohorts.select_related("priority_field")) if staff else [],
+            "statuses": CohortMembership.Status.choices,
             "meetings": meetings,
             "deadlines": selectors.deadlines_of_cycle(cohort.cycle, cohort=cohort)
             if staff

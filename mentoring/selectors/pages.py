@@ -173,16 +173,15 @@ def dashboard(profile, now=None):
     board = Dashboard(profile)
     board.proposed = [a for a in assignments if a.status == MentorAssignment.Status.PROPOSED]
     board.organisations = [a for a in assignments if a.status == MentorAssignment.Status.ACCEPTED]
-    board.upcoming = list(
-        mine.filter(status=Consultation.Status.SCHEDULED, ends_at__gt=now)
+    # The scheduled ones in one query: those not over yet are ahead, the others
+    # still to log.
+    scheduled = list(
+        mine.filter(status=Consultation.Status.SCHEDULED)
         .select_related(*CONSULTATION_RELATED)
         .order_by("starts_at")
     )
-    board.to_log = list(
-        mine.filter(status=Consultation.Status.SCHEDULED, ends_at__lte=now)
-        .select_related(*CONSULTATION_RELATED)
-        .order_by("starts_at")
-    )
+    board.upcoming = [c for c in scheduled if c.ends_at > now]
+    board.to_log = [c for c in scheduled if c.ends_at <= now]
     board.past = list(
         mine.exclude(status__in=[Consultation.Status.SCHEDULED, Consultation.Status.CANCELLED])
         .select_related(*CONSULTATION_RELATED, "log")
