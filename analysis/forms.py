@@ -54,7 +54,7 @@ class RecommendationForm(forms.Form):
 
 class ActionItemForm(forms.Form):
     """A recommendation turned into an action item of one of the organisation's
-    consultations."""
+    consultations, or of none (before any consultation)."""
 
     description = forms.CharField(label=_("What to do"), max_length=300)
     owner = forms.ChoiceField(
@@ -68,12 +68,17 @@ class ActionItemForm(forms.Form):
     consultation = forms.TypedChoiceField(
         label=_("Agreed at the consultation"),
         coerce=int,
-        help_text=_("The action item is kept with it, among the consultation's action items."),
+        required=False,
+        empty_value=None,
+        help_text=_(
+            "Chosen, the action item is kept with the consultation's action items; "
+            "without one, with the organisation's programme."
+        ),
     )
 
     def __init__(self, *args, consultations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consultation"].choices = [
+        self.fields["consultation"].choices = [("", _("No consultation"))] + [
             (c.pk, f"{_day(c.starts_at)} · {c.mentor.name}") for c in consultations
         ]
 
