@@ -114,10 +114,32 @@ class StatusForm(forms.Form):
 
 
 class OpenForm(forms.Form):
+    """Staff open an assessment for the cycle. The end assessment needs a date to
+    answer by: without one nobody would be reminded of it."""
+
     kind = forms.ChoiceField(label=_("Assessment"), choices=Assessment.Kind.choices)
     due_on = forms.DateField(
-        label=_("Answer by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Answer by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Required for the end assessment: the organisations are reminded of it."),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("kind") == Assessment.Kind.END
+            and cleaned.get("due_on") is None
+            and "due_on" not in self.errors
+        ):
+            self.add_error(
+                "due_on",
+                _(
+                    "Give the date to answer the end assessment by: the organisations "
+                    "are reminded of it before that day."
+                ),
+            )
+        return cleaned
 
 
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
