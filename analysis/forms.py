@@ -78,9 +78,12 @@ class ActionItemForm(forms.Form):
 
     def __init__(self, *args, consultations, **kwargs):
         super().__init__(*args, **kwargs)
+        consultations = list(consultations)
         self.fields["consultation"].choices = [("", _("No consultation"))] + [
             (c.pk, f"{_day(c.starts_at)} · {c.mentor.name}") for c in consultations
         ]
+        if consultations:  # the latest consultation, as before; none can be chosen
+            self.fields["consultation"].initial = consultations[0].pk
 
 
 def _day(moment):
