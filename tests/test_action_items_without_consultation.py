@@ -193,3 +193,32 @@ def test_the_staff_overview_counts_items_with_and_without_a_consultation(
     assert (line.open_items, line.overdue_items) == (3, 1)
     page = response.content.decode()
     assert "Nokavēts darbs" in page
+
+
+class _Archive:
+    """Collects what a holder's export writes (the kernel's archive writes a zip)."""
+
+    def __init__(self):
+        self.files = {}
+
+    def add_json(self, name, data):
+        self.files[name] = data
+
+    def add_file(self, folder, file, name):
+        return name
+
+
+def test_the_organisations_data_copy_holds_its_items_without_a_consultation(
+    client, place, assigned, recommendation, applicant, staff
+):
+    from mentoring import privacy
+
+    _add(client, staff, recommendation, description="Mūsu plāns")
+    archive = _Archive()
+    privacy.export(applicant, archive)
+    (item,) = archive.files["action_items.json"]
+    assert (item["organisation"], item["description"]) == (place.organisation.name, "Mūsu plāns")
+    stranger = factories.UserFactory(email="svesa@citur.lv")
+    archive = _Archive()
+    privacy.export(stranger, archive)
+    assert archive.files["action_items.json"] == []
