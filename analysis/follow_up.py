@@ -34,7 +34,7 @@ def with_follow_up(recommendations):
         recommendations.select_related("area", "expertise").prefetch_related(
             Prefetch(
                 "action_items",
-                queryset=ActionItem.objects.select_related("consultation__mentor__user").order_by(
+                queryset=ActionItem.objects.select_related("consultation", "mentor__user").order_by(
                     "due_on", "pk"
                 ),
             ),
@@ -113,9 +113,25 @@ def _id(value, field, message):
 @transaction.atomic
 def add_action_item(recommendation, *, consultation, description, owner, due_on, by, now=None):
     """Turns ``recommendation`` into an action item of one of the organisation's
-    consultations (``consultation``: its id, as posted). The item is mentoring's:
-    the organisation and the mentor see it with the consultation, it is reminded
-    the day before it is due and counted with the others."""
+    consultations (``consultation``: its id, as posted), or, without one (None: a
+    programme writes its recommendations after the baseline, often before any
+    consultation), of the organisation's place in the cycle. The item is
+    mentoring's: the organisation sees it on My programme, it is reminded the day
+    before it is due and counted with the others."""
+    if consultation in (None, ""):
+        item = mentoring_services.add_standalone_action_item(
+            recommendation.cycle,
+            recommendation.organisation,
+            mentor=None if is_staff(by) else profile_of(by),
+            description=description,
+            owner=owner,
+            due_on=due_on,
+            by=by,
+            now=now,
+        )
+        recommendation.action_items.add(item)
+        _touch(recommendation, by)
+        return item
     message = _("Choose one of this organisation's consultations in this cycle.")
     chosen = (
         item_consultations(recommendation.cycle_id, recommendation.organisation_id, by)

@@ -54,7 +54,7 @@ class RecommendationForm(forms.Form):
 
 class ActionItemForm(forms.Form):
     """A recommendation turned into an action item of one of the organisation's
-    consultations."""
+    consultations, or of none (before any consultation)."""
 
     description = forms.CharField(label=_("What to do"), max_length=300)
     owner = forms.ChoiceField(
@@ -68,14 +68,22 @@ class ActionItemForm(forms.Form):
     consultation = forms.TypedChoiceField(
         label=_("Agreed at the consultation"),
         coerce=int,
-        help_text=_("The action item is kept with it, among the consultation's action items."),
+        required=False,
+        empty_value=None,
+        help_text=_(
+            "Chosen, the action item is kept with the consultation's action items; "
+            "without one, with the organisation's programme."
+        ),
     )
 
     def __init__(self, *args, consultations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consultation"].choices = [
+        consultations = list(consultations)
+        self.fields["consultation"].choices = [("", _("No consultation"))] + [
             (c.pk, f"{_day(c.starts_at)} · {c.mentor.name}") for c in consultations
         ]
+        if consultations:  # the latest consultation, as before; none can be chosen
+            self.fields["consultation"].initial = consultations[0].pk
 
 
 def _day(moment):
@@ -109,10 +117,32 @@ class StatusForm(forms.Form):
 
 
 class OpenForm(forms.Form):
+    """Staff open an assessment for the cycle. The end assessment needs a date to
+    answer by: without one nobody would be reminded of it."""
+
     kind = forms.ChoiceField(label=_("Assessment"), choices=Assessment.Kind.choices)
     due_on = forms.DateField(
-        label=_("Answer by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Answer by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Required for the end assessment: the organisations are reminded of it."),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("kind") == Assessment.Kind.END
+            and cleaned.get("due_on") is None
+            and "due_on" not in self.errors
+        ):
+            self.add_error(
+                "due_on",
+                _(
+                    "Give the date to answer the end assessment by: the organisations "
+                    "are reminded of it before that day."
+                ),
+            )
+        return cleaned
 
 
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]

@@ -57,12 +57,9 @@ def _consultations(place):
 
 def _action_items(place):
     return list(
-        ActionItem.objects.filter(
-            consultation__cycle_id=place.cycle_id,
-            consultation__organisation_id=place.organisation_id,
-        )
+        ActionItem.objects.filter(cycle_id=place.cycle_id, organisation_id=place.organisation_id)
         .exclude(consultation__status=Consultation.Status.CANCELLED)
-        .select_related("consultation__mentor__user")
+        .select_related("mentor__user")
         .order_by("done_at", "due_on", "pk")
     )
 

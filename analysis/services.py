@@ -127,9 +127,12 @@ def new_version(instrument):
 @transaction.atomic
 def open_assessments(cycle, *, kind, by, due_on=None):
     """Opens the baseline (or end) assessment for every organisation taking part in
-    ``cycle`` that has none of that kind yet; returns how many were opened."""
+    ``cycle`` that has none of that kind yet; returns how many were opened. A date
+    to answer by (reminded before it) is today or later."""
     if kind not in Assessment.Kind.values:
         raise ValidationError(_("Choose the baseline or the end assessment."))
+    if due_on is not None and due_on < timezone.localdate():
+        raise ValidationError({"due_on": _("The date to answer by cannot be in the past.")})
     if kind == Assessment.Kind.END:
         baseline = Assessment.objects.filter(cycle=cycle, kind=Assessment.Kind.BASELINE)
         instrument_of = dict(baseline.values_list("organisation_id", "instrument_id"))

@@ -15,6 +15,12 @@ some of historic sources); and an organisation taking part in a cycle. Prints:
                                   over 5,000 sources with 20,000 calls
     catalogue_page_over_sql: R    that page / hand-written SQL doing the same
                                   database work (target ≤ 2)
+    month_view_busy_ms: T         median time of the month view of deadlines with
+                                  1,500 deadlines in the month (five shown a day)
+    month_view_busy_over_full: R  that / the same view of a month with five deadlines
+                                  a day (140: the page shows as many; target ≤ 1.5,
+                                  the page does not grow with the hidden ones)
+    month_view_queries_busy_minus_full: N   (target 0)
 
 BENCH_SIZE=quick seeds 1,000 sources with 4,000 calls instead (for CI).
 Before timing, the page and the SQL must show the same sources in the same order.
@@ -346,3 +352,61 @@ def run(report):
         file=sys.stderr,
         flush=True,
     )
+    month_view(report)
+
+
+def _month_of_calls(source, first_day, count):
+    """``count`` open calls of ``source`` spread over the 30 days from ``first_day``."""
+    from funding.models import FundingCall
+
+    zone = timezone.get_current_timezone()
+    FundingCall.objects.bulk_create(
+        [
+            FundingCall(
+                source=source,
+                title=f"Mēneša konkurss {n}",
+                opens_at=timezone.now(),
+                deadline=datetime.datetime.combine(
+                    first_day + datetime.timedelta(days=n % 28),
+                    datetime.time(10 + n % 8),
+                    tzinfo=zone,
+                ),
+                status="open",
+            )
+            for n in range(count)
+        ]
+    )
+
+
+def month_view(report):
+    """The month view of deadlines: a month with 1,500 deadlines against one with
+    five a day, which shows as many (two months of one source one can apply to, far
+    ahead of the seeded calls)."""
+    from funding.models import FundingSource
+
+    source = FundingSource.objects.opportunities().order_by("pk").first()
+    today = timezone.localdate()
+    full = datetime.date(today.year + 3, 2, 1)
+    busy = datetime.date(today.year + 3, 3, 1)
+    _month_of_calls(source, full, 5 * 28)
+    _month_of_calls(source, busy, 1500)
+    client = Client()
+    url = reverse("funding:deadlines")
+
+    def page(month):
+        def get():
+            response = client.get(url, {"month": f"{month:%Y-%m}"})
+            assert response.status_code == 200, response.status_code
+
+        return get
+
+    counts = []
+    for month in (full, busy):
+        page(month)()
+        with CaptureQueriesContext(connection) as queries:
+            page(month)()
+        counts.append(len(queries))
+    full_time, busy_time = _medians(page(full), page(busy))
+    report("month_view_busy_ms", round(busy_time * 1000, 1))
+    report("month_view_busy_over_full", round(busy_time / full_time, 2))
+    report("month_view_queries_busy_minus_full", counts[1] - counts[0])

@@ -101,7 +101,8 @@ def grow(cycle, field, staff, *, organisations, consultations, place=None, mento
     ``field``), each assigned to a mentor (``mentor`` and new ones), and
     ``consultations`` consultations spread over them and ``place``'s organisation:
     held (logged, rated, with open, overdue and done action items), booked ahead and
-    cancelled; free times ahead for every mentor. Bulk inserts, no notices."""
+    cancelled; action items without a consultation; free times ahead for every
+    mentor. Bulk inserts, no notices."""
     from cohorts.models import Cohort, CohortMembership
     from mentoring.models import (
         ActionItem,
@@ -174,12 +175,30 @@ def grow(cycle, field, staff, *, organisations, consultations, place=None, mento
         [
             ActionItem(
                 consultation=c,
+                cycle_id=c.cycle_id,
+                organisation_id=c.organisation_id,
+                mentor_id=c.mentor_id,
                 description=f"Uzdevums {i}",
                 owner="organisation" if i % 2 else "mentor",
                 due_on=today + datetime.timedelta(days=(i % 9) - 4),
                 done_at=now if i % 4 == 0 else None,
             )
             for i, c in enumerate(held)
+        ]
+    )
+    # And action items written without a consultation (from the analysis), some the
+    # mentor's.
+    ActionItem.objects.bulk_create(
+        [
+            ActionItem(
+                cycle=cycle,
+                organisation=targets[i % len(targets)],
+                mentor=mentors[i % len(mentors)] if i % 2 else None,
+                description=f"Ieteikuma uzdevums {i}",
+                owner="mentor" if i % 2 else "organisation",
+                due_on=today + datetime.timedelta(days=(i % 7) - 3),
+            )
+            for i in range(max(1, consultations // 3))
         ]
     )
     # Free times after every consultation and free time there is, none overlapping.

@@ -19,7 +19,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -225,6 +227,50 @@ def month_deadlines(year, month):
         .select_related("source")
         .order_by("deadline", "pk")
     )
+
+
+# The month view shows this many deadlines a day; the rest behind a link to the day.
+DAY_LIMIT = 5
+
+
+def _local_day():
+    return TruncDate("deadline", tzinfo=timezone.get_current_timezone())
+
+
+@dataclass
+class DeadlineDay:
+    day: datetime.date
+    calls: list
+    count: int
+
+    @property
+    def more(self):
+        return self.count - len(self.calls)
+
+
+def month_deadline_days(year, month, per_day=DAY_LIMIT):
+    """{day: DeadlineDay} of the month's deadlines (Riga days): each day's first
+    ``per_day`` calls and how many it has in all, counted in the database. Two
+    queries, however many deadlines the month has."""
+    calls = month_deadlines(year, month)
+    counts = calls.annotate(day=_local_day()).order_by().values("day").annotate(count=Count("pk"))
+    days = {row["day"]: DeadlineDay(row["day"], [], row["count"]) for row in counts}
+    first = calls.annotate(
+        day=_local_day(),
+        rank=Window(RowNumber(), partition_by=[_local_day()], order_by=[F("deadline"), F("pk")]),
+    ).filter(rank__lte=per_day)
+    for call in first:
+        days[call.day].calls.append(call)
+    return dict(sorted(days.items()))
+
+
+def day_deadlines(day):
+    """The calls whose deadline falls on ``day`` (Riga time), soonest first."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+    end = timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    )
+    return month_deadlines(day.year, day.month).filter(deadline__gte=start, deadline__lt=end)
 
 
 FEED_HISTORY = datetime.timedelta(days=180)

@@ -226,10 +226,25 @@ class ConsultationLogAdmin(ShownOnly, SimpleHistoryAdmin):
 
 @admin.register(ActionItem)
 class ActionItemAdmin(ShownOnly, admin.ModelAdmin):
-    list_display = ["description", "consultation", "owner", "due_on", "done_at"]
-    list_filter = ["owner", "consultation__cycle"]
-    search_fields = ["description", "consultation__organisation__name"]
-    list_select_related = ["consultation__organisation", "consultation__mentor__user"]
+    list_display = [
+        "description",
+        "organisation",
+        "cycle",
+        "owner",
+        "mentor",
+        "consultation",
+        "due_on",
+        "done_at",
+    ]
+    list_filter = ["owner", "cycle", ("consultation", admin.EmptyFieldListFilter)]
+    search_fields = ["description", "organisation__name"]
+    list_select_related = [
+        "organisation",
+        "cycle",
+        "mentor__user",
+        "consultation__organisation",
+        "consultation__mentor__user",
+    ]
 
 
 @admin.register(ConsultationFile)

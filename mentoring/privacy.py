@@ -96,6 +96,29 @@ def export(user, archive):
         "consultations.json",
         [_consultation(consultation, user, archive) for consultation in consultations],
     )
+    # Action items agreed without a consultation (from the analysis): the
+    # organisation's, and those the mentor is named on.
+    standalone = (
+        ActionItem.objects.filter(consultation__isnull=True)
+        .filter(Q(organisation__memberships__user=user) | Q(mentor__user=user))
+        .select_related("organisation", "cycle")
+        .distinct()
+        .order_by("pk")
+    )
+    archive.add_json(
+        "action_items.json",
+        [
+            {
+                "organisation": item.organisation.name,
+                "cycle": item.cycle.name,
+                "description": item.description,
+                "owner": item.owner,
+                "due_on": item.due_on,
+                "done_at": item.done_at,
+            }
+            for item in standalone
+        ],
+    )
     profile = _profile(user, archive)
     if profile is not None:
         archive.add_json("mentor_profile.json", profile)

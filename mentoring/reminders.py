@@ -159,27 +159,22 @@ class ActionItemReminders(ReminderSource):
             item.pk: item
             for item in ActionItem.objects.filter(
                 pk__in={r.object_id for r in reminders}, done_at__isnull=True
-            ).select_related(
-                "consultation__organisation", "consultation__mentor__user", "consultation__cycle"
-            )
+            ).select_related("organisation", "mentor__user", "cycle", "consultation")
         }
-        consultations = [item.consultation for item in items.values()]
-        assigned = _still_assigned(consultations)
-        people = people_of({c.organisation_id for c in consultations})
+        # Whether agreed at a consultation or standing on its own, an item names its
+        # organisation, cycle and (if any) mentor: the audience is read from them now.
+        assigned = _still_assigned([item for item in items.values() if item.mentor_id])
+        people = people_of({item.organisation_id for item in items.values()})
         for reminder in reminders:
             item = items.get(reminder.object_id)
             if item is None:
                 continue
             consultation = item.consultation
             if item.owner == ActionItem.Owner.MENTOR:
-                key = (consultation.cycle_id, consultation.organisation_id, consultation.mentor_id)
-                users = (
-                    [consultation.mentor.user]
-                    if _mentor_ready(consultation.mentor) and key in assigned
-                    else []
-                )
+                key = (item.cycle_id, item.organisation_id, item.mentor_id)
+                users = [item.mentor.user] if _mentor_ready(item.mentor) and key in assigned else []
             else:
-                users = people.get(consultation.organisation_id, [])
+                users = people.get(item.organisation_id, [])
             for user in users:
                 yield Recipient(
                     reminder=reminder,

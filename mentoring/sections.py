@@ -67,13 +67,14 @@ def programme(user, places, now):
             past.append((pair, consultation))
     for pair, consultation in reversed(past):
         by_pair[pair]["past"].append(consultation)
+    # Action items agreed at a consultation and those standing on their own (from a
+    # recommendation of the analysis, before any consultation) alike.
     for item in ActionItem.objects.filter(
-        _in_pairs(pairs, "consultation__"),
+        _in_pairs(pairs),
         owner=ActionItem.Owner.ORGANISATION,
         done_at__isnull=True,
-    ).select_related("consultation__mentor__user"):
-        consultation = item.consultation
-        by_pair[(consultation.cycle_id, consultation.organisation_id)]["items"].append(item)
+    ).select_related("mentor__user"):
+        by_pair[(item.cycle_id, item.organisation_id)]["items"].append(item)
     for request in ConsultationRequest.objects.filter(
         _in_pairs(pairs), status=ConsultationRequest.Status.PENDING
     ).select_related("mentor__user", "topic"):
@@ -114,8 +115,8 @@ def _figures(pairs, now):
     ):
         figures[(row["cycle"], row["organisation"])].update(row)
     for cycle_id, organisation_id, count in (
-        ActionItem.objects.filter(_in_pairs(pairs, "consultation__"), done_at__isnull=True)
-        .values_list("consultation__cycle", "consultation__organisation")
+        ActionItem.objects.filter(_in_pairs(pairs), done_at__isnull=True)
+        .values_list("cycle", "organisation")
         .annotate(count=Count("pk"))
         .order_by()
     ):

@@ -164,11 +164,11 @@ def test_each_recommendations_forms_have_fields_of_their_own(
             assert page.count(f'id="id_r{pk}_{field}"') == 1
 
 
-def test_without_a_consultation_the_page_says_how_to_get_one(
-    client, place, assigned, recommendation
-):
+def test_without_a_consultation_the_form_offers_none(client, place, assigned, recommendation):
     page = _results(client, assigned.mentor.user, place)
-    assert "Uzdevumi tiek glabāti pie konsultācijas" in page
+    assert f'id="id_r{recommendation.pk}_consultation"' in page
+    assert "Bez konsultācijas" in page
+    assert "Uzdevumi tiek glabāti pie konsultācijas" not in page
 
 
 # --- funding ---------------------------------------------------------------------------

@@ -116,28 +116,55 @@ def _shift(month, by):
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
+DAY_PER_PAGE = 50
+
+
+def _day(request):
+    """The day asked for with ?day=2026-12-04 (its every deadline), else None."""
+    text = request.GET.get("day", "")
+    if not text:
+        return None
+    try:
+        chosen = datetime.datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        messages.error(request, _("“%(day)s” is not a day like 2026-12-04.") % {"day": text})
+        return None
+    if not 2000 <= chosen.year <= 2100:
+        messages.error(request, _("Choose a day between 2000 and 2100."))
+        return None
+    return chosen
+
+
 @login_not_required
 @require_GET
 def deadlines(request):
-    """A month of call deadlines, as a calendar."""
-    month = _month(request)
-    calls = list(selectors.month_deadlines(month.year, month.month))
-    by_day = {}
-    for call in calls:
-        by_day.setdefault(timezone.localdate(call.deadline), []).append(call)
+    """A month of call deadlines, as a calendar: a few each day, the rest behind a
+    link to the day's own list (?day=)."""
+    day = _day(request)
+    month = day.replace(day=1) if day else _month(request)
+    days = selectors.month_deadline_days(month.year, month.month)
+    empty = selectors.DeadlineDay(None, [], 0)
     weeks = [
-        [(day, by_day.get(day, []), day.month == month.month) for day in week]
+        [(date, days.get(date, empty), date.month == month.month) for date in week]
         for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(
             month.year, month.month
         )
     ]
+    day_page = None
+    if day is not None:
+        day_page = Paginator(selectors.day_deadlines(day), DAY_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
     return render(
         request,
         "funding/deadlines.html",
         {
             "month": month,
             "weeks": weeks,
-            "calls": calls,
+            "days": days.values(),
+            "calls": [call for shown in days.values() for call in shown.calls],
+            "day": day,
+            "day_page": day_page,
             "previous": _shift(month, -1),
             "next": _shift(month, 1),
             "today": timezone.localdate(),

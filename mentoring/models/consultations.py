@@ -324,17 +324,39 @@ class ConsultationLog(models.Model):
 
 
 class ActionItem(models.Model):
-    """Something agreed at a consultation: what, who does it (the organisation or the
-    mentor) and by when."""
+    """Something the organisation or its mentor is to do, and by when: agreed at a
+    consultation, or on its own (from a recommendation of the baseline analysis,
+    before any consultation). Either way it belongs to the organisation's place in
+    the cycle; ``mentor`` is the mentor it concerns (the consultation's, or the one
+    who wrote it), if any."""
 
     class Owner(models.TextChoices):
         ORGANISATION = "organisation", _("The organisation")
         MENTOR = "mentor", _("The mentor")
 
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="action_items"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="action_items",
+    )
+    mentor = models.ForeignKey(
+        MentorProfile,
+        verbose_name=_("mentor or expert"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
     consultation = models.ForeignKey(
         Consultation,
         verbose_name=_("consultation"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="action_items",
     )
     description = models.CharField(_("what to do"), max_length=300)
@@ -355,7 +377,16 @@ class ActionItem(models.Model):
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
         ordering = [F("due_on").asc(nulls_last=True), "pk"]
-        indexes = [models.Index(fields=["owner", "done_at"], name="action_item_open_idx")]
+        indexes = [
+            models.Index(fields=["owner", "done_at"], name="action_item_open_idx"),
+            models.Index(fields=["cycle", "organisation"], name="action_item_place_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner="organisation") | Q(mentor__isnull=False),
+                name="action_item_of_a_mentor_names_the_mentor",
+            )
+        ]
 
     def __str__(self):
         return self.description

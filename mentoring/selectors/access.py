@@ -105,17 +105,24 @@ def requests_for(user):
 
 
 def action_items_for(user):
-    items = ActionItem.objects.select_related(
-        "consultation__organisation", "consultation__mentor__user"
-    )
+    """The action items a user may see: staff all; the organisation's people its
+    own; a mentor those they are named on and those of the organisations they are
+    assigned to in that cycle (whether agreed at a consultation or not)."""
+    items = ActionItem.objects.select_related("organisation", "mentor__user")
     if is_staff(user):
         return items
     if not user.is_authenticated:
         return items.none()
-    condition = Q(consultation__organisation__in=own_organisation_ids(user))
+    condition = Q(organisation__in=own_organisation_ids(user))
     profile = profile_of(user)
     if profile is not None:
-        condition |= Q(consultation__mentor=profile)
+        assigned = MentorAssignment.objects.filter(
+            mentor=profile,
+            status__in=MentorAssignment.OPEN,
+            cycle_id=OuterRef("cycle_id"),
+            organisation_id=OuterRef("organisation_id"),
+        )
+        condition |= Q(mentor=profile) | Q(Exists(assigned))
     return items.filter(condition)
 
 
@@ -125,10 +132,8 @@ def may_mark_done(user, item):
         return True
     if item.owner == ActionItem.Owner.MENTOR:
         profile = profile_of(user)
-        return profile is not None and item.consultation.mentor_id == profile.pk
-    return Membership.objects.filter(
-        user=user, organisation_id=item.consultation.organisation_id
-    ).exists()
+        return profile is not None and item.mentor_id == profile.pk
+    return Membership.objects.filter(user=user, organisation_id=item.organisation_id).exists()
 
 
 def places_for(user):

@@ -120,11 +120,11 @@ def overview(cycle, now=None):
         .order_by("cohort__priority_field__order", "organisation__name")
     )
     by_organisation = _figures(consultations, "organisation", now)
-    items = ActionItem.objects.filter(consultation__cycle=cycle, done_at__isnull=True)
+    items = ActionItem.objects.filter(cycle=cycle, done_at__isnull=True)
     overdue_q = Q(due_on__lt=today)
     item_counts = {
-        row["consultation__organisation"]: row
-        for row in items.values("consultation__organisation")
+        row["organisation"]: row
+        for row in items.values("organisation")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q))
         .order_by()
     }
@@ -232,7 +232,7 @@ def overview(cycle, now=None):
         totals=totals,
         overdue=list(
             items.filter(overdue_q)
-            .select_related("consultation__organisation", "consultation__mentor__user")
+            .select_related("organisation", "mentor__user")
             .order_by("due_on")[:LISTED]
         ),
         ratings={

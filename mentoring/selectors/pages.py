@@ -196,8 +196,8 @@ def dashboard(profile, now=None):
     )
     board.items = list(
         ActionItem.objects.filter(
-            consultation__mentor=profile, owner=ActionItem.Owner.MENTOR, done_at__isnull=True
-        ).select_related("consultation__organisation")
+            mentor=profile, owner=ActionItem.Owner.MENTOR, done_at__isnull=True
+        ).select_related("organisation")
     )
     cycles = list(running_cycles(timezone.localdate(now)))
     board.loads = list(loads(profile, cycles).values())

@@ -47,6 +47,16 @@ def _check_log(consultation, outcome, minutes, summary, now):
         raise ValidationError(errors)
 
 
+def _place_of(consultation):
+    """The fields an action item agreed at ``consultation`` takes from it."""
+    return {
+        "consultation": consultation,
+        "cycle_id": consultation.cycle_id,
+        "organisation_id": consultation.organisation_id,
+        "mentor_id": consultation.mentor_id,
+    }
+
+
 def _save_items(consultation, items, now):
     """``items``: dicts with ``description``, ``owner``, ``due_on`` and, for an item
     already there, its ``id`` (and ``delete``)."""
@@ -65,7 +75,7 @@ def _save_items(consultation, items, now):
             raise ValidationError(_("Say who does each action item."))
         kept += 1
         if item is None:
-            item = ActionItem(consultation=consultation, created_at=now)
+            item = ActionItem(**_place_of(consultation), created_at=now)
         item.description = entry["description"].strip()[:300]
         item.owner = entry["owner"]
         item.due_on = entry.get("due_on")
@@ -214,16 +224,9 @@ def add_action_item(consultation, *, description, owner, due_on=None, by, now=No
     is due like the log's own items. A due date is today or later."""
     now = now or timezone.now()
     consultation = Consultation.objects.select_for_update(of=("self",)).get(pk=consultation.pk)
-    errors = {}
+    errors = _item_errors(description, owner, due_on, now)
     if consultation.is_cancelled:
         errors["consultation"] = _("Choose a consultation that was not cancelled.")
-    description = (description or "").strip()
-    if not description:
-        errors["description"] = _("Say what is to be done.")
-    if owner not in ActionItem.Owner.values:
-        errors["owner"] = _("Say who does it.")
-    if due_on is not None and due_on < timezone.localdate(now):
-        errors["due_on"] = _("The due date cannot be in the past.")
     if errors:
         raise ValidationError(errors)
     if consultation.action_items.count() >= ITEMS_PER_CONSULTATION:
@@ -232,8 +235,50 @@ def add_action_item(consultation, *, description, owner, due_on=None, by, now=No
             % {"limit": ITEMS_PER_CONSULTATION}
         )
     item = ActionItem.objects.create(
-        consultation=consultation,
-        description=description[:300],
+        **_place_of(consultation),
+        description=description.strip()[:300],
+        owner=owner,
+        due_on=due_on,
+        created_at=now,
+    )
+    schedule_action_item_reminder(item, now)
+    return item
+
+
+def _item_errors(description, owner, due_on, now):
+    errors = {}
+    if not (description or "").strip():
+        errors["description"] = _("Say what is to be done.")
+    if owner not in ActionItem.Owner.values:
+        errors["owner"] = _("Say who does it.")
+    if due_on is not None and due_on < timezone.localdate(now):
+        errors["due_on"] = _("The due date cannot be in the past.")
+    return errors
+
+
+@transaction.atomic
+def add_standalone_action_item(
+    cycle, organisation, *, mentor=None, description, owner, due_on=None, by, now=None
+):
+    """An action item of the organisation in the cycle agreed without a consultation
+    (from a recommendation of the baseline analysis, before any consultation): the
+    organisation sees it on My programme, ``mentor`` (the mentor who wrote it, if
+    any) on their dashboard when they do it, and it is reminded the day before it
+    is due. The mentor's own items name the mentor."""
+    now = now or timezone.now()
+    errors = _item_errors(description, owner, due_on, now)
+    if owner == ActionItem.Owner.MENTOR and mentor is None:
+        errors["owner"] = _(
+            "Without a consultation only the organisation can do it: choose the "
+            "consultation of the mentor who does it."
+        )
+    if errors:
+        raise ValidationError(errors)
+    item = ActionItem.objects.create(
+        cycle=cycle,
+        organisation=organisation,
+        mentor=mentor,
+        description=description.strip()[:300],
         owner=owner,
         due_on=due_on,
         created_at=now,

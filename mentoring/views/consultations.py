@@ -22,7 +22,7 @@ from ..forms import (
     RescheduleForm,
     item_rows,
 )
-from ..models import Consultation, ConsultationFile
+from ..models import ActionItem, Consultation, ConsultationFile
 from ..permissions import is_ready_mentor
 from ..selectors import pages
 from ..selectors.access import own_organisation_ids
@@ -346,4 +346,7 @@ def item_done(request, pk):
         messages.success(request, _("Marked done: %(item)s") % {"item": item.description})
     else:
         messages.info(request, _("Marked not done: %(item)s") % {"item": item.description})
+    if item.consultation_id is None:
+        mine = item.owner == ActionItem.Owner.MENTOR
+        return redirect_back(request, "mentoring:dashboard" if mine else "cohorts:my_programme")
     return redirect_back(request, "mentoring:consultation_detail", pk=item.consultation_id)
