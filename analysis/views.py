@@ -197,15 +197,14 @@ def _place_context(request, place, **extra):
     may_write = selectors.may_agree(request.user, place.cycle_id, place.organisation_id)
     recommendations = follow_up.with_follow_up(selectors.recommendations_qs(place))
     is_member = selectors.is_member(request.user, place.organisation_id)
+    if may_write:
+        _follow_up_forms(request, place, recommendations, extra)
     return {
         "place": place,
         "figures": figures,
         "kinds": Assessment.Kind.choices,
         "recommendations": recommendations,
         "may_write": may_write,
-        "has_consultations": _follow_up_forms(request, place, recommendations, extra)
-        if may_write
-        else False,
         "is_member": is_member,
         "recommendation_form": extra.pop("recommendation_form", None)
         or RecommendationForm(areas=selectors.areas_of_cycle(place.cycle_id)),
@@ -217,7 +216,7 @@ def _place_context(request, place, **extra):
 def _follow_up_forms(request, place, recommendations, extra):
     """Gives each recommendation the forms that turn it into action items and funding
     links (their fields' ids its own; a refused form shown again on its own
-    recommendation). Says whether there is a consultation to keep items with."""
+    recommendation)."""
     consultations = list(
         follow_up.item_consultations(place.cycle_id, place.organisation_id, request.user)
     )
@@ -238,7 +237,6 @@ def _follow_up_forms(request, place, recommendations, extra):
         )
         row.item_form_open = failed_of == row.pk and failed_item is not None
         row.funding_form_open = failed_of == row.pk and failed_funding is not None
-    return bool(consultations)
 
 
 def follow_up_id(pk):
