@@ -154,6 +154,20 @@ def _chart(labels, series, **options):
     }
 
 
+def _row_chart(rows, series, **options):
+    """A horizontal bar per table row (its first column names it), or None when there
+    are no rows or too many for a readable chart (the table alone is shown then).
+    ``series``: (label, column index, tone) each."""
+    if not rows or len(rows) > CHART_ROWS:
+        return None
+    return _chart(
+        [row[0] for row in rows],
+        [(label, [row[index] for row in rows], tone) for label, index, tone in series],
+        horizontal=True,
+        **options,
+    )
+
+
 def _sum(rows, index):
     return sum(row[index] or 0 for row in rows)
 
@@ -410,18 +424,15 @@ class Figures:
             (_("Absent"), NUMBER),
             (_("Attendance (%)"), PERCENT),
         ]
-        chart = None
-        if rows and len(rows) <= CHART_ROWS:
-            chart = _chart(
-                [r[0] for r in rows],
-                [
-                    (_("Present"), [r[3] for r in rows], "present"),
-                    (_("Excused"), [r[4] for r in rows], "excused"),
-                    (_("Absent"), [r[5] for r in rows], "absent"),
-                ],
-                horizontal=True,
-                stacked=True,
-            )
+        chart = _row_chart(
+            rows,
+            [
+                (_("Present"), 3, "present"),
+                (_("Excused"), 4, "excused"),
+                (_("Absent"), 5, "absent"),
+            ],
+            stacked=True,
+        )
         return Table(
             key="attendance_organisations",
             title=_("Attendance per organisation"),
@@ -541,13 +552,7 @@ class Figures:
             (_("Consultations held"), NUMBER),
             (_("Hours"), HOURS),
         ]
-        chart = None
-        if rows and len(rows) <= CHART_ROWS:
-            chart = _chart(
-                [r[0] for r in rows],
-                [(_("Hours"), [r[4] for r in rows], "filled")],
-                horizontal=True,
-            )
+        chart = _row_chart(rows, [(_("Hours"), 4, "filled")])
         return Table(
             key="hours_mentors",
             title=_("Consultation hours per mentor and expert"),
@@ -586,13 +591,7 @@ class Figures:
             (_("Consultations held"), NUMBER),
             (_("Hours"), HOURS),
         ]
-        chart = None
-        if rows and len(rows) <= CHART_ROWS:
-            chart = _chart(
-                [r[0] for r in rows],
-                [(_("Hours"), [r[3] for r in rows], "filled")],
-                horizontal=True,
-            )
+        chart = _row_chart(rows, [(_("Hours"), 3, "filled")])
         return Table(
             key="hours_organisations",
             title=_("Consultation hours per organisation"),
