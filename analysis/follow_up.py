@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from funding import selectors as funding_selectors
 from funding.models import FundingCall, FundingSource
 from incubator.permissions import is_staff
 from mentoring import services as mentoring_services
@@ -92,12 +93,7 @@ def item_consultations(cycle_id, organisation_id, user):
 
 def funding_choices(now=None):
     """The catalogue's sources one can apply to and their calls still ahead."""
-    now = now or timezone.now()
-    sources = FundingSource.objects.opportunities().order_by("name_lv")
-    calls = (
-        FundingCall.objects.ahead(now).of_opportunities().select_related("source").order_by("pk")
-    )
-    return sources, calls
+    return funding_selectors.recommendable(now or timezone.now())
 
 
 # --- writes ----------------------------------------------------------------------------

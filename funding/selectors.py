@@ -694,3 +694,17 @@ def dismissal_overview():
 
 def legal_forms():
     return list(LegalForm.objects.all())
+
+
+def recommendable(now):
+    """What can be recommended to an organisation: the sources one can still apply
+    to, by name, and their calls still ahead, by source and deadline (querysets: a
+    form lists them, a service checks a choice against them)."""
+    sources = FundingSource.objects.opportunities().order_by("name_lv")
+    calls = (
+        FundingCall.objects.ahead(now)
+        .of_opportunities()
+        .select_related("source")
+        .order_by("source__name_lv", "deadline")
+    )
+    return sources, calls

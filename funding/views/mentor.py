@@ -15,7 +15,6 @@ from incubator.forms import put_errors_on
 
 from .. import permissions, selectors, services
 from ..forms import RecommendForm
-from ..models import FundingCall, FundingSource
 
 
 def _place(request, pk):
@@ -30,14 +29,8 @@ def _place(request, pk):
 
 
 def _choices(now):
-    sources = list(FundingSource.objects.opportunities().order_by("name_lv"))
-    calls = list(
-        FundingCall.objects.ahead(now)
-        .of_opportunities()
-        .select_related("source")
-        .order_by("source__name_lv", "deadline")
-    )
-    return {"sources": sources, "calls": calls}
+    sources, calls = selectors.recommendable(now)
+    return {"sources": list(sources), "calls": list(calls)}
 
 
 @require_http_methods(["GET", "POST"])

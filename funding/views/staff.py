@@ -287,13 +287,7 @@ def _organisation_page(request, organisation, form=None, status=200):
         raise Http404
     now = timezone.now()
     (profile,) = selectors.profiles(places)
-    sources = list(FundingSource.objects.opportunities().order_by("name_lv"))
-    calls = list(
-        FundingCall.objects.ahead(now)
-        .of_opportunities()
-        .select_related("source")
-        .order_by("source__name_lv", "deadline")
-    )
+    sources, calls = selectors.recommendable(now)
     return render(
         request,
         "funding/staff/organisation.html",
@@ -307,7 +301,7 @@ def _organisation_page(request, organisation, form=None, status=200):
             "bids": list(
                 bid_selectors.bids_for(request.user).filter(place__organisation=organisation)
             ),
-            "form": form or RecommendForm(sources=sources, calls=calls),
+            "form": form or RecommendForm(sources=list(sources), calls=list(calls)),
             "now": now,
         },
         status=status,
