@@ -131,10 +131,13 @@ def _database_url():
 
 def _environment(folder):
     """Production settings (incubator.settings, DEBUG off), on the scratch database."""
+    from tests.settings import TEST_ENVIRONMENT
+
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "CELERY_", "EMAIL_", "SECURE_", "CONN_"))
+        if key not in TEST_ENVIRONMENT
+        and not key.startswith(("DJANGO_", "CELERY_", "EMAIL_", "SECURE_", "CONN_"))
     }
     env.update(
         DJANGO_SETTINGS_MODULE="incubator.settings",

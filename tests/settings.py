@@ -4,7 +4,8 @@ CELERY_BROKER_URL pass through, so the same suite runs on SQLite and PostgreSQL.
 
 import os
 
-for name, value in {
+# The switches a test run sets; bench/load.py leaves them out of the production server it starts.
+TEST_ENVIRONMENT = {
     "SECRET_KEY": "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     "SECURE_SSL_REDIRECT": "0",
     "SESSION_COOKIE_SECURE": "0",
@@ -16,7 +17,8 @@ for name, value in {
     # A connection per request, as the suite has always run (persistent connections
     # are measured under load by bench/load.py).
     "CONN_MAX_AGE": "0",
-}.items():
+}
+for name, value in TEST_ENVIRONMENT.items():
     os.environ.setdefault(name, value)
 
 # The real-worker tests (tests/test_celery_worker.py) need a Redis broker: use the
