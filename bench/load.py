@@ -6,7 +6,8 @@ gunicorn serves the portal with production settings (DEBUG=0, WhiteNoise's manif
 storage, persistent database connections with health checks) on 127.0.0.1 only, as
 behind a proxy that terminates HTTPS (``X-Forwarded-Proto: https``). wrk (Debian's
 ``wrk``) drives it for a bounded time; signed-in pages carry the session cookie of the
-demo's applicant or staff member, signed in once with the Django test client. Every
+demo's applicant or staff member, signed in once with the Django test client, and the
+CSRF cookie a browser holds from its first page. Every
 page is fetched once before the load and must answer 200 (a redirect to the sign-in
 page would otherwise count as a fast success). Figures, ``name: value``:
 
@@ -16,9 +17,13 @@ page would otherwise count as a fast success). Figures, ``name: value``:
                                  the production configuration (cores + 1 workers, 4
                                  threads each; CONN_MAX_AGE=60)
     programme_over_home, staff_list_over_home   their ratios (target >= 0.5)
+    programme_without_page_cache_rps, staff_list_without_page_cache_rps,
+    ..._over_home_without_page_cache   the same pages made afresh on every request
+                                 (PAGE_CACHE=0; incubator/pagecache.py keeps them
+                                 rendered while the database reads the same)
     conn_max_age_0_home_rps, conn_max_age_0_programme_rps   the same two pages with
-                                 a new database connection per request
-    conn_max_age_60_over_0_programme   what persistent connections bring
+                                 a new database connection per request (pages made afresh)
+    conn_max_age_60_over_0_programme   what persistent connections bring to a page made afresh
     load_requests_per_s, load_p99_ms, load_errors, load_5xx   200 concurrent clients
                                  over a mix of pages (home, sign-in, applicant
                                  dashboard, My programme, staff list, ranking); an
@@ -157,9 +162,11 @@ def _environment(folder):
 class Portal:
     """gunicorn serving the portal on a free loopback port, stopped on exit."""
 
-    def __init__(self, env, folder, *, workers=WORKERS, threads=THREADS, conn_max_age=60):
+    def __init__(
+        self, env, folder, *, workers=WORKERS, threads=THREADS, conn_max_age=60, page_cache=True
+    ):
         self.port = _free_port()
-        self.env = {**env, "CONN_MAX_AGE": str(conn_max_age)}
+        self.env = {**env, "CONN_MAX_AGE": str(conn_max_age), "PAGE_CACHE": str(int(page_cache))}
         self.workers, self.threads = workers, threads
         self.log = Path(folder) / f"gunicorn-{self.port}.log"
         self.process = None
@@ -298,8 +305,11 @@ def _pages():
             with_authenticator(user)  # staff must have their second factor
         client = Client()
         client.force_login(user)
-        return (
-            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        # A browser holds the CSRF cookie from the first page with a form on it.
+        client.get(reverse("home"), secure=True)
+        return "; ".join(
+            f"{name}={client.cookies[name].value}"
+            for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
         )
 
     applicant, staff = cookie("applicant@demo.lv"), cookie("staff@demo.lv")
@@ -351,9 +361,12 @@ def _measure(report, folder, env, pages, size):
     def alone(portal, name):
         return portal.wrk(folder, [pages[name]], connections=PAGE_CONNECTIONS, seconds=size["page"])
 
-    with Portal(env, folder, conn_max_age=0) as portal:
+    with Portal(env, folder, conn_max_age=0, page_cache=False) as portal:
         home_0 = alone(portal, "home")["rps"]
         programme_0 = alone(portal, "programme")["rps"]
+    with Portal(env, folder, page_cache=False) as portal:
+        programme_made = alone(portal, "programme")["rps"]
+        staff_list_made = alone(portal, "staff_list")["rps"]
     with Portal(env, folder, conn_max_age=60) as portal:
         home = alone(portal, "home")["rps"]
         programme = alone(portal, "programme")["rps"]
@@ -367,9 +380,13 @@ def _measure(report, folder, env, pages, size):
     report("staff_list_rps", round(staff_list, 1))
     report("programme_over_home", _ratio(programme, home))
     report("staff_list_over_home", _ratio(staff_list, home))
+    report("programme_without_page_cache_rps", round(programme_made, 1))
+    report("staff_list_without_page_cache_rps", round(staff_list_made, 1))
+    report("programme_over_home_without_page_cache", _ratio(programme_made, home))
+    report("staff_list_over_home_without_page_cache", _ratio(staff_list_made, home))
     report("conn_max_age_0_home_rps", round(home_0, 1))
     report("conn_max_age_0_programme_rps", round(programme_0, 1))
-    report("conn_max_age_60_over_0_programme", _ratio(programme, programme_0))
+    report("conn_max_age_60_over_0_programme", _ratio(programme_made, programme_0))
     report("load_requests_per_s", round(mix["rps"], 1))
     report("load_p99_ms", round(mix["p99_ms"]))
     report("load_errors", mix["errors"])

@@ -9,12 +9,14 @@ class IncubatorConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
 
-        from . import landing, mfa, sections, selectors, third_party_wording
+        from . import changelog, landing, mfa, sections, selectors, third_party_wording
         from .notifications import kinds
         from .permissions import is_staff
 
         user_logged_in.connect(mfa.note_signed_in, dispatch_uid="incubator.mfa")
+        post_migrate.connect(changelog.on_migrate, dispatch_uid="incubator.changelog")
         # Someone with an invitation waiting lands where they can accept it.
         landing.register(
             landing.Home(

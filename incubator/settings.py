@@ -134,7 +134,19 @@ if _SQLITE:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Rendered pages kept while the database reads the same (incubator/pagecache.py), in
+    # each process's own memory, so that a new release starts without them.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=300)},
+    },
+}
+# The busiest signed-in pages are kept rendered between writes (PostgreSQL only).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 # With a shared cache (Redis in production), a signed-in request reads its session from
 # the cache instead of the database; sessions are still written to the database, so a
 # cache restart signs no one out. Not with the per-process default: a session ended in
@@ -257,6 +269,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # The count of committed writes that kept pages are keyed by (incubator/changelog.py).
+    "compact-change-log": {
+        "task": "incubator.tasks.compact_change_log",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": 9 * 60},
+    },
     "dispatch-notifications": {
         "task": "incubator.notifications.tasks.dispatch",
         "schedule": timedelta(minutes=1),

@@ -2,7 +2,7 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import translation
 
 from incubator.notifications.models import Email
@@ -19,9 +19,11 @@ def pytest_runtest_setup(item):
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     """Uploaded files land in a fresh folder; allauth's rate limits start from zero;
-    every test starts in Latvian (a request in English leaves it active)."""
+    every test starts in Latvian (a request in English leaves it active); no page is
+    kept from another test."""
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+    caches["pages"].clear()
     translation.activate(settings.LANGUAGE_CODE)
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from incubator.forms import message_of
 from incubator.models import Cycle
+from incubator.pagecache import kept_while_unchanged
 from incubator.selectors import current_call, organisations_for
 from incubator.uploads import serve_private_file
 
@@ -16,6 +17,7 @@ from ..permissions import is_reviewer
 
 
 @require_GET
+@kept_while_unchanged
 def dashboard(request):
     organisations = selectors.dashboard_organisations(request.user)
     if not organisations and is_reviewer(request.user):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from incubator.forms import message_of, put_errors_on
+from incubator.pagecache import kept_while_unchanged
 from incubator.uploads import serve_private_file
 
 from .. import selectors, services
@@ -24,6 +25,7 @@ def _assignment(request, pk):
 
 @reviewer_required
 @require_GET
+@kept_while_unchanged
 def reviewer_dashboard(request):
     to_review, done = selectors.reviewer_dashboard(request.user)
     return render(

@@ -13,6 +13,7 @@ from incubator import sections
 from incubator.forms import message_of, put_errors_on
 from incubator.http import redirect_back
 from incubator.models import Cycle
+from incubator.pagecache import kept_while_unchanged
 from incubator.permissions import staff_required
 
 from .. import selectors, services
@@ -23,6 +24,7 @@ from ..models import Application, CommitteeMember, ReviewAssignment
 
 @staff_required
 @require_GET
+@kept_while_unchanged
 def staff_list(request):
     cycles = list(Cycle.objects.all())
     cycle = None

@@ -3,12 +3,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from incubator import sections
+from incubator.pagecache import kept_while_unchanged
 
 from .. import selectors
 from ..forms import ResponseForm
 
 
 @require_GET
+@kept_while_unchanged
 def my_programme(request):
     """Where a participant's organisation stands in its cycle: progress, the next
     joint meeting (with the answer form), deadlines ahead, the cohort."""

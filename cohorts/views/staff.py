@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from incubator import sections
 from incubator.forms import message_of, put_errors_on
 from incubator.models import Cycle
+from incubator.pagecache import kept_while_unchanged
 from incubator.permissions import is_staff, staff_required
 
 from .. import selectors, services
@@ -48,6 +49,7 @@ def cohort_list(request):
 
 
 @require_GET
+@kept_while_unchanged
 def cohort_detail(request, pk):
     """A cohort's organisations with their contact people and its meetings; staff
     also see attendance and can move organisations or mark them as left."""

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from incubator.forms import put_errors_on
 from incubator.http import redirect_back
+from incubator.pagecache import kept_while_unchanged
 from incubator.permissions import is_staff, require
 from incubator.uploads import serve_private_file
 
@@ -20,6 +21,7 @@ from .common import own_profile
 
 @require(is_mentor)
 @require_GET
+@kept_while_unchanged
 def dashboard(request):
     """The mentor's or expert's home: assignments to answer, organisations,
     consultations ahead and to log, requests, action items, hours against capacity."""
