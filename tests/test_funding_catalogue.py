@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone
 from icalendar import Calendar
@@ -17,6 +18,7 @@ from icalendar import Calendar
 from funding import selectors, services
 from funding.models import FundingCall, FundingSource, LegalForm, Municipality, Region
 from funding.selectors import Filters
+from funding.views import catalogue as catalogue_views
 from incubator.models import PriorityField
 from tests import factories
 
@@ -406,6 +408,35 @@ def test_the_catalogue_page_is_public_and_filters(client, catalogue):
     assert response.status_code == 200
     assert response.context["form"].errors["amount"]
     assert [s.name_lv for s in response.context["sources"]] == ["Jauniešu iniciatīvu fonds"]
+
+
+def test_the_catalogue_pages_through_its_sources(client, catalogue, monkeypatch):
+    monkeypatch.setattr(catalogue_views, "PER_PAGE", 2)
+    every = names(Filters())
+
+    def shown(**data):
+        response = client.get(reverse("funding:catalogue"), data)
+        assert response.status_code == 200
+        page = response.context["page"]
+        return page.number, page.paginator.count, [s.name_lv for s in page.object_list]
+
+    assert shown() == (1, 3, every[:2])
+    assert shown(page="2") == (2, 3, every[2:])
+    # Past the last page: the last; not a page number: the first (as Django's paginator).
+    assert shown(page="9") == shown(page="0") == (2, 3, every[2:])
+    assert shown(page="9" * 30) == (2, 3, every[2:])
+    assert shown(page="second") == shown(page="") == (1, 3, every[:2])
+    assert shown(q="nekas tāds") == shown(q="nekas tāds", page="3") == (1, 0, [])
+    html = client.get(reverse("funding:catalogue"), {"page": "2"}).content.decode()
+    assert "Jauniešu iniciatīvu fonds" in html and "Kurzemes kultūras programma" not in html
+    # The page's sources say how many there are in all: the search is not run again
+    # to count them.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("funding:catalogue"), {"q": "fonds", "page": "2"})
+    searches = [
+        query["sql"] for query in queries if 'FROM "funding_fundingsource" ' in query["sql"]
+    ]
+    assert len(searches) == 1 and "COUNT(*) OVER ()" in searches[0], searches
 
 
 def test_each_card_of_the_list_shows_what_the_source_offers(client, catalogue):

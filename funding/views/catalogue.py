@@ -7,7 +7,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,6 +27,30 @@ from ..forms import CatalogueFilterForm, SavedSearchForm
 from ..models import LegalForm
 
 PER_PAGE = 20
+# Pages further than this are not looked for at once (no offset beyond what the
+# database takes): the paginator counts first and shows the last.
+FURTHEST_PAGE = 10_000
+
+
+def _counted_page(sources, number):
+    """The page ``number`` (as the request wrote it) of ``sources``, PER_PAGE a page,
+    as Django's paginator would make it, in one query: the page's rows also say how
+    many sources there are in all (COUNT(*) OVER ()), where a count first would run
+    the whole search once more. A page past the last (or not a page number) takes
+    the paginator's own way: the count, then the last (or the first) page."""
+    paginator = Paginator(sources, PER_PAGE)
+    try:
+        wanted = int(number or 1)
+    except (TypeError, ValueError):
+        wanted = 1
+    if 1 <= wanted <= FURTHEST_PAGE:
+        first = (wanted - 1) * PER_PAGE
+        counted = sources.annotate(listed_in_all=Window(Count("*")))
+        rows = list(counted[first : first + PER_PAGE])
+        if rows or wanted == 1:
+            paginator.count = rows[0].listed_in_all if rows else 0
+            return Page(rows, wanted, paginator)
+    return paginator.get_page(number)
 
 
 def catalogue_page(request, data, search_form=None, status=200):
@@ -38,8 +63,8 @@ def catalogue_page(request, data, search_form=None, status=200):
     form.is_valid()  # an invalid value is shown with its error and left out
     filters = form.filters()
     now = timezone.now()
-    page = Paginator(selectors.catalogue(filters, now), PER_PAGE).get_page(data.get("page"))
-    sources = list(page.object_list)
+    page = _counted_page(selectors.catalogue(filters, now), data.get("page"))
+    sources = page.object_list
     field_ids = selectors.field_ids([source.pk for source in sources])
     query = form.query()
     followed_sources, _calls = selectors.followed_ids(request.user)
