@@ -201,3 +201,40 @@ def test_a_page_made_inside_a_transaction_is_not_kept(client, place, applicant):
         _get(client, reverse("cohorts:my_programme"))
         _, queries = _get(client, reverse("cohorts:my_programme"))
     assert queries > KEPT_PAGE_QUERIES
+
+
+def _pages(place, staff, application, assigned, mentor, applicant):
+    reviewer = factories.ReviewAssignmentFactory(application=application).member.user
+    return {
+        "my_programme": (applicant, reverse("cohorts:my_programme")),
+        "applicant_dashboard": (applicant, reverse("applications:dashboard")),
+        "reviewer_dashboard": (reviewer, reverse("applications:reviewer_dashboard")),
+        "staff_list": (staff, reverse("applications:staff_list")),
+        "cohort_page": (staff, reverse("cohorts:cohort_detail", args=[place.cohort_id])),
+        "mentor_dashboard": (mentor.user, reverse("mentoring:dashboard")),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "my_programme",
+        "applicant_dashboard",
+        "reviewer_dashboard",
+        "staff_list",
+        "cohort_page",
+        "mentor_dashboard",
+    ],
+)
+def test_each_busy_page_is_kept_for_its_reader(
+    client, place, staff, application, assigned, mentor, applicant, name
+):
+    user, path = _pages(place, staff, application, assigned, mentor, applicant)[name]
+    client.force_login(user)
+    client.get(reverse("home"))
+    first, _ = _get(client, path)
+    second, queries = _get(client, path)
+    assert second == first
+    # The session, the user, the count of writes, and the role check that still runs
+    # on every request where the page has one.
+    assert queries <= KEPT_PAGE_QUERIES + 1
