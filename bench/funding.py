@@ -96,8 +96,9 @@ DOCUMENT = (
 # The same database work as the page's result, written by hand: one statement for
 # the page's 20 sources matching the search (its filters, and the text in either
 # language through the search index), with their next deadline, whether a call of
-# theirs is open now or rolling, and how many sources match in all (COUNT(*) OVER (),
-# as the page counts them: no separate count); then the page's priority fields.
+# theirs is open now (each is: the search asks for "open now") or rolling, and how
+# many sources match in all (COUNT(*) OVER (), as the page counts them: no separate
+# count); then the page's priority fields.
 # (The page also reads the priority fields and legal forms for its filter's options.)
 MATCHED = f"""
 FROM funding_fundingsource s
@@ -122,10 +123,7 @@ SELECT s.id, s.name_lv, s.name_en, s.funder, s.kind, s.cross_cutting, s.scope, s
        (SELECT MIN(c.deadline) FROM funding_fundingcall c
         WHERE c.source_id = s.id AND c.status <> 'closed' AND c.deadline > %(now)s)
            AS next_deadline,
-       EXISTS (SELECT 1 FROM funding_fundingcall c
-               WHERE c.source_id = s.id AND c.status <> 'closed'
-                 AND (c.opens_at <= %(now)s OR (c.opens_at IS NULL AND c.status = 'open'))
-                 AND (c.deadline > %(now)s OR c.deadline IS NULL)) AS has_open_call,
+       TRUE AS has_open_call,
        EXISTS (SELECT 1 FROM funding_fundingcall c
                WHERE c.source_id = s.id AND c.status <> 'closed' AND c.deadline IS NULL)
            AS has_rolling_call,
