@@ -20,10 +20,11 @@ def detail_prefix():
     return reverse("funding:source_detail", args=[0]).removesuffix("0/")
 
 
-def cards(sources, field_ids, priority_fields, now):
+def cards(sources, field_ids, priority_fields, now, followed=frozenset()):
     """One dict per source of ``sources`` (fetched by ``selectors.catalogue``), in
     their order; ``field_ids``: ``selectors.field_ids`` of them; ``priority_fields``:
-    every priority field, in their order."""
+    every priority field, in their order; ``followed``: the ids of the sources the
+    visitor follows."""
     language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
     kinds = {value: str(label) for value, label in FundingSource.Kind.choices}
     scopes = {value: str(label) for value, label in FundingSource.Scope.choices}
@@ -39,6 +40,8 @@ def cards(sources, field_ids, priority_fields, now):
         shown.append(
             {
                 "pk": source.pk,
+                "anchor": f"source-{source.pk}",
+                "followed": source.pk in followed,
                 "url": f"{prefix}{source.pk}/",
                 "name": getattr(source, f"name_{language}", "") or source.name_lv,
                 "funder": source.funder,

@@ -96,6 +96,43 @@ class CatalogueFilterForm(forms.Form):
             values["sort"] = "relevance" if selectors.search.words(values.get("q")) else "deadline"
         return selectors.Filters(**values)
 
+    SELECTS = ["field", "legal_form", "scope", "kind", "sort"]
+    CHECKS = ["open_now", "closing_soon", "show_historic"]
+
+    def selects(self):
+        """The drop-downs as the page writes them out (not rendered widget by widget,
+        one template per option): each one's name, id, label, errors and options
+        (value, label, whether chosen)."""
+        shown = []
+        for name in self.SELECTS:
+            bound = self[name]
+            current = bound.value()
+            shown.append(
+                {
+                    "name": name,
+                    "id": bound.id_for_label,
+                    "label": str(bound.label),
+                    "errors": self.errors.get(name, []),
+                    "options": [
+                        (value, str(label), value == current)
+                        for value, label in bound.field.choices
+                    ],
+                }
+            )
+        return shown
+
+    def checks(self):
+        """The check boxes as the page writes them out: name, id, label, ticked."""
+        return [
+            {
+                "name": name,
+                "id": self[name].id_for_label,
+                "label": str(self[name].label),
+                "checked": bool(self[name].value()),
+            }
+            for name in self.CHECKS
+        ]
+
     def query(self):
         """The chosen filter as the query string's values (for links and saving)."""
         data = getattr(self, "cleaned_data", {})

@@ -131,13 +131,14 @@ def _next_deadline(now):
     )
 
 
-def with_deadlines(sources, now):
+def with_deadlines(sources, now, all_open=False):
     """``next_deadline``: the nearest deadline ahead among the source's calls;
     ``has_open_call``: whether one is open now; ``has_rolling_call``: whether one
-    without a deadline is ahead."""
+    without a deadline is ahead. ``all_open``: ``sources`` are already only those
+    with a call open now (the "open now" filter), so that is not asked again."""
     return sources.annotate(
         next_deadline=_next_deadline(now),
-        has_open_call=_calls(open_calls(now)),
+        has_open_call=Value(True) if all_open else _calls(open_calls(now)),
         has_rolling_call=_calls(calls_ahead(now) & Q(deadline=None)),
     )
 
@@ -169,7 +170,9 @@ def catalogue(filters, now=None):
     list shows (``field_ids`` reads their priority fields)."""
     now = now or timezone.now()
     by_relevance = filters.sort == "relevance" and bool(search.words(filters.q))
-    sources = with_deadlines(catalogue_sources(filters, now, rank=by_relevance), now)
+    sources = with_deadlines(
+        catalogue_sources(filters, now, rank=by_relevance), now, all_open=filters.open_now
+    )
     deadline = F("next_deadline").asc(nulls_last=True)
     if filters.sort == "name":
         order = [_name_order(), "pk"]

@@ -4,8 +4,11 @@ allauth's rate limits, and the language switch."""
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
-from django.urls import reverse
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.utils.html import escape
 
 from incubator.models import User
 
@@ -135,6 +138,26 @@ def test_the_language_switch_keeps_the_page(client, db):
     assert response.url == "/en/accounts/login/"
     response = client.post(reverse("set_language"), {"language": "lv", "next": "/accounts/login/"})
     assert response.url == "/accounts/login/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/funding/?q=youth&field=culture&page=2",
+        "/en/funding/sources/12345/",
+        "/funding/?q=jaunie%C5%A1u",
+        "/en/no-such-page/",
+    ],
+)
+def test_the_language_switch_posts_the_page_in_the_default_language(client, db, path):
+    # The address is the one translate_url gives in the page's language (the page
+    # reuses the match its request was resolved with).
+    with translation.override("en" if path.startswith("/en/") else "lv"):
+        expected = translate_url(path, settings.LANGUAGE_CODE)
+    assert not expected.startswith("/en/funding/")
+    assert (
+        f'name="next" type="hidden" value="{escape(expected)}"' in client.get(path).content.decode()
+    )
 
 
 def test_profile_keeps_input_on_error_and_saves_the_language(client, applicant):

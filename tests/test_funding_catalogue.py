@@ -473,6 +473,17 @@ def test_each_card_of_the_list_shows_what_the_source_offers(client, catalogue):
     assert card["url"] == f"/en/funding/sources/{catalogue['youth'].pk}/"
 
 
+def test_under_open_now_every_card_says_open_now_as_without_the_filter(client, catalogue):
+    url = reverse("funding:catalogue")
+    every = {card["pk"]: card for card in client.get(url).context["cards"]}
+    open_now = client.get(url, {"open_now": "1"}).context["cards"]
+    assert open_now and all(card["open_now"] is True for card in open_now)
+    assert {card["pk"] for card in open_now} == {
+        pk for pk, card in every.items() if card["open_now"]
+    }
+    assert open_now == [every[card["pk"]] for card in open_now]
+
+
 def test_a_partly_confirmed_source_says_so_and_a_historic_one_is_no_opportunity(client, catalogue):
     youth = catalogue["youth"]
     FundingSource.objects.filter(pk=youth.pk).update(
