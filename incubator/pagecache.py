@@ -74,7 +74,7 @@ def _key(request, view):
         f"{view.__module__}.{view.__qualname__}",
         request.get_full_path(),
         str(request.user.pk),
-        request.session.session_key or "",
+        request.session.session_key,
         request.META["CSRF_COOKIE"],
         get_language() or "",
         timezone.now().strftime("%Y-%m-%dT%H:%M"),
@@ -92,7 +92,7 @@ def _applies(request):
         and request.user.is_authenticated
         and request.session.session_key is not None
         and "CSRF_COOKIE" in request.META
-        and "HX-Request" not in request.headers
+        and not request.htmx
         and len(get_messages(request)) == 0
     )
 
