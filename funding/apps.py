@@ -12,11 +12,12 @@ class FundingConfig(AppConfig):
         from incubator.notifications import kinds
         from incubator.notifications import reminders as engine
 
-        from . import calendar, privacy, profile, reminders, services
+        from . import calendar, choices, privacy, profile, reminders, services
         from .bids import reminders as bid_reminders
         from .bids import sections as bid_sections
         from .bids import services as bid_services
 
+        choices.connect()
         engine.register(reminders.CallDeadlineReminders())
         kinds.register(services.RECOMMENDATION_KIND, _("Funding recommendations"))
         kinds.register(services.DIGEST_KIND, _("Saved funding searches"))

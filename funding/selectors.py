@@ -131,14 +131,13 @@ def _next_deadline(now):
     )
 
 
-def with_deadlines(sources, now, all_open=False):
+def with_deadlines(sources, now):
     """``next_deadline``: the nearest deadline ahead among the source's calls;
     ``has_open_call``: whether one is open now; ``has_rolling_call``: whether one
-    without a deadline is ahead. ``all_open``: ``sources`` are already only those
-    with a call open now (the "open now" filter), so that is not asked again."""
+    without a deadline is ahead."""
     return sources.annotate(
         next_deadline=_next_deadline(now),
-        has_open_call=Value(True) if all_open else _calls(open_calls(now)),
+        has_open_call=_calls(open_calls(now)),
         has_rolling_call=_calls(calls_ahead(now) & Q(deadline=None)),
     )
 
@@ -146,51 +145,6 @@ def with_deadlines(sources, now, all_open=False):
 def _name_order():
     language = (translation.get_language() or "lv")[:2]
     return "name_en" if language == "en" else "name_lv"
-
-
-# What the catalogue's list shows of a source (its detail page shows the rest).
-LISTED = [
-    "name_lv",
-    "name_en",
-    "funder",
-    "kind",
-    "scope",
-    "cross_cutting",
-    "amount_min",
-    "amount_max",
-    "verification",
-    "verification_note",
-]
-
-
-def catalogue(filters, now=None):
-    """The catalogue page's sources: filtered, with their next deadline and whether
-    a call is open now or rolling (``with_deadlines``), sorted by deadline (soonest
-    first, those without one last), name or relevance, with only the columns the
-    list shows (``field_ids`` reads their priority fields)."""
-    now = now or timezone.now()
-    by_relevance = filters.sort == "relevance" and bool(search.words(filters.q))
-    sources = with_deadlines(
-        catalogue_sources(filters, now, rank=by_relevance), now, all_open=filters.open_now
-    )
-    deadline = F("next_deadline").asc(nulls_last=True)
-    if filters.sort == "name":
-        order = [_name_order(), "pk"]
-    elif by_relevance:
-        order = [F("rank").desc(), deadline, "pk"]
-    else:
-        order = [deadline, _name_order(), "pk"]
-    return sources.order_by(*order).only(*LISTED)
-
-
-def field_ids(source_ids):
-    """{source id: [its priority fields' ids]} for the sources of a page (one query,
-    no model made of a row)."""
-    fields = {}
-    through = FundingSource.priority_fields.through.objects.filter(fundingsource_id__in=source_ids)
-    for source_id, field_id in through.values_list("fundingsource_id", "priorityfield_id"):
-        fields.setdefault(source_id, []).append(field_id)
-    return fields
 
 
 def public_sources():

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,14 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
 from incubator import calendars
-from incubator.models import PriorityField
 from incubator.site import absolute
 
 from .. import selectors
 from ..calendar import call_event
-from ..cards import cards
+from ..cards import cards, cards_html
+from ..choices import filter_options
 from ..forms import CatalogueFilterForm, SavedSearchForm
-from ..models import LegalForm
+from ..listing import Listing
 
 PER_PAGE = 20
 # Pages further than this are not looked for at once (no offset beyond what the
@@ -33,11 +32,12 @@ FURTHEST_PAGE = 10_000
 
 
 def _counted_page(sources, number):
-    """The page ``number`` (as the request wrote it) of ``sources``, PER_PAGE a page,
-    as Django's paginator would make it, in one query: the page's rows also say how
-    many sources there are in all (COUNT(*) OVER ()), where a count first would run
-    the whole search once more. A page past the last (or not a page number) takes
-    the paginator's own way: the count, then the last (or the first) page."""
+    """The page ``number`` (as the request wrote it) of ``sources`` (a
+    ``listing.Listing``), PER_PAGE a page, as Django's paginator would make it, in one
+    query: the page's rows also say how many sources there are in all, where a count
+    first would run the whole search once more. A page past the last (or not a page
+    number) takes the paginator's own way: the count, then the last (or the first)
+    page."""
     paginator = Paginator(sources, PER_PAGE)
     try:
         wanted = int(number or 1)
@@ -45,10 +45,9 @@ def _counted_page(sources, number):
         wanted = 1
     if 1 <= wanted <= FURTHEST_PAGE:
         first = (wanted - 1) * PER_PAGE
-        counted = sources.annotate(listed_in_all=Window(Count("*")))
-        rows = list(counted[first : first + PER_PAGE])
+        rows = sources[first : first + PER_PAGE]
         if rows or wanted == 1:
-            paginator.count = rows[0].listed_in_all if rows else 0
+            paginator.count = rows[0].total if rows else 0
             return Page(rows, wanted, paginator)
     return paginator.get_page(number)
 
@@ -56,18 +55,18 @@ def _counted_page(sources, number):
 def catalogue_page(request, data, search_form=None, status=200):
     """The catalogue for the filter in ``data`` (a QueryDict); ``search_form``: the
     "save this search" form, bound when it came back with an error."""
-    priority_fields = list(PriorityField.objects.all())
+    priority_fields, legal_forms = filter_options()
     form = CatalogueFilterForm(
-        data or None, priority_fields=priority_fields, legal_forms=list(LegalForm.objects.all())
+        data or None, priority_fields=priority_fields, legal_forms=legal_forms
     )
     form.is_valid()  # an invalid value is shown with its error and left out
     filters = form.filters()
     now = timezone.now()
-    page = _counted_page(selectors.catalogue(filters, now), data.get("page"))
+    page = _counted_page(Listing(filters, now), data.get("page"))
     sources = page.object_list
-    field_ids = selectors.field_ids([source.pk for source in sources])
     query = form.query()
     followed_sources, _calls = selectors.followed_ids(request.user)
+    shown = cards(sources, priority_fields, now, followed_sources)
     if search_form is None and request.user.is_authenticated:
         search_form = SavedSearchForm(initial={"query": urlencode(query)})
     return render(
@@ -79,7 +78,8 @@ def catalogue_page(request, data, search_form=None, status=200):
             "checks": form.checks(),
             "page": page,
             "sources": sources,
-            "cards": cards(sources, field_ids, priority_fields, now, followed_sources),
+            "cards": shown,
+            "cards_html": cards_html(shown),
             "query": urlencode(query),
             "filtered": bool(set(query) - {"sort"}),
             "followed_sources": followed_sources,
