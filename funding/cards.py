@@ -7,11 +7,12 @@ node by node by the template engine (and before that, its per-card properties,
 translations, filters and URL reversing) was most of its time.
 """
 
+from html import escape  # as django.utils.html.escape, for plain strings, without its wrapping
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.dateformat import format as format_date
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -27,8 +28,8 @@ def detail_prefix():
 
 def cards(sources, priority_fields, now, followed=frozenset()):
     """One dict per source of ``sources`` (``listing.Listed``), in their order;
-    ``priority_fields``: every priority field, in their order; ``followed``: the ids
-    of the sources the visitor follows."""
+    ``priority_fields``: the priority fields to name, in their order (``choices``);
+    ``followed``: the ids of the sources the visitor follows."""
     language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
     kinds = {value: str(label) for value, label in FundingSource.Kind.choices}
     scopes = {value: str(label) for value, label in FundingSource.Scope.choices}
@@ -39,7 +40,8 @@ def cards(sources, priority_fields, now, followed=frozenset()):
     soon = now + SOON
     shown = []
     for source in sources:
-        fields = sorted(source.field_ids, key=field_order.get)
+        # A field the options do not know yet (see choices.py) is left off.
+        fields = sorted((pk for pk in source.field_ids if pk in field_order), key=field_order.get)
         deadline = source.next_deadline
         shown.append(
             {
@@ -79,7 +81,7 @@ def _labels():
         "open": _("Open now"),
         "cross_cutting": _("Cross-cutting / civil society"),
     }
-    return {name: escape(text) for name, text in words.items()}
+    return {name: escape(str(text)) for name, text in words.items()}
 
 
 PILL = '<span class="badge rounded-pill text-bg-light border fw-normal me-1">{}</span>'

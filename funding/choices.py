@@ -1,10 +1,14 @@
 """The catalogue filter's options: every priority field and legal form, in their order.
 
 The public catalogue is the portal's busiest page and these two short lists change
-only when an administrator edits them, so they are kept in the shared cache rather
-than read on every request. Saving or deleting either (and every migration) forgets
-them at once and again when the transaction commits; writes that send no signal
-(a queryset's update) are seen within ``TIMEOUT``.
+only when an administrator edits them, so they are kept in the default cache (in
+production a shared one, ``CACHE_URL``) rather than read on every request. They are
+kept under a generation number that saving or deleting either, and every migration,
+moves on once the transaction has committed: a request that read the rows before
+the commit keeps them under the old number, which no one reads again. Writes that
+send no signal (a queryset's ``update()``, ``bulk_create``, raw SQL) are seen within
+``TIMEOUT``; until then a source's priority field missing from the options is left
+off its card (``cards.cards``).
 """
 
 from django.core.cache import cache
@@ -15,24 +19,31 @@ from incubator.models import PriorityField
 
 from .models import LegalForm
 
-KEY = "funding:filter-options"
+GENERATION = "funding:filter-options:generation"
+KEY = "funding:filter-options:{}"
 TIMEOUT = 300  # seconds
 
 
 def filter_options():
     """(priority fields, legal forms), each a list in their own order."""
-    options = cache.get(KEY)
+    key = KEY.format(cache.get(GENERATION, 0))
+    options = cache.get(key)
     if options is None:
         options = (list(PriorityField.objects.all()), list(LegalForm.objects.all()))
-        cache.set(KEY, options, TIMEOUT)
+        cache.set(key, options, TIMEOUT)
     return options
 
 
+def _next_generation():
+    try:
+        cache.incr(GENERATION)
+    except ValueError:  # not kept (yet, or any more)
+        cache.set(GENERATION, 1, None)
+
+
 def forget(**kwargs):
-    """Signal receiver: drop the kept options now and when the transaction commits
-    (a page read in between would keep the old ones)."""
-    cache.delete(KEY)
-    transaction.on_commit(lambda: cache.delete(KEY))
+    """Signal receiver: the options are read afresh once the change has committed."""
+    transaction.on_commit(_next_generation)
 
 
 def connect():

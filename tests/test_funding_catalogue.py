@@ -657,3 +657,21 @@ def test_the_admin_adds_a_source_with_its_relations_through_the_services(client,
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert not pending.exists()
+
+
+def test_every_text_of_a_card_is_escaped(client, funding_reference):
+    field = PriorityField.objects.get(code="culture")
+    field.name_lv = "Kultūra <i>un</i> māksla"
+    field.save()
+    factories.FundingSourceFactory(
+        name_lv="<script>alert(1)</script> fonds",
+        funder='"><img src=x onerror=alert(2)>',
+        verification="partial",
+        verification_note="<b>summas</b>",
+        fields=[field],
+    )
+    html = client.get(reverse("funding:catalogue")).content.decode()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; fonds" in html
+    assert "<img src=x" not in html and "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "<b>summas" not in html and "&lt;b&gt;summas&lt;/b&gt;" in html
+    assert "Kultūra <i>un</i>" not in html and "Kultūra &lt;i&gt;un&lt;/i&gt; māksla" in html
