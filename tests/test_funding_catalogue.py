@@ -497,6 +497,10 @@ def test_a_partly_confirmed_source_says_so_and_a_historic_one_is_no_opportunity(
     assert "Slēgts / vēsturisks" in page
     assert "nav iespējams pieteikties" in page
     assert "Sekot avotam" not in page
+    # Its call, open by its own dates, is shown closed, with no days left to count.
+    assert historic.calls.get().state() == "open"
+    assert "Atvērts tagad" not in page and "dienām)" not in page and "Sekot konkursam" not in page
+    assert '<span class="badge text-bg-secondary">Slēgts</span>' in page
     # Not on the month view nor in the feed, however close its call's deadline.
     month = client.get(reverse("funding:deadlines"), {"month": f"{at(5):%Y-%m}"}).content.decode()
     assert "Aktīvo iedzīvotāju fonds" not in month
