@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incubator.forms import ChosenRowsField
@@ -335,8 +336,10 @@ class RecommendForm(forms.Form):
 
     def __init__(self, *args, sources=None, calls=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = FundingSource.objects.opportunities().order_by("name_lv")
-        self.fields["call"].queryset = FundingCall.objects.select_related("source")
+        # What may be chosen: the sources one can apply to and their calls still ahead.
+        sources_ahead, calls_ahead = selectors.recommendable(timezone.now())
+        self.fields["source"].queryset = sources_ahead
+        self.fields["call"].queryset = calls_ahead
         self.fields["call"].label_from_instance = lambda call: f"{call.source.name} — {call.title}"
         if sources is not None:  # already loaded: the page renders without a query
             self.fields["source"].choices = [("", "---------")] + [(s.pk, s.name) for s in sources]

@@ -332,6 +332,8 @@ def recommend(place, *, source, call=None, note, by, now=None):
         errors["source"] = _("This programme has closed; recommend a source one can apply to.")
     if call is not None and call.source_id != source.pk:
         errors["call"] = _("Choose a call of the recommended source.")
+    elif call is not None and call.state(now) == "closed":
+        errors["call"] = _("This call has closed; recommend one still ahead, or the source alone.")
     if errors:
         raise ValidationError(errors)
     recommendation = Recommendation.objects.create(
