@@ -5,7 +5,11 @@ this table.
 
 The public catalogue and feed need no account; the owner's organisation takes part
 in the running cycle, so its funding page is the owner's; staff pages refuse
-everyone else (403); another person's saved search or organisation is a 404.
+everyone else (403); another person's saved search or organisation is a 404. A
+mentor assigned to the owner's organisation (``assigned_mentor``, a role of this
+table) is refused what a mentor assigned to no one is: the organisation's own
+funding page and its actions are its people's; the mentor recommends through
+``funding:place_recommend`` and reads bids (tests/test_permissions_bids.py).
 """
 
 import importlib
@@ -21,8 +25,9 @@ from funding.views.staff import IMPORT_SALT
 from tests import factories
 
 from . import role_matrix
+from .bid_support import assign
 from .funding_support import at, source
-from .role_matrix import ROLES, Redirect, everyone, only_owner, staff_only
+from .role_matrix import Redirect, everyone, only_owner, staff_only
 
 FUNDING_REFERENCE = importlib.import_module("funding.migrations.0002_reference_data")
 
@@ -35,6 +40,14 @@ def _funding(w):
     w.source = source(name_lv="Vides fonds", fields=["environment"], last_checked_on=None)
     w.call = factories.FundingCallFactory(source=w.source, deadline=at(20), opens_at=at(-2))
     w.search = services.save_search(w.users["owner"], name="Vide", query={"field": "environment"})
+    mentor = factories.MentorProfileFactory(
+        user=factories.UserFactory(email="assigned-mentor@example.lv")
+    ).user
+    w.users["assigned_mentor"] = mentor
+    assign(w.place, mentor, w.users["staff"])
+
+
+ROLES = [*role_matrix.ROLES, "assigned_mentor"]
 
 
 world = role_matrix.world_fixture(_funding)
@@ -93,6 +106,11 @@ CASES = {
     "funding:organisations": ("get", lambda w: [], None, staff_only(200)),
     "funding:organisation": ("get", lambda w: [w.organisation.pk], None, staff_only(200)),
     "funding:recommend": ("post", lambda w: [w.organisation.pk], {}, staff_only(400)),
+}
+# The assigned mentor is answered as a mentor assigned to no one, on every row.
+CASES = {
+    name: (method, args, data, {**expected, "assigned_mentor": expected["mentor"]})
+    for name, (method, args, data, expected) in CASES.items()
 }
 
 
