@@ -80,12 +80,17 @@ def _relation_ids(source):
     return {name: {row.pk for row in getattr(source, name).all()} for name in SOURCE_RELATIONS}
 
 
-def check_model(instance, errors=None):
+def check_model(instance, errors=None, *, exclude=(), validate_unique=True):
     """Model validation (field rules, the model's clean, unique name, constraints)
-    plus ``errors`` found before, raised together."""
+    plus ``errors`` found before, raised together. The fields of ``exclude`` (and of
+    ``errors``) are not checked, nor the constraints that use them;
+    ``validate_unique`` False leaves out the unique checks."""
     errors = dict(errors or {})
     try:
-        instance.full_clean(exclude=[name for name in errors if name != "__all__"])
+        instance.full_clean(
+            exclude=[name for name in errors if name != "__all__"] + list(exclude),
+            validate_unique=validate_unique,
+        )
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(

@@ -2,8 +2,11 @@
 
 An import is read whole and checked row by row before anything is written: each
 row becomes a change (a new source, a changed one and which columns, or none) or
-errors naming its line and column. Staff see that preview; only when they confirm,
-and only if no row has an error, is everything written, in one transaction."""
+errors naming its line and column. A row's errors are found at once: the cells
+that cannot be read, and the rules of the source (as a saved one is checked) on
+the values that could, but for those that need a cell that could not be read.
+Staff see that preview; only when they confirm, and only if no row has an error,
+is everything written, in one transaction."""
 
 import copy
 import csv
@@ -105,6 +108,14 @@ _BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 class FileProblem(Exception):
     """The file as a whole cannot be read: not CSV or XLSX, too big, no name_lv."""
+
+
+class CellProblems(ValueError):
+    """A cell that cannot be read, for several reasons (e.g. two unknown codes)."""
+
+    def __init__(self, messages):
+        super().__init__(messages[0])
+        self.messages = messages
 
 
 # --- reading ---------------------------------------------------------------------
@@ -218,6 +229,10 @@ class Row:
     values: dict = field(default_factory=dict)
     changes: list = field(default_factory=list)
     errors: list = field(default_factory=list)
+    # The source's fields whose cells could not be read: no rule is checked on them.
+    unreadable: set = field(default_factory=set)
+    # The id names no source (or cannot be read): what the file leaves out is unknown.
+    unknown_source: bool = False
 
     @property
     def action(self):
@@ -283,8 +298,13 @@ def _date(text):
     raise ValueError(_("“%(value)s” is not a date like 2026-11-21.") % {"value": text})
 
 
+def _raise_problems(problems):
+    if problems:
+        raise CellProblems(problems)
+
+
 def _fields(text, lookups, values):
-    chosen, cross_cutting = [], False
+    chosen, cross_cutting, problems = [], False, []
     for token in _tokens(text):
         code = FIELD_ALIASES.get(token.lower(), token.lower())
         code = re.sub(r"\s*\(.*\)$", "", code)  # "children_youth (via ...)"
@@ -294,47 +314,54 @@ def _fields(text, lookups, values):
         elif code in lookups.fields:
             chosen.append(lookups.fields[code])
         else:
-            raise ValueError(
+            problems.append(
                 _("Unknown priority field “%(value)s”. Known: %(known)s.")
                 % {"value": token, "known": ", ".join([*lookups.fields, CROSS_CUTTING])}
             )
+    _raise_problems(problems)
     values["priority_fields"] = chosen
     values["cross_cutting"] = cross_cutting
 
 
 def _legal_forms(text, lookups, values):
-    chosen = []
+    chosen, problems = [], []
     for token in _tokens(text):
         form = lookups.legal_forms.get(token.lower())
         if form is None:
-            raise ValueError(
+            problems.append(
                 _("Unknown legal form “%(value)s”. Known: %(known)s.")
                 % {"value": token, "known": ", ".join(lookups.legal_forms)}
             )
-        chosen.append(form)
+        else:
+            chosen.append(form)
+    _raise_problems(problems)
     values["legal_forms"] = chosen
 
 
 def _regions(text, lookups, values):
-    chosen = []
+    chosen, problems = [], []
     for token in _tokens(text):
         region = lookups.region(token)
         if region is None:
-            raise ValueError(
+            problems.append(
                 _("Unknown planning region “%(value)s”. Known: %(known)s.")
                 % {"value": token, "known": ", ".join(r.code for r in lookups.regions)}
             )
-        chosen.append(region)
+        else:
+            chosen.append(region)
+    _raise_problems(problems)
     values["regions"] = chosen
 
 
 def _municipalities(text, lookups, values):
-    chosen = []
+    chosen, problems = [], []
     for token in _tokens(text):
         municipality = areas.find_municipality(token, lookups.municipalities)
         if municipality is None:
-            raise ValueError(_("Unknown municipality “%(value)s”.") % {"value": token})
-        chosen.append(municipality)
+            problems.append(_("Unknown municipality “%(value)s”.") % {"value": token})
+        else:
+            chosen.append(municipality)
+    _raise_problems(problems)
     values["municipalities"] = chosen
 
 
@@ -379,7 +406,11 @@ def _parse_cells(row, cells, lookups):
             else:
                 row.values[COLUMNS[column]] = _value(column, text)
         except ValueError as error:
-            row.errors.append(RowError(row.line, column, str(error.args[0])))
+            messages = getattr(error, "messages", [error.args[0]])
+            row.errors.extend(RowError(row.line, column, str(message)) for message in messages)
+            row.unreadable.add(COLUMNS[column])
+            if column == "priority_fields":
+                row.unreadable.add("cross_cutting")
 
 
 def _existing(row, cells, by_id, by_name):
@@ -387,12 +418,14 @@ def _existing(row, cells, by_id, by_name):
         try:
             pk = int(cells["id"])
         except ValueError:
+            row.unknown_source = True
             row.errors.append(
                 RowError(row.line, "id", _("“%(value)s” is not an id.") % {"value": cells["id"]})
             )
             return
         row.source = by_id.get(pk)
         if row.source is None:
+            row.unknown_source = True
             row.errors.append(
                 RowError(
                     row.line, "id", _("There is no funding source with the id %(id)d.") % {"id": pk}
@@ -402,9 +435,18 @@ def _existing(row, cells, by_id, by_name):
         row.source = by_name.get(cells.get("name_lv", ""))
 
 
-def _validate(row, lookups):
-    """Checks the row's source as it would be saved, without saving it."""
+def _validate(row):
+    """Checks the row's source as it would be saved, without saving it, but for the
+    rules that need a value the row does not give (a cell that could not be read,
+    or a column it leaves out when its id names no source)."""
     instance = FundingSource() if row.source is None else copy.copy(row.source)
+    unknown = set(row.unreadable)
+    if row.unknown_source:
+        unknown |= {
+            name
+            for name in [*services.SOURCE_FIELDS, *services.SOURCE_RELATIONS]
+            if name not in row.values
+        }
     relations = {}
     for name in services.SOURCE_RELATIONS:
         if name in row.values:
@@ -416,12 +458,22 @@ def _validate(row, lookups):
     for name, value in row.values.items():
         if name in services.SOURCE_FIELDS:
             setattr(instance, name, value)
+    unknown_fields = [name for name in services.SOURCE_FIELDS if name in unknown]
+    for name in unknown_fields:
+        # Not the source's old value nor the default: the model's clean() compares
+        # only the values it has (a minimum not read is not compared with the maximum).
+        setattr(instance, name, None)
+    scope_errors = {}
+    if "scope" not in unknown:
+        scope_errors = services.scope_errors(
+            instance.scope, relations["regions"], relations["municipalities"]
+        )
     try:
         services.check_model(
             instance,
-            services.scope_errors(
-                instance.scope, relations["regions"], relations["municipalities"]
-            ),
+            {name: message for name, message in scope_errors.items() if name not in unknown},
+            exclude=unknown_fields,
+            validate_unique=not row.unknown_source,
         )
     except ValidationError as error:
         for name, messages in error.message_dict.items():
@@ -453,6 +505,11 @@ def parse(header, rows):
     by_id = {source.pk: source for source in sources}
     by_name = {source.name_lv: source for source in by_id.values()}
     seen_names, seen_ids, parsed = {}, {}, []
+    # A row's errors in the order of its columns (in the file, then those it leaves out).
+    order = {}
+    for column in [*header, *COLUMNS]:
+        if column:
+            order.setdefault(column, len(order))
     for offset, cells_list in enumerate(rows, start=2):
         cells = {
             name: (cells_list[index] if index < len(cells_list) else "").strip()
@@ -482,8 +539,8 @@ def parse(header, rows):
         seen_names.setdefault(name, offset)
         if row.source is not None:
             seen_ids.setdefault(row.source.pk, offset)
-        if not row.errors:
-            _validate(row, lookups)
+        _validate(row)
+        row.errors.sort(key=lambda error: order.get(error.column, len(order)))
         if not row.errors:
             row.changes = _changes(row)
         parsed.append(row)

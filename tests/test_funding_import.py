@@ -90,24 +90,93 @@ def test_a_file_with_one_bad_row_shows_each_error_and_writes_nothing(staff_clien
     response = staff_client.post(reverse("funding:import"), {"file": _csv([GOOD, BAD])})
     assert response.status_code == 400
     errors = [str(error) for error in response.context["errors"]]
+    # The codes that cannot be read, and the rules on the amounts that could: all at once.
     assert errors == [
         "3. rinda, kolonna “priority_fields”: Nezināma prioritārā joma “sports”. "
         "Zināmās: culture, it, environment, youth, social, cross_cutting.",
         "3. rinda, kolonna “legal_forms”: Nezināma juridiskā forma “company”. Zināmās: "
         "association, foundation, religious, social_enterprise, municipality, "
         "any_legal_person, natural_person.",
+        "3. rinda, kolonna “max_eur”: Maksimālā summa nevar būt mazāka par minimālo.",
+        "3. rinda, kolonna “cofinancing_percent”: Līdzfinansējums ir procenti no 0 līdz 100.",
     ]
     assert response.context["token"] == ""
     assert "Apstiprināt importu" not in response.content.decode()
     assert not FundingSource.objects.exists()
 
-    # The priority field and legal form fixed: the row's other errors come to light.
-    fixed = BAD[:4] + ["culture", "association"] + BAD[6:]
-    response = staff_client.post(reverse("funding:import"), {"file": _csv([GOOD, fixed])})
+
+def test_every_error_of_a_row_is_listed_in_one_upload(staff_client):
+    factories.FundingSourceFactory(name_lv="Liepājas fonds", amount_min=Decimal("1000"))
+    five = [
+        "Kuldīgas kopienu fonds",
+        "",
+        "",  # no funder
+        "grantt",
+        "culture",
+        "association",
+        "national",
+        "",
+        "abc",
+        "-5",
+        "150",
+        "confirmed",
+    ]
+    # A municipality's source with no municipality, and a minimum that cannot be read:
+    # not compared with the maximum, nor is the minimum the source has now.
+    other = [
+        "Liepājas fonds",
+        "",
+        "Liepājas pašvaldība",
+        "grant",
+        "culture",
+        "association",
+        "municipal",
+        "",
+        "daudz",
+        "500",
+        "",
+        "confirmed",
+    ]
+    response = staff_client.post(reverse("funding:import"), {"file": _csv([GOOD, five, other])})
+    assert response.status_code == 400
     errors = [str(error) for error in response.context["errors"]]
     assert errors == [
-        "3. rinda, kolonna “max_eur”: Maksimālā summa nevar būt mazāka par minimālo.",
+        "3. rinda, kolonna “funder”: Šis lauks nevar būt tukšs",
+        "3. rinda, kolonna “kind”: “grantt” nav neviena no vērtībām: grant, loan, prize, "
+        "in_kind, sponsorship, crowdfunding, other.",
+        "3. rinda, kolonna “min_eur”: “abc” nav skaitlis.",
+        "3. rinda, kolonna “max_eur”: Maksimālā summa nevar būt negatīva.",
         "3. rinda, kolonna “cofinancing_percent”: Līdzfinansējums ir procenti no 0 līdz 100.",
+        "4. rinda, kolonna “municipalities”: Izvēlieties pašvaldības, ko šis avots aptver.",
+        "4. rinda, kolonna “min_eur”: “daudz” nav skaitlis.",
+    ]
+    assert [row.action for row in response.context["rows"]] == ["new", "error", "error"]
+    assert response.context["token"] == ""
+    assert "Apstiprināt importu" not in response.content.decode()
+    assert list(FundingSource.objects.values_list("name_lv", "amount_min")) == [
+        ("Liepājas fonds", Decimal("1000"))
+    ]
+
+
+def test_each_unknown_code_is_listed_and_a_row_of_no_known_source_is_not_held_to_its_columns(
+    staff_client,
+):
+    rows = [["999", "X fonds", "company; club"], ["", "Y fonds", "association"]]
+    response = staff_client.post(
+        reverse("funding:import"), {"file": _csv(rows, header=["id", "name_lv", "legal_forms"])}
+    )
+    errors = [str(error) for error in response.context["errors"]]
+    known = (
+        "Zināmās: association, foundation, religious, social_enterprise, municipality, "
+        "any_legal_person, natural_person."
+    )
+    # Row 2 names no source: the columns the file leaves out (funder) are not its errors;
+    # row 3 is a new source, which needs a funder.
+    assert errors == [
+        "2. rinda, kolonna “id”: Nav finansējuma avota ar id 999.",
+        f"2. rinda, kolonna “legal_forms”: Nezināma juridiskā forma “company”. {known}",
+        f"2. rinda, kolonna “legal_forms”: Nezināma juridiskā forma “club”. {known}",
+        "3. rinda, kolonna “funder”: Šis lauks nevar būt tukšs",
     ]
     assert not FundingSource.objects.exists()
 
@@ -190,6 +259,7 @@ def test_numbers_and_dates_as_people_type_them_and_row_numbers_of_bad_cells(staf
     assert errors == [
         "3. rinda, kolonna “min_eur”: “tūkstotis” nav skaitlis.",
         "3. rinda, kolonna “last_checked_on”: “2026-02-30” nav datums formā 2026-11-21.",
+        "4. rinda, kolonna “min_eur”: Minimālā summa nevar būt negatīva.",
         "4. rinda, kolonna “kind”: Šī kolonna nevar būt tukša.",
     ]
     first = response.context["rows"][0]

@@ -135,13 +135,16 @@ def test_staff_import_a_csv_with_a_bad_row_fix_it_and_import(page, catalogue, tm
     )
     bad = (
         "Talsu kopienu fonds,,Talsu novada fonds,grant,environment,company,municipal,"
-        "Talsu novads,1000,partial\n"
+        "Talsu novads,-1000,partial\n"
     )
     wrong = tmp_path / "avoti.csv"
     wrong.write_text(header + good + bad, encoding="utf-8")
     fixed = tmp_path / "avoti-labots.csv"
     fixed.write_text(
-        header + good + bad.replace(",company,", ",association; foundation,"), encoding="utf-8"
+        header
+        + good
+        + bad.replace(",company,", ",association; foundation,").replace(",-1000,", ",1000,"),
+        encoding="utf-8",
     )
 
     sign_in(page, staff.email)
@@ -153,6 +156,10 @@ def test_staff_import_a_csv_with_a_bad_row_fix_it_and_import(page, catalogue, tm
     expect(alert).to_contain_text("Failā ir kļūdas, tāpēc nekas netiks saglabāts.")
     expect(alert).to_contain_text(
         "3. rinda, kolonna “legal_forms”: Nezināma juridiskā forma “company”."
+    )
+    # The row's other error in the same upload, not after the first is fixed.
+    expect(alert).to_contain_text(
+        "3. rinda, kolonna “max_eur”: Maksimālā summa nevar būt negatīva."
     )
     expect(page.get_by_role("button", name="Apstiprināt importu")).to_have_count(0)
     assert not FundingSource.objects.filter(
