@@ -75,6 +75,18 @@ def test_no_funder_is_a_clear_message_on_the_field(client, w):
     assert "funder" in response.context["form"].errors
 
 
+def test_bid_pages_write_amounts_in_euro_as_the_other_funding_pages_do(client, w):
+    bid = _bid(w, amount_requested=Decimal("4000"), cofinancing=Decimal("1250.50"))
+    _bid(w, title="Bez summas")
+    client.force_login(w.owner)
+    html = client.get(reverse("funding:bid_detail", args=[bid.pk])).content.decode()
+    assert "4\u00a0000 EUR" in html and "1\u00a0250,50 EUR" in html
+    assert "4000,00" not in html and "4000.00" not in html
+    listing = client.get(reverse("funding:bids")).content.decode()
+    assert "4\u00a0000 EUR" in listing and "4000,00" not in listing
+    assert '<td class="text-end">—</td>' in listing
+
+
 def test_review_thread_and_moves_through_the_pages(client, w):
     bid = _bid(w, deadline=at(15))
     client.force_login(w.owner)
