@@ -20,7 +20,7 @@ from funding.models import Bid, BidComment, Recommendation
 from incubator.notifications.models import Email
 
 from .bid_support import bid_world
-from .funding_support import at
+from .funding_support import at, source
 
 PDF = b"%PDF-1.4 projekts"
 
@@ -325,6 +325,26 @@ def test_my_programme_shows_the_organisations_bids_in_as_many_queries_for_more(
     assert "Citu projekts" not in html
     assert reverse("funding:bid_create", args=[w.place.pk]) in html
     assert count_queries(lambda: client.get(url)) == small
+
+
+def test_my_programme_links_to_the_organisations_funding_matches(client, w, count_queries):
+    """The bids' section leads to the page of the organisation's matches (that page
+    ranks them; My programme only links to it, so it runs no query for them)."""
+    client.force_login(w.owner)
+    url = reverse("cohorts:my_programme")
+    matches = f"{reverse('funding:mine')}#matches-{w.organisation.pk}"
+    small = count_queries(lambda: client.get(url))
+    for number in range(5):
+        source(name_lv=f"Vides fonds {number}", fields=["environment"])
+        _bid(w, title=f"Pieteikums {number}")
+    html = client.get(url).content.decode()
+    assert f'href="{matches}"' in html and "Piemērotie avoti manai organizācijai" in html
+    assert count_queries(lambda: client.get(url)) == small
+    page = client.get(reverse("funding:mine")).content.decode()
+    assert f'id="matches-{w.organisation.pk}"' in page and "Vides fonds 4" in page
+    client.force_login(w.other)
+    html = client.get(url).content.decode()
+    assert f"#matches-{w.other_place.organisation_id}" in html and matches not in html
 
 
 def test_the_staff_page_of_an_organisation_lists_its_bids(client, w):
