@@ -28,6 +28,7 @@ class FundingConfig(AppConfig):
         sections.register(profile.SECTION)
         privacy.register()
         sections.register(bid_sections.SECTION)
+        sections.register(bid_sections.MENTOR_SECTION)
         sections.register_menu_item(
             sections.MenuItem(
                 name="funding", label=_("Funding"), url_name="funding:catalogue", order=50

@@ -40,6 +40,8 @@ The pages and their rows:
   the staff's page of the organisation in that cycle; one row, the ``Application``.
 - ``PROFILE``: a person's profile page (the kernel); one row, the ``User`` (``funding``
   shows what they follow and the searches they saved).
+- ``MENTOR``: the mentor's or expert's home (``mentoring``'s dashboard); one row, the
+  user's own ``MentorProfile`` (``funding`` lists the bids waiting for their review).
 """
 
 from collections.abc import Callable
@@ -54,6 +56,7 @@ PROGRAMME = "programme"
 COHORT = "cohort"
 APPLICATION = "application"
 PROFILE = "profile"
+MENTOR = "mentor"
 
 _sections = {}
 

@@ -20,7 +20,7 @@ from funding.models import Bid, BidComment, Recommendation
 from incubator.notifications.models import Email
 
 from .bid_support import bid_world
-from .funding_support import at
+from .funding_support import at, source
 
 PDF = b"%PDF-1.4 projekts"
 
@@ -73,6 +73,18 @@ def test_no_funder_is_a_clear_message_on_the_field(client, w):
     )
     assert response.status_code == 400
     assert "funder" in response.context["form"].errors
+
+
+def test_bid_pages_write_amounts_in_euro_as_the_other_funding_pages_do(client, w):
+    bid = _bid(w, amount_requested=Decimal("4000"), cofinancing=Decimal("1250.50"))
+    _bid(w, title="Bez summas")
+    client.force_login(w.owner)
+    html = client.get(reverse("funding:bid_detail", args=[bid.pk])).content.decode()
+    assert "4\u00a0000 EUR" in html and "1\u00a0250,50 EUR" in html
+    assert "4000,00" not in html and "4000.00" not in html
+    listing = client.get(reverse("funding:bids")).content.decode()
+    assert "4\u00a0000 EUR" in listing and "4000,00" not in listing
+    assert '<td class="text-end">—</td>' in listing
 
 
 def test_review_thread_and_moves_through_the_pages(client, w):
@@ -313,6 +325,26 @@ def test_my_programme_shows_the_organisations_bids_in_as_many_queries_for_more(
     assert "Citu projekts" not in html
     assert reverse("funding:bid_create", args=[w.place.pk]) in html
     assert count_queries(lambda: client.get(url)) == small
+
+
+def test_my_programme_links_to_the_organisations_funding_matches(client, w, count_queries):
+    """The bids' section leads to the page of the organisation's matches (that page
+    ranks them; My programme only links to it, so it runs no query for them)."""
+    client.force_login(w.owner)
+    url = reverse("cohorts:my_programme")
+    matches = f"{reverse('funding:mine')}#matches-{w.organisation.pk}"
+    small = count_queries(lambda: client.get(url))
+    for number in range(5):
+        source(name_lv=f"Vides fonds {number}", fields=["environment"])
+        _bid(w, title=f"Pieteikums {number}")
+    html = client.get(url).content.decode()
+    assert f'href="{matches}"' in html and "Piemērotie avoti manai organizācijai" in html
+    assert count_queries(lambda: client.get(url)) == small
+    page = client.get(reverse("funding:mine")).content.decode()
+    assert f'id="matches-{w.organisation.pk}"' in page and "Vides fonds 4" in page
+    client.force_login(w.other)
+    html = client.get(url).content.decode()
+    assert f"#matches-{w.other_place.organisation_id}" in html and matches not in html
 
 
 def test_the_staff_page_of_an_organisation_lists_its_bids(client, w):

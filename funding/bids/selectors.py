@@ -74,6 +74,30 @@ def bid_list(user):
     )
 
 
+def waiting_reviews(user):
+    """The review requests addressed to ``user`` still waiting for their answer, oldest
+    first, one per bid (the first asked): not answered yet (the reviewer's comment on
+    the bid answers them), of a bid still being prepared (one submitted, decided or
+    withdrawn is no longer reviewed, as ``services.request_review`` says), and of a
+    bid ``user`` may open (a mentor no longer assigned to the organisation does not
+    reach it). One query, with each bid and its organisation."""
+    if not user.is_authenticated:
+        return []
+    waiting = {}
+    for request in (
+        BidReviewRequest.objects.filter(
+            reviewer=user,
+            answered_at__isnull=True,
+            bid__status__in=Bid.PREPARING,
+            bid__in=bids_for(user).values("pk"),
+        )
+        .select_related("bid__place__organisation")
+        .order_by("requested_at", "pk")
+    ):
+        waiting.setdefault(request.bid_id, request)
+    return list(waiting.values())
+
+
 def bid_page(bid):
     """What a bid's page shows, in a few queries: its documents, thread (with the
     files attached to comments), review requests and status changes."""

@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from incubator import sections
 from incubator.forms import put_errors_on
 from incubator.http import redirect_back
 from incubator.pagecache import kept_while_unchanged
@@ -29,9 +31,12 @@ def dashboard(request):
     if profile.activated_at is None:
         messages.info(request, _("Welcome! Fill in your profile first; then it becomes active."))
         return redirect("mentoring:profile")
-    board = pages.dashboard(profile)
+    now = timezone.now()
+    board = pages.dashboard(profile, now)
     for assignment in board.proposed:
         assignment.decline_form = DeclineForm(prefix=f"a{assignment.pk}")
+    # What apps downstream add (the bids waiting for a review, ...): incubator.sections.
+    sections.attach(sections.MENTOR, request.user, [profile], now)
     return render(request, "mentoring/dashboard.html", {"board": board, "profile": profile})
 
 
