@@ -137,6 +137,11 @@ def test_staff_move_bids_on_the_board_by_keyboard_and_by_dragging(strict_page, p
     submitted = page.get_by_role("region", name=re.compile("^Iesniegts"))
     expect(submitted.get_by_role("article")).to_have_count(2)
 
+    # Each "Move to" list is wide enough to read its choices (the longest: "Piešķirts").
+    moves = page.get_by_label("Pārvietot “Upes talka” uz")
+    assert moves.evaluate("(select) => select.scrollWidth <= select.clientWidth + 1")
+    assert moves.bounding_box()["width"] >= 150
+
     # By keyboard: the card's own list and button.
     page.get_by_label("Pārvietot “Upes talka” uz").focus()
     page.get_by_label("Pārvietot “Upes talka” uz").select_option(label="Noraidīts")
