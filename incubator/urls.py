@@ -15,6 +15,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Browsers ask for /favicon.ico whatever a page links: sent on to the portal's icon.
+    path("favicon.ico", views.favicon, name="favicon"),
     # Calendar apps fetch the feed without a language prefix; it speaks the owner's language.
     path("calendar/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
     # Browsers post Content-Security-Policy violations here (settings: report-uri).

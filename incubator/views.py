@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -29,6 +30,15 @@ def home(request):
             "priority_fields": PriorityField.objects.all(),
         },
     )
+
+
+@login_not_required
+@require_safe
+def favicon(request):
+    """The portal's icon for a browser that asks for /favicon.ico (the pages link it as
+    ``static/favicon.svg``). Not a permanent redirect: the file's address changes with
+    its content in production (the static files' manifest)."""
+    return redirect(static("favicon.svg"))
 
 
 @require_GET

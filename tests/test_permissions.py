@@ -11,6 +11,7 @@ Expected values: an HTTP status code, or LOGIN for a redirect to the sign-in pag
 from collections import Counter
 
 import pytest
+from django.templatetags.static import static
 from django.test import override_settings
 from django.urls import path, reverse
 
@@ -162,6 +163,8 @@ CASES = {
     "home": ("get", lambda w: [], None, everyone(200, anonymous=200)),
     # Browsers post policy violations here; what is not a report is refused.
     "csp_report": ("post", lambda w: [], {}, everyone(400, anonymous=400)),
+    # Browsers ask for the icon before anyone signs in: sent on to the static file.
+    "favicon": ("get", lambda w: [], None, everyone(302, anonymous=302)),
     "dashboard": ("get", lambda w: [], None, everyone(302)),
     "profile": ("get", lambda w: [], None, everyone(200)),
     "organisation_create": ("get", lambda w: [], None, everyone(200)),
@@ -450,6 +453,7 @@ HOMES = {
 REDIRECTS = {
     # Each role lands on its own home (incubator.landing).
     "dashboard": Redirect(to=lambda w, role: reverse(HOMES.get(role, "applications:dashboard"))),
+    "favicon": Redirect(to=lambda w, role: static("favicon.svg")),
     "colleague_add": Redirect(
         to=_organisation,
         done=lambda w, role: Invitation.objects.filter(
