@@ -24,7 +24,7 @@ def sign_in(client, user):
 def _nav(client, url=None):
     """The main menu of a page: {group: [hrefs]}; "" is the plain entries."""
     html = client.get(url or reverse("profile")).content.decode()
-    nav = html[html.index("navbar-nav me-auto") : html.index('name="language"')]
+    nav = html[html.index("navbar-nav main-menu me-auto") : html.index('name="language"')]
     assert "incubator.sections" not in nav  # no comment leaks into the menu's list
     groups = {"": []}
     current = ""
@@ -168,7 +168,7 @@ def test_a_mentor_who_leads_an_organisation_sees_analysis_once(client, mentor_us
     assert everything.count(reverse("analysis:home")) == 1
     assert reverse("analysis:home") in _nav(client)[""]  # in the role they land in
     html = client.get(reverse("profile")).content.decode()
-    nav = html[html.index("navbar-nav me-auto") : html.index('name="language"')]
+    nav = html[html.index("navbar-nav main-menu me-auto") : html.index('name="language"')]
     assert nav.count(">Analīze<") == 1
 
 
