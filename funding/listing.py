@@ -22,6 +22,8 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import translation
 
+from incubator.models import PriorityField
+
 from . import search
 from .models import FundingCall, FundingSource, LegalForm
 from .selectors import CROSS_CUTTING, LEGAL_PERSONS, SOON
@@ -33,8 +35,6 @@ CENTS = Decimal("0.01")
 
 
 def _tables():
-    from incubator.models import PriorityField
-
     return {
         "source": FundingSource._meta.db_table,
         "call": FundingCall._meta.db_table,

@@ -395,9 +395,12 @@ class FundingCall(models.Model):
         return self.deadline is None
 
     def state(self, now=None):
-        """'upcoming', 'open' or 'closed' at ``now``."""
+        """'upcoming', 'open' or 'closed' at ``now``. A call of a closed / historic
+        source is closed, whatever its own dates say: it is no opportunity."""
         now = now or timezone.now()
         if self.status == self.Status.CLOSED or (self.deadline and self.deadline <= now):
+            return "closed"
+        if self.source.is_historic:
             return "closed"
         if self.opens_at is not None:
             return "open" if self.opens_at <= now else "upcoming"

@@ -323,46 +323,48 @@ def _fields(text, lookups, values):
     values["cross_cutting"] = cross_cutting
 
 
-def _legal_forms(text, lookups, values):
+def _each(text, find, unknown):
+    """What each of the tokens of ``text`` names (``find``: None for one it does not
+    know), or CellProblems with ``unknown(token)`` for every token not known."""
     chosen, problems = [], []
     for token in _tokens(text):
-        form = lookups.legal_forms.get(token.lower())
-        if form is None:
-            problems.append(
-                _("Unknown legal form “%(value)s”. Known: %(known)s.")
-                % {"value": token, "known": ", ".join(lookups.legal_forms)}
-            )
+        found = find(token)
+        if found is None:
+            problems.append(unknown(token))
         else:
-            chosen.append(form)
+            chosen.append(found)
     _raise_problems(problems)
-    values["legal_forms"] = chosen
+    return chosen
+
+
+def _legal_forms(text, lookups, values):
+    values["legal_forms"] = _each(
+        text,
+        lambda token: lookups.legal_forms.get(token.lower()),
+        lambda token: (
+            _("Unknown legal form “%(value)s”. Known: %(known)s.")
+            % {"value": token, "known": ", ".join(lookups.legal_forms)}
+        ),
+    )
 
 
 def _regions(text, lookups, values):
-    chosen, problems = [], []
-    for token in _tokens(text):
-        region = lookups.region(token)
-        if region is None:
-            problems.append(
-                _("Unknown planning region “%(value)s”. Known: %(known)s.")
-                % {"value": token, "known": ", ".join(r.code for r in lookups.regions)}
-            )
-        else:
-            chosen.append(region)
-    _raise_problems(problems)
-    values["regions"] = chosen
+    values["regions"] = _each(
+        text,
+        lookups.region,
+        lambda token: (
+            _("Unknown planning region “%(value)s”. Known: %(known)s.")
+            % {"value": token, "known": ", ".join(r.code for r in lookups.regions)}
+        ),
+    )
 
 
 def _municipalities(text, lookups, values):
-    chosen, problems = [], []
-    for token in _tokens(text):
-        municipality = areas.find_municipality(token, lookups.municipalities)
-        if municipality is None:
-            problems.append(_("Unknown municipality “%(value)s”.") % {"value": token})
-        else:
-            chosen.append(municipality)
-    _raise_problems(problems)
-    values["municipalities"] = chosen
+    values["municipalities"] = _each(
+        text,
+        lambda token: areas.find_municipality(token, lookups.municipalities),
+        lambda token: _("Unknown municipality “%(value)s”.") % {"value": token},
+    )
 
 
 RELATION_PARSERS = {

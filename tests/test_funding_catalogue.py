@@ -498,7 +498,9 @@ def test_a_partly_confirmed_source_says_so_and_a_historic_one_is_no_opportunity(
     assert "nav iespējams pieteikties" in page
     assert "Sekot avotam" not in page
     # Its call, open by its own dates, is shown closed, with no days left to count.
-    assert historic.calls.get().state() == "open"
+    call = historic.calls.get()
+    assert call.status == "open" and call.opens_at <= timezone.now() < call.deadline
+    assert call.state() == "closed"
     assert "Atvērts tagad" not in page and "dienām)" not in page and "Sekot konkursam" not in page
     assert '<span class="badge text-bg-secondary">Slēgts</span>' in page
     # Not on the month view nor in the feed, however close its call's deadline.

@@ -105,8 +105,7 @@ def source_detail(request, pk):
     now = timezone.now()
     calls = list(source.calls.all())
     for call in calls:
-        # A closed / historic programme's calls are no opportunity, whatever they say.
-        call.state_now = "closed" if source.is_historic else call.state(now)
+        call.state_now = call.state(now)
     followed_sources, followed_calls = selectors.followed_ids(request.user)
     return render(
         request,
